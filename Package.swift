@@ -1,0 +1,42 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Layers, bottom to top: C shims -> AudioIO / NuroRequest -> TrackGate -> trackgate.
+// The C module never appears in a public signature above AudioIO.
+let package = Package(
+    name: "TrackGate",
+    products: [
+        .executable(name: "trackgate", targets: ["TrackGateCLI"]),
+        .library(name: "TrackGate", targets: ["TrackGate"]),
+        .library(name: "AudioIO", targets: ["AudioIO"]),
+        .library(name: "NuroRequest", targets: ["NuroRequest"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSndFile",
+            pkgConfig: "sndfile",
+            providers: [.apt(["libsndfile1-dev"])]
+        ),
+        .target(name: "AudioIO", dependencies: ["CSndFile"]),
+        .target(name: "NuroRequest"),
+        .target(name: "TrackGate", dependencies: ["AudioIO", "NuroRequest"]),
+        .executableTarget(
+            name: "TrackGateCLI",
+            dependencies: [
+                "TrackGate",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TrackGateTestSupport", dependencies: ["AudioIO"]),
+        .executableTarget(name: "make-samples", dependencies: ["AudioIO", "TrackGateTestSupport"]),
+
+        .testTarget(name: "AudioIOTests", dependencies: ["AudioIO", "TrackGateTestSupport"]),
+        .testTarget(name: "NuroRequestTests", dependencies: ["NuroRequest"]),
+        .testTarget(name: "TrackGateTests", dependencies: ["TrackGate", "TrackGateTestSupport"]),
+        .testTarget(name: "TrackGateCLITests", dependencies: ["TrackGateTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file that appears under its final name only once it is complete.
+///
+/// Bytes go to a hidden temporary (`.NAME.XXXXXX.partial`) in the destination
+/// folder, so the final rename stays on one file system and is atomic: a reader,
+/// or a process killed half-way, never sees a partial file under the final name.
+/// Without `replaceExisting` an existing file is never replaced (an input, say);
+/// the check and the placement are one `link(2)`, so no race can slip in between.
+struct AtomicOutputFile: ~Copyable {
+    let finalPath: String
+    let temporaryPath: String
+    let descriptor: Int32
+    let replaceExisting: Bool
+    private var committed = false
+
+    init(path: String, replaceExisting: Bool) throws(AudioIOError) {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard !name.isEmpty else { throw AudioIOError(.invalidArgument, path: path, detail: "output path names a folder, not a file") }
+        if !replaceExisting && access(path, F_OK) == 0 {
+            throw AudioIOError(.writeFailed, path: path, detail: "already exists; not replacing it")
+        }
+        var template = Array("\(folder)/.\(name).XXXXXX.partial".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 8) }
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw AudioIOError(.writeFailed, path: path, detail: "cannot create a file in \(folder): \(reason)")
+        }
+        // mkstemp creates 0600; a delivery file should be readable like any other.
+        fchmod(fd, 0o644)
+        self.finalPath = path
+        self.temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        self.descriptor = fd
+        self.replaceExisting = replaceExisting
+    }
+
+    /// Flushes to disk and moves the file to its final name.
+    consuming func commit() throws(AudioIOError) {
+        guard fsync(descriptor) == 0 else {
+            throw AudioIOError(.writeFailed, path: finalPath, detail: "cannot flush to disk: \(String(cString: strerror(errno)))")
+        }
+        let placed = replaceExisting ? rename(temporaryPath, finalPath) : link(temporaryPath, finalPath)
+        guard placed == 0 else {
+            let code = errno
+            let reason = code == EEXIST ? "already exists; not replacing it" : String(cString: strerror(code))
+            throw AudioIOError(.writeFailed, path: finalPath, detail: reason)
+        }
+        committed = true
+        if !replaceExisting { unlink(temporaryPath) }
+    }
+
+    deinit {
+        close(descriptor)
+        if !committed { unlink(temporaryPath) }
+    }
+}

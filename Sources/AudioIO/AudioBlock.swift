@@ -1,0 +1,51 @@
+/// A reusable planar block of frames for streaming: the reader fills it, DSP
+/// stages read it, and no allocation happens per block.
+///
+/// Storage is one array, channel after channel, each `capacity` long; only the
+/// first `frameCount` frames of each channel are valid.
+public struct AudioBlock: Sendable {
+    public let channelCount: Int
+    public let capacity: Int
+    /// Valid frames in this block (0 ... capacity).
+    public internal(set) var frameCount: Int
+    @usableFromInline var storage: [Float]
+
+    public init(channelCount: Int, capacity: Int = 65_536) {
+        precondition(channelCount > 0 && capacity > 0)
+        self.channelCount = channelCount
+        self.capacity = capacity
+        self.frameCount = 0
+        self.storage = [Float](repeating: 0, count: channelCount * capacity)
+    }
+
+    /// The valid samples of one channel.
+    @inlinable
+    public func channel(_ index: Int) -> ArraySlice<Float> {
+        storage[index * capacity ..< index * capacity + frameCount]
+    }
+
+    /// Lends the valid samples of one channel without copying.
+    @inlinable
+    public func withChannel<R>(_ index: Int, _ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        try storage.withUnsafeBufferPointer { all in
+            try body(UnsafeBufferPointer(rebasing: all[index * capacity ..< index * capacity + frameCount]))
+        }
+    }
+
+    /// Lends every channel's storage for writing; the caller sets `frameCount` via the return value.
+    mutating func fill(_ body: (UnsafeMutableBufferPointer<Float>) throws -> Int) rethrows {
+        frameCount = try storage.withUnsafeMutableBufferPointer { try body($0) }
+    }
+
+    /// Replaces the block's content with frames copied from `channels`, starting at `offset`.
+    /// Returns the number of frames copied. Used to stream an in-memory buffer.
+    public mutating func load(from channels: [[Float]], offset: Int) -> Int {
+        precondition(channels.count == channelCount)
+        let n = max(0, min(capacity, (channels.first?.count ?? 0) - offset))
+        for c in 0..<channelCount {
+            storage.replaceSubrange(c * capacity ..< c * capacity + n, with: channels[c][offset ..< offset + n])
+        }
+        frameCount = n
+        return n
+    }
+}

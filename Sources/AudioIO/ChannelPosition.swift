@@ -1,0 +1,25 @@
+import CSndFile
+
+/// Where a channel is meant to be heard, from the file's own channel map
+/// (WAVE_FORMAT_EXTENSIBLE mask, CAF layout, ...). BS.1770-4 weights depend on it.
+public enum ChannelPosition: String, Sendable, Codable, CaseIterable {
+    case mono, left, right, center
+    case frontLeft = "front_left", frontRight = "front_right", frontCenter = "front_center"
+    case rearCenter = "rear_center", rearLeft = "rear_left", rearRight = "rear_right"
+    case lfe
+    case frontLeftOfCenter = "front_left_of_center", frontRightOfCenter = "front_right_of_center"
+    case sideLeft = "side_left", sideRight = "side_right"
+    case topCenter = "top_center", topFrontLeft = "top_front_left", topFrontRight = "top_front_right"
+    case topFrontCenter = "top_front_center", topRearLeft = "top_rear_left"
+    case topRearRight = "top_rear_right", topRearCenter = "top_rear_center"
+    case ambisonicW = "ambisonic_w", ambisonicX = "ambisonic_x"
+    case ambisonicY = "ambisonic_y", ambisonicZ = "ambisonic_z"
+
+    /// libsndfile numbers its `SF_CHANNEL_MAP_*` values from 1 in the order of
+    /// `allCases`; 0 means invalid.
+    init?(sfValue: Int32) {
+        let index = Int(sfValue) - Int(SF_CHANNEL_MAP_MONO)
+        guard index >= 0, index < Self.allCases.count else { return nil }
+        self = Self.allCases[index]
+    }
+}

@@ -1,0 +1,174 @@
+import CSndFile
+
+/// Writes a WAV or FLAC file atomically: the single owner of a libsndfile
+/// write handle and of the temporary file behind it.
+///
+/// Everything that describes the file (format, tags, the `bext` chunk) is given
+/// to the initialiser, because libsndfile drops FLAC and Ogg string tags set
+/// after the first frame is written; with no setter, that mistake cannot be made.
+/// Nothing appears under `path` until `commit()`; a writer dropped without a
+/// commit (an error, a cancelled job) removes its temporary file.
+///
+/// Integer formats clip out-of-range samples rather than wrap them. Dither, if
+/// wanted, is the caller's: this type quantises by rounding.
+public struct SoundFileWriter: ~Copyable {
+    public let path: String
+    public let format: OutputFormat
+    public let sampleRate: Int
+    public let channelCount: Int
+    private let handle: OpaquePointer
+    private var output: AtomicOutputFile?
+    private var handleClosed = false
+    private let interleaved: UnsafeMutableBufferPointer<Float>
+    private let scratchFrames = 8192
+    public private(set) var framesWritten = 0
+
+    public init(path: String, format: OutputFormat, sampleRate: Int, channelCount: Int,
+                tags: AudioTags = AudioTags(), broadcastInfo: BroadcastInfo? = nil,
+                replaceExisting: Bool = false) throws(AudioIOError) {
+        guard (1...655_350).contains(sampleRate) else {
+            throw AudioIOError(.invalidArgument, path: path, detail: "sample rate \(sampleRate) Hz is out of range")
+        }
+        guard (1...(format.container == .flac ? 8 : 1024)).contains(channelCount) else {
+            throw AudioIOError(.invalidArgument, path: path, detail: "\(channelCount) channels cannot be written as \(format)")
+        }
+        if broadcastInfo != nil && format.container != .wav {
+            throw AudioIOError(.invalidArgument, path: path, detail: "a bext chunk can only be written to WAV")
+        }
+        let output = try AtomicOutputFile(path: path, replaceExisting: replaceExisting)
+
+        var info = SF_INFO()
+        info.samplerate = Int32(sampleRate)
+        info.channels = Int32(channelCount)
+        info.format = format.sfFormat
+        let handle: OpaquePointer
+        switch LibSndFile.open(fd: output.descriptor, mode: Int32(SFM_WRITE), info: &info) {
+        case .success(let h): handle = h
+        case .failure(let failure):
+            throw AudioIOError(.writeFailed, path: path, detail: "cannot start \(format) output: \(failure.message)")
+        }
+
+        // Metadata before the first frame: libsndfile ignores it afterwards for FLAC.
+        if !format.sampleFormat.isFloat {
+            sf_command(handle, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))
+        }
+        do throws(AudioIOError) {
+            if let broadcastInfo { try Self.setBroadcastInfo(broadcastInfo, handle: handle, path: path) }
+            try Self.setTags(tags, handle: handle, path: path, format: format)
+        } catch {
+            sf_close(handle)
+            throw error
+        }
+
+        self.path = path
+        self.format = format
+        self.sampleRate = sampleRate
+        self.channelCount = channelCount
+        self.handle = handle
+        self.output = consume output
+        self.interleaved = .allocate(capacity: scratchFrames * channelCount)
+    }
+
+    private static func setTags(_ tags: AudioTags, handle: OpaquePointer, path: String,
+                                format: OutputFormat) throws(AudioIOError) {
+        for field in AudioTags.fields {
+            guard let value = tags[keyPath: field.path], !value.isEmpty else { continue }
+            if sf_set_string(handle, field.sfType, value) != 0 {
+                let reason = LibSndFile.lastError(handle) ?? "refused"
+                throw AudioIOError(.writeFailed, path: path, detail: "cannot store tag \(field.key) in \(format): \(reason)")
+            }
+        }
+    }
+
+    deinit {
+        if !handleClosed { sf_close(handle) }
+        interleaved.deallocate()
+        // `output`, if not committed, removes its temporary file in its own deinit.
+    }
+
+    /// Appends the valid frames of a planar block.
+    public mutating func write(_ block: AudioBlock) throws(AudioIOError) {
+        precondition(block.channelCount == channelCount, "block has the wrong channel count")
+        try block.storage.withUnsafeBufferPointer { (all) throws(AudioIOError) in
+            try write(frames: block.frameCount) { c in
+                UnsafeBufferPointer(rebasing: all[c * block.capacity ..< c * block.capacity + block.frameCount])
+            }
+        }
+    }
+
+    /// Appends a whole in-memory signal.
+    public mutating func write(_ buffer: AudioBuffer) throws(AudioIOError) {
+        precondition(buffer.channelCount == channelCount, "buffer has the wrong channel count")
+        var block = AudioBlock(channelCount: channelCount, capacity: 65_536)
+        var offset = 0
+        while block.load(from: buffer.channels, offset: offset) > 0 {
+            try write(block)
+            offset += block.frameCount
+        }
+    }
+
+    private mutating func write(frames: Int, channel: (Int) -> UnsafeBufferPointer<Float>) throws(AudioIOError) {
+        let sources = (0..<channelCount).map(channel)
+        var done = 0
+        while done < frames {
+            let n = min(scratchFrames, frames - done)
+            for c in 0..<channelCount {
+                let src = sources[c]
+                var dst = c
+                for i in done ..< done + n {
+                    interleaved[dst] = src[i]
+                    dst += channelCount
+                }
+            }
+            let written = Int(sf_writef_float(handle, interleaved.baseAddress, sf_count_t(n)))
+            guard written == n else {
+                let reason = LibSndFile.lastError(handle) ?? "short write (disk full?)"
+                throw AudioIOError(.writeFailed, path: path, detail: "writing failed after \(framesWritten) frames: \(reason)")
+            }
+            framesWritten += n
+            done += n
+        }
+    }
+
+    /// Finishes the file and gives it its final name. After an error here the
+    /// destination is untouched and the temporary file is gone.
+    public consuming func commit() throws(AudioIOError) {
+        sf_write_sync(handle)
+        let closeCode = sf_close(handle)
+        handleClosed = true
+        guard closeCode == 0 else {
+            throw AudioIOError(.writeFailed, path: path, detail: "finishing the file failed (libsndfile error \(closeCode))")
+        }
+        try output.take()!.commit()
+    }
+
+    private static func setBroadcastInfo(_ b: BroadcastInfo, handle: OpaquePointer, path: String) throws(AudioIOError) {
+        let ok = b.description.withCString { description in
+            b.originator.withCString { originator in
+                b.originatorReference.withCString { reference in
+                    b.originationDate.withCString { date in
+                        b.originationTime.withCString { time in
+                            b.codingHistory.withCString { history in
+                                var raw = tg_bext(
+                                    description: description, originator: originator,
+                                    originator_reference: reference, origination_date: date,
+                                    origination_time: time, time_reference: b.timeReference,
+                                    has_loudness: b.loudness == nil ? 0 : 1,
+                                    loudness_value: b.loudness.map { BroadcastInfo.Loudness.hundredths($0.integratedLUFS) } ?? 0,
+                                    loudness_range: b.loudness.map { BroadcastInfo.Loudness.hundredths($0.rangeLU) } ?? 0,
+                                    max_true_peak_level: b.loudness.map { BroadcastInfo.Loudness.hundredths($0.maxTruePeakDBTP) } ?? 0,
+                                    max_momentary_loudness: b.loudness.map { BroadcastInfo.Loudness.hundredths($0.maxMomentaryLUFS) } ?? 0,
+                                    max_shortterm_loudness: b.loudness.map { BroadcastInfo.Loudness.hundredths($0.maxShortTermLUFS) } ?? 0,
+                                    coding_history: history)
+                                return tg_set_bext(handle, &raw) != 0
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        guard ok else {
+            throw AudioIOError(.writeFailed, path: path, detail: "libsndfile refused the bext chunk")
+        }
+    }
+}

@@ -1,0 +1,112 @@
+#ifndef TRACKGATE_CSNDFILE_SHIM_H
+#define TRACKGATE_CSNDFILE_SHIM_H
+
+#include <sndfile.h>
+#include <string.h>
+#include <stdint.h>
+
+/* The bext struct holds fixed-size char arrays, which Swift imports as unwieldy
+   tuples. These helpers move whole strings in and out so the Swift side deals
+   only in String. Fields are copied without a terminator when full, as EBU
+   Tech 3285 allows (fixed-width ASCII fields). */
+
+static inline void tg_copy_field(char *dst, size_t cap, const char *src) {
+    size_t n = src ? strlen(src) : 0;
+    if (n > cap) n = cap;
+    memset(dst, 0, cap);
+    if (n) memcpy(dst, src, n);
+}
+
+static inline void tg_read_field(char *dst, size_t cap_dst, const char *src, size_t cap_src) {
+    size_t n = 0;
+    while (n < cap_src && src[n] != 0) n++;
+    if (n >= cap_dst) n = cap_dst - 1;
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+typedef struct {
+    const char *description;      /* up to 256 bytes */
+    const char *originator;       /* up to 32 */
+    const char *originator_reference; /* up to 32 */
+    const char *origination_date; /* yyyy-mm-dd */
+    const char *origination_time; /* hh:mm:ss */
+    uint64_t time_reference;      /* samples since midnight */
+    int has_loudness;             /* bext version 2 fields present */
+    int16_t loudness_value;       /* LUFS x 100 */
+    int16_t loudness_range;       /* LU x 100 */
+    int16_t max_true_peak_level;  /* dBTP x 100 */
+    int16_t max_momentary_loudness;
+    int16_t max_shortterm_loudness;
+    const char *coding_history;   /* up to 256 */
+} tg_bext;
+
+static inline int tg_set_bext(SNDFILE *file, const tg_bext *b) {
+    SF_BROADCAST_INFO info;
+    memset(&info, 0, sizeof info);
+    tg_copy_field(info.description, sizeof info.description, b->description);
+    tg_copy_field(info.originator, sizeof info.originator, b->originator);
+    tg_copy_field(info.originator_reference, sizeof info.originator_reference, b->originator_reference);
+    tg_copy_field(info.origination_date, sizeof info.origination_date, b->origination_date);
+    tg_copy_field(info.origination_time, sizeof info.origination_time, b->origination_time);
+    info.time_reference_low = (uint32_t)(b->time_reference & 0xffffffffu);
+    info.time_reference_high = (uint32_t)(b->time_reference >> 32);
+    info.version = b->has_loudness ? 2 : 1;
+    if (b->has_loudness) {
+        info.loudness_value = b->loudness_value;
+        info.loudness_range = b->loudness_range;
+        info.max_true_peak_level = b->max_true_peak_level;
+        info.max_momentary_loudness = b->max_momentary_loudness;
+        info.max_shortterm_loudness = b->max_shortterm_loudness;
+    }
+    tg_copy_field(info.coding_history, sizeof info.coding_history, b->coding_history);
+    size_t hist = strlen(info.coding_history) < sizeof info.coding_history
+        ? strlen(info.coding_history) : sizeof info.coding_history;
+    info.coding_history_size = (uint32_t)hist;
+    return sf_command(file, SFC_SET_BROADCAST_INFO, &info, sizeof info) == SF_TRUE;
+}
+
+/* Output buffers for tg_get_bext, sized for the widest field plus a terminator. */
+typedef struct {
+    char description[257];
+    char originator[33];
+    char originator_reference[33];
+    char origination_date[11];
+    char origination_time[9];
+    uint64_t time_reference;
+    int version;
+    int16_t loudness_value;
+    int16_t loudness_range;
+    int16_t max_true_peak_level;
+    int16_t max_momentary_loudness;
+    int16_t max_shortterm_loudness;
+    char coding_history[257];
+} tg_bext_out;
+
+static inline int tg_get_bext(SNDFILE *file, tg_bext_out *out) {
+    SF_BROADCAST_INFO info;
+    memset(&info, 0, sizeof info);
+    memset(out, 0, sizeof *out);
+    if (sf_command(file, SFC_GET_BROADCAST_INFO, &info, sizeof info) != SF_TRUE) return 0;
+    tg_read_field(out->description, sizeof out->description, info.description, sizeof info.description);
+    tg_read_field(out->originator, sizeof out->originator, info.originator, sizeof info.originator);
+    tg_read_field(out->originator_reference, sizeof out->originator_reference,
+                  info.originator_reference, sizeof info.originator_reference);
+    tg_read_field(out->origination_date, sizeof out->origination_date,
+                  info.origination_date, sizeof info.origination_date);
+    tg_read_field(out->origination_time, sizeof out->origination_time,
+                  info.origination_time, sizeof info.origination_time);
+    out->time_reference = ((uint64_t)info.time_reference_high << 32) | info.time_reference_low;
+    out->version = info.version;
+    out->loudness_value = info.loudness_value;
+    out->loudness_range = info.loudness_range;
+    out->max_true_peak_level = info.max_true_peak_level;
+    out->max_momentary_loudness = info.max_momentary_loudness;
+    out->max_shortterm_loudness = info.max_shortterm_loudness;
+    size_t hist = info.coding_history_size < sizeof info.coding_history
+        ? info.coding_history_size : sizeof info.coding_history;
+    tg_read_field(out->coding_history, sizeof out->coding_history, info.coding_history, hist);
+    return 1;
+}
+
+#endif

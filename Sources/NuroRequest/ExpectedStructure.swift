@@ -1,0 +1,43 @@
+/// What a valid request promises about the track it produces.
+public struct ExpectedStructure: Sendable, Equatable, Codable {
+    /// One planned section, with its place on the timeline.
+    public struct Section: Sendable, Equatable, Codable {
+        public let name: SegmentType
+        /// Seconds from the start of the track.
+        public let start: Double
+        public let end: Double
+    }
+
+    /// The requested length in seconds.
+    public let duration: Double
+    /// The planned sections, in order; empty when the request sets no structure.
+    public let sections: [Section]
+
+    /// The times where one section hands over to the next: the cumulative
+    /// segment ends, without the last one (which is the end of the track).
+    /// intro 15 s, verse 30 s, chorus 45 s, outro 10 s gives [15, 45, 90].
+    public var boundaries: [Double] { sections.dropLast().map(\.end) }
+}
+
+extension NuroRequest {
+    /// The duration and section plan the request asks for.
+    public var expectedStructure: ExpectedStructure {
+        switch self {
+        case .vocal(let r): return ExpectedStructure(duration: Double(r.duration), sections: [])
+        case .bgmV1(let r): return ExpectedStructure(duration: Double(r.duration), sections: [])
+        case .bgmV2(let r):
+            switch r.plan {
+            case .duration(let seconds): return ExpectedStructure(duration: Double(seconds), sections: [])
+            case .segments(let segments):
+                var sections: [ExpectedStructure.Section] = []
+                var time = 0.0
+                for segment in segments {
+                    let end = time + Double(segment.duration)
+                    sections.append(.init(name: segment.name, start: time, end: end))
+                    time = end
+                }
+                return ExpectedStructure(duration: time, sections: sections)
+            }
+        }
+    }
+}
