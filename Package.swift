@@ -31,7 +31,7 @@ let package = Package(
             ]
         ),
         .target(name: "TrackGateTestSupport", dependencies: ["AudioIO"]),
-        .executableTarget(name: "make-samples", dependencies: ["AudioIO", "TrackGateTestSupport"]),
+        .executableTarget(name: "make-samples", dependencies: ["AudioIO", "NuroRequest", "TrackGateTestSupport"]),
 
         .testTarget(name: "AudioIOTests", dependencies: ["AudioIO", "TrackGateTestSupport"]),
         .testTarget(name: "NuroRequestTests", dependencies: ["NuroRequest"]),

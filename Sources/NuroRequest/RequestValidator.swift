@@ -198,11 +198,19 @@ private struct Walker {
         let folded = string.trimmingCharacters(in: .whitespaces).lowercased()
         if let near = allowed.first(where: { $0.lowercased() == folded }) {
             error(path, "\"\(string)\" is not an accepted value; the API matches exact spelling: did you mean \"\(near)\"?", allowed: allowed)
+        } else if let list = Self.bgmLists.first(where: { $0.values != allowed && $0.values.contains(string) }) {
+            error(path, "\"\(string)\" is not an accepted value here; it is a BGM \(list.name)", allowed: allowed)
         } else {
             error(path, "\"\(string)\" is not an accepted value", allowed: allowed)
         }
         return nil
     }
+
+    /// The four BGM tag lists, to tell a user who put a tag in the wrong one.
+    static let bgmLists: [(name: String, values: [String])] = [
+        ("genre", NuroVocabulary.bgmGenres), ("mood", NuroVocabulary.bgmMoods),
+        ("instrument", NuroVocabulary.bgmInstruments), ("theme", NuroVocabulary.bgmThemes),
+    ]
 
     /// An optional list of at most five values from `allowed`.
     mutating func tagList(_ f: [String: JSONValue], _ key: String, from allowed: [String]) -> [String]? {

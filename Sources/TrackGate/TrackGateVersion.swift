@@ -1,0 +1,4 @@
+/// The version reported by `trackgate --version` and written into output tags.
+public enum TrackGateVersion {
+    public static let current = "0.1.0"
+}

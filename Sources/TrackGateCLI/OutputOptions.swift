@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON Lines (one object per input) instead of text for people.")
+    var json = false
+}
+
+/// Writes one compact JSON object per line to standard output.
+struct JSONLinesWriter {
+    private let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .throw
+        return encoder
+    }()
+
+    func write<T: Encodable>(_ value: T) throws {
+        let data = try encoder.encode(value)
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+}
+
+/// Writes a line to standard error, for messages that must not mix with results.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("trackgate: \(message)\n".utf8))
+}

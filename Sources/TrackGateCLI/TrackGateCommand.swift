@@ -1,0 +1,29 @@
+import ArgumentParser
+import TrackGate
+
+@main
+struct TrackGateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trackgate",
+        abstract: "Check and finish AI-generated music tracks against the request that made them.",
+        discussion: """
+        Exit codes (the same for every subcommand):
+          0   every input passed (warnings allowed)
+          1   at least one track failed the gate or a request is invalid
+          2   at least one input could not be read (missing, corrupt, not audio, not JSON)
+          64  usage error
+        When inputs disagree, the highest applicable code wins (2 over 1 over 0).
+
+        Examples:
+          trackgate validate samples/requests/*.json
+          trackgate info samples/tracks/*.flac --json
+        """,
+        version: TrackGateVersion.current,
+        subcommands: [ValidateCommand.self, InfoCommand.self]
+    )
+}
+
+/// Ends the process with the contract's exit code.
+func finish(with status: ExitStatus) throws {
+    if status != .success { throw ExitCode(status.rawValue) }
+}

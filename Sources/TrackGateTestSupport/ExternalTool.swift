@@ -1,0 +1,46 @@
+import Foundation
+
+/// Runs an installed tool (ffmpeg, ffprobe) as an independent implementation to
+/// check TrackGate against.
+public enum ExternalTool {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+    }
+
+    /// The tool's full path, or nil when it is not installed.
+    public static func find(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    public static func run(_ executable: String, _ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable.contains("/") ? executable : (find(executable) ?? executable))
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Drain both pipes before waiting, so a chatty tool cannot block on a full pipe.
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus,
+                      stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// ffprobe's view of a file's format tags, keys lower-cased.
+    public static func ffprobeTags(_ path: String) throws -> [String: String] {
+        let result = try run("ffprobe", ["-v", "error", "-show_entries", "format_tags", "-of", "json", path])
+        guard result.status == 0,
+              let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+              let format = object["format"] as? [String: Any] else { return [:] }
+        let tags = format["tags"] as? [String: Any] ?? [:]
+        return Dictionary(uniqueKeysWithValues: tags.map { ($0.key.lowercased(), "\($0.value)") })
+    }
+}
