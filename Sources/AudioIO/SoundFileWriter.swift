@@ -9,8 +9,11 @@ import CSndFile
 /// Nothing appears under `path` until `commit()`; a writer dropped without a
 /// commit (an error, a cancelled job) removes its temporary file.
 ///
-/// Integer formats clip out-of-range samples rather than wrap them. Dither, if
-/// wanted, is the caller's: this type quantises by rounding.
+/// Integer formats are quantised here, not by libsndfile: samples are scaled by
+/// 2^(bits-1), the same factor libsndfile divides by when it reads, rounded to
+/// the nearest step and clipped to the format's range. (libsndfile's own float
+/// path scales by 2^(bits-1) - 1 on write, so a decode and re-encode would not
+/// be bit-exact.) Dither, if wanted, is the caller's, before `write`.
 public struct SoundFileWriter: ~Copyable {
     public let path: String
     public let format: OutputFormat
@@ -20,6 +23,7 @@ public struct SoundFileWriter: ~Copyable {
     private var output: AtomicOutputFile?
     private var handleClosed = false
     private let interleaved: UnsafeMutableBufferPointer<Float>
+    private let quantised: UnsafeMutableBufferPointer<Int32>
     private let scratchFrames = 8192
     public private(set) var framesWritten = 0
 
@@ -49,9 +53,6 @@ public struct SoundFileWriter: ~Copyable {
         }
 
         // Metadata before the first frame: libsndfile ignores it afterwards for FLAC.
-        if !format.sampleFormat.isFloat {
-            sf_command(handle, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))
-        }
         do throws(AudioIOError) {
             if let broadcastInfo { try Self.setBroadcastInfo(broadcastInfo, handle: handle, path: path) }
             try Self.setTags(tags, handle: handle, path: path, format: format)
@@ -67,6 +68,7 @@ public struct SoundFileWriter: ~Copyable {
         self.handle = handle
         self.output = consume output
         self.interleaved = .allocate(capacity: scratchFrames * channelCount)
+        self.quantised = .allocate(capacity: format.sampleFormat.isFloat ? 0 : scratchFrames * channelCount)
     }
 
     private static func setTags(_ tags: AudioTags, handle: OpaquePointer, path: String,
@@ -83,6 +85,7 @@ public struct SoundFileWriter: ~Copyable {
     deinit {
         if !handleClosed { sf_close(handle) }
         interleaved.deallocate()
+        quantised.deallocate()
         // `output`, if not committed, removes its temporary file in its own deinit.
     }
 
@@ -120,7 +123,14 @@ public struct SoundFileWriter: ~Copyable {
                     dst += channelCount
                 }
             }
-            let written = Int(sf_writef_float(handle, interleaved.baseAddress, sf_count_t(n)))
+            let written: Int
+            if format.sampleFormat.isFloat {
+                written = Int(sf_writef_float(handle, interleaved.baseAddress, sf_count_t(n)))
+            } else {
+                Self.quantise(UnsafeBufferPointer(rebasing: interleaved[..<(n * channelCount)]),
+                              bits: format.sampleFormat.bitDepth, into: quantised)
+                written = Int(sf_writef_int(handle, quantised.baseAddress, sf_count_t(n)))
+            }
             guard written == n else {
                 let reason = LibSndFile.lastError(handle) ?? "short write (disk full?)"
                 throw AudioIOError(.writeFailed, path: path, detail: "writing failed after \(framesWritten) frames: \(reason)")
@@ -140,6 +150,20 @@ public struct SoundFileWriter: ~Copyable {
             throw AudioIOError(.writeFailed, path: path, detail: "finishing the file failed (libsndfile error \(closeCode))")
         }
         try output.take()!.commit()
+    }
+
+    /// Rounds to the `bits` grid and places the result in the top bits of an
+    /// `Int32`, where libsndfile's integer path takes it without further rounding.
+    /// NaN becomes 0; everything beyond full scale clips.
+    static func quantise(_ source: UnsafeBufferPointer<Float>, bits: Int, into destination: UnsafeMutableBufferPointer<Int32>) {
+        let scale = Float(1 << (bits - 1))
+        let high = scale - 1, low = -scale
+        let shift = Int32(32 - bits)
+        for i in source.indices {
+            let x = source[i] * scale
+            let clipped = x.isNaN ? 0 : min(high, max(low, x.rounded(.toNearestOrEven)))
+            destination[i] = Int32(clipped) << shift
+        }
     }
 
     private static func setBroadcastInfo(_ b: BroadcastInfo, handle: OpaquePointer, path: String) throws(AudioIOError) {

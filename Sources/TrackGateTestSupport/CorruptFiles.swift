@@ -41,3 +41,18 @@ public enum CorruptFiles {
         return copy
     }
 }
+
+extension CorruptFiles {
+    /// A minimal PCM WAV with the given `fmt ` fields and `dataBytes` of silence;
+    /// with odd fields it makes headers that libsndfile itself rejects.
+    public static func wav(formatTag: UInt16 = 1, channels: UInt16, sampleRate: UInt32, bits: UInt16,
+                           dataBytes: Int = 400) -> Data {
+        func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+        let blockAlign = UInt16(Int(channels) * Int(bits) / 8)
+        let fmt = le(formatTag) + le(channels) + le(sampleRate) + le(sampleRate * UInt32(blockAlign))
+            + le(blockAlign) + le(bits)
+        let body = Array("WAVE".utf8) + Array("fmt ".utf8) + le(UInt32(fmt.count)) + fmt
+            + Array("data".utf8) + le(UInt32(dataBytes)) + [UInt8](repeating: 0, count: dataBytes)
+        return Data(Array("RIFF".utf8) + le(UInt32(body.count)) + body)
+    }
+}
