@@ -6,12 +6,23 @@ public struct ExpectedStructure: Sendable, Equatable, Codable {
         /// Seconds from the start of the track.
         public let start: Double
         public let end: Double
+
+        public init(name: SegmentType, start: Double, end: Double) {
+            self.name = name
+            self.start = start
+            self.end = end
+        }
     }
 
     /// The requested length in seconds.
     public let duration: Double
     /// The planned sections, in order; empty when the request sets no structure.
     public let sections: [Section]
+
+    public init(duration: Double, sections: [Section]) {
+        self.duration = duration
+        self.sections = sections
+    }
 
     /// The times where one section hands over to the next: the cumulative
     /// segment ends, without the last one (which is the end of the track).
