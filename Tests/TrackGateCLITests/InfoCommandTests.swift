@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import TrackGateTestSupport
+
+@Suite struct InfoCommandTests {
+    @Test func describesTheSampleTracks() throws {
+        let result = try CLI.run("info", CLI.sample("tracks/trailer-structured.flac"), CLI.sample("tracks/battle-loop.flac"))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.isEmpty)
+        #expect(result.stdout.contains("flac / flac 16-bit"))
+        #expect(result.stdout.contains("44100 Hz, 2 channels"))
+        #expect(result.stdout.contains("1:10.000 (3087000 frames)"))
+        #expect(result.stdout.contains("48000 Hz, 2 channels"))
+        #expect(result.stdout.contains("title     Cinematic trailer"))
+    }
+
+    @Test func jsonLinesOneObjectPerFile() throws {
+        let result = try CLI.run("info", "--json", CLI.sample("tracks/battle-loop.flac"), CLI.sample("tracks/city-lights-song.flac"))
+        #expect(result.status == 0)
+        let objects = try CLI.jsonLines(result.stdout)
+        #expect(objects.count == 2)
+        #expect(objects[0]["sample_rate"] as? Int == 48_000)
+        #expect(objects[0]["frames"] as? Int == 35 * 48_000)
+        #expect(objects[0]["duration_s"] as? Double == 35)
+        #expect(objects[0]["container"] as? String == "flac")
+        #expect(objects[1]["channels"] as? Int == 2)
+        #expect((objects[1]["tags"] as? [String: Any])?["genre"] as? String == "Synthetic sample (vocal)")
+        #expect(objects.allSatisfy { $0["error"] == nil })
+    }
+
+    /// A corrupt file is one clear line on stderr naming it, exit code 2, no crash.
+    @Test(arguments: [
+        ("empty", Data(), "empty file (0 bytes)"),
+        ("html", CorruptFiles.htmlErrorPage, "not audio: the file is an HTML page"),
+        ("random", CorruptFiles.randomBytes(count: 2048), "not audio: format not recognised"),
+        ("cut", CorruptFiles.wav(channels: 2, sampleRate: 44_100, bits: 16, dataBytes: 400).prefix(30), "truncated header"),
+    ])
+    func corruptFileIsOneLineAndExitTwo(_ name: String, _ bytes: Data, _ phrase: String) throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("\(name).wav")
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let result = try CLI.run("info", path)
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.stderr)")
+        #expect(lines.first?.hasPrefix("trackgate: \(path): ") == true)
+        #expect(result.stderr.contains(phrase))
+    }
+
+    @Test func mixedInputsReportEveryFileAndExitTwo() throws {
+        let result = try CLI.run("info", "--json", CLI.sample("tracks/battle-loop.flac"), "/no/such/file.wav")
+        #expect(result.status == 2)
+        let objects = try CLI.jsonLines(result.stdout)
+        #expect(objects.count == 2)
+        #expect(objects[1]["file"] as? String == "/no/such/file.wav")
+        #expect(objects[1]["error"] as? String == "no such file")
+        #expect(objects[1]["error_kind"] as? String == "missing")
+    }
+
+    @Test func decodeCatchesACutFlacStream() throws {
+        let dir = try TemporaryDirectory()
+        let whole = try Data(contentsOf: URL(fileURLWithPath: CLI.sample("tracks/city-lights-song.flac")))
+        let path = dir.file("cut.flac")
+        try whole.prefix(whole.count / 3).write(to: URL(fileURLWithPath: path))
+        #expect(try CLI.run("info", "--decode", path).status == 2)
+    }
+}
+
+@Suite struct UsageTests {
+    @Test func noArgumentsIsAUsageError() throws {
+        #expect(try CLI.run("info").status == 64)
+        #expect(try CLI.run("validate").status == 64)
+        #expect(try CLI.run("frobnicate").status == 64)
+    }
+
+    @Test func helpListsOnlyWorkingCommands() throws {
+        let help = try CLI.run("--help")
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("validate") && help.stdout.contains("info"))
+        for pending in ["loudness", "check", "process", "batch"] {
+            #expect(!help.stdout.contains("  \(pending) "), "\(pending) is listed but not implemented")
+        }
+        #expect(help.stdout.contains("64  usage error"))
+    }
+}
