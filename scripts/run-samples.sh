@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs TrackGate on the bundled samples: validates every
+# request, then describes every track. The reference's invalid examples are
+# shown last; their exit code 1 is the expected outcome and does not fail this script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+tg=.build/release/trackgate
+
+echo "== trackgate validate samples/requests/*.json samples/tracks/*.json"
+$tg validate samples/requests/*.json samples/tracks/*.json
+
+echo
+echo "== trackgate info samples/tracks/*.flac"
+$tg info samples/tracks/*.flac
+
+echo
+echo "== trackgate validate samples/requests/invalid/*.json   (the reference's own invalid examples)"
+set +e
+$tg validate samples/requests/invalid/*.json
+status=$?
+set -e
+if [ "$status" -ne 1 ]; then
+  echo "run-samples: expected exit code 1 for the invalid examples, got $status" >&2
+  exit 1
+fi
+echo "(exit code 1, as expected)"
