@@ -11,7 +11,7 @@ import Darwin
 struct ContainerProbe {
     /// The family of the first bytes.
     enum Magic: Equatable {
-        case riff, rf64, aiff, flac, ogg, mp3, html, json, xml, text, unknown
+        case riff, rf64, aiff, flac, ogg, mp3, mp4, html, json, xml, text, unknown
     }
 
     /// The audio payload a header announces against the bytes actually present.
@@ -56,6 +56,7 @@ struct ContainerProbe {
         case .json: "not audio: the file is JSON text (an API error response saved as audio?)"
         case .xml: "not audio: the file is XML text (a storage error response saved as audio?)"
         case .text: "not audio: the file is plain text"
+        case .mp4: "unsupported format: MP4/M4A (AAC or ALAC) is not readable by libsndfile; convert it to WAV or FLAC"
         case .riff, .rf64, .aiff, .flac, .ogg, .mp3: "damaged header: the file starts like audio but cannot be decoded"
         case .unknown: "not audio: format not recognised"
         }
@@ -69,6 +70,7 @@ struct ContainerProbe {
            head[8..<12].elementsEqual("AIFF".utf8) || head[8..<12].elementsEqual("AIFC".utf8) { return .aiff }
         if starts("fLaC") { return .flac }
         if starts("OggS") { return .ogg }
+        if head.count >= 8, head[4..<8].elementsEqual("ftyp".utf8) { return .mp4 }
         if starts("ID3") || (head.count >= 2 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0) { return .mp3 }
         // Text sniffing: skip a UTF-8 BOM and leading white space.
         var body = head[...]

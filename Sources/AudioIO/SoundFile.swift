@@ -168,11 +168,16 @@ extension SoundFile {
         }
         switch failure.code {
         case Int32(SF_ERR_UNRECOGNISED_FORMAT):
-            let kind: AudioIOError.Kind = probe.magic == .unknown || probe.magic.isText ? .notAudio : .corrupt
+            let kind: AudioIOError.Kind = switch probe.magic {
+            case .unknown, .html, .json, .xml, .text: .notAudio
+            case .mp4: .unsupported
+            default: .corrupt
+            }
             return AudioIOError(kind, path: path, detail: probe.notAudioExplanation)
         case Int32(SF_ERR_SYSTEM):
             return AudioIOError(.unreadable, path: path, detail: failure.message)
-        case Int32(SF_ERR_UNSUPPORTED_ENCODING):
+        // 18 is libsndfile's SFE_UNIMPLEMENTED: a known container with an encoding it lacks.
+        case Int32(SF_ERR_UNSUPPORTED_ENCODING), 18:
             return AudioIOError(.unsupported, path: path, detail: "unsupported encoding: \(failure.message)")
         default:
             return AudioIOError(.corrupt, path: path, detail: "damaged file: \(failure.message)")
@@ -239,8 +244,4 @@ extension SoundFile {
         let positions = map.compactMap(ChannelPosition.init(sfValue:))
         return positions.count == channels ? positions : nil
     }
-}
-
-extension ContainerProbe.Magic {
-    var isText: Bool { [.html, .json, .xml, .text].contains(self) }
 }

@@ -81,6 +81,20 @@ import TrackGateTestSupport
         try expectError(zero, named: "zero.wav", kind: .corrupt, saying: "Channel count is zero")
     }
 
+    @Test func anUnimplementedEncodingIsUnsupported() throws {
+        let zeroBits = CorruptFiles.wav(channels: 2, sampleRate: 44_100, bits: 0)
+        try expectError(zeroBits, named: "zero-bits.wav", kind: .unsupported, saying: "unimplemented format")
+    }
+
+    @Test func anM4AIsAudioButUnsupported() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("song.m4a")
+        try ffmpeg(["-f", "lavfi", "-i", "sine=frequency=440:duration=1", "-c:a", "aac", path])
+        let error = audioError { _ = try SoundFile(path: path) }
+        #expect(error?.kind == .unsupported)
+        #expect(error?.detail.contains("MP4/M4A") == true, "\(String(describing: error))")
+    }
+
     @Test func truncatedFlacStreamFailsWhenRead() throws {
         let dir = try TemporaryDirectory()
         let path = dir.file("whole.flac")
