@@ -24,19 +24,7 @@ struct InfoCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        var status = ExitStatus.success
-        let writer = JSONLinesWriter()
-        for (index, file) in files.enumerated() {
-            let report = AudioFileReport.inspect(path: file, decode: decode)
-            status = max(status, report.exitStatus)
-            if output.json {
-                try writer.write(report)
-            } else if report.error != nil {
-                printError(report.renderText())
-            } else {
-                print((index > 0 ? "\n" : "") + report.renderText())
-            }
-        }
-        try finish(with: status)
+        let printer = ReportPrinter(options: output, separateWithBlankLine: true)
+        try finish(with: printer.run(files) { AudioFileReport.inspect(path: $0, decode: decode) })
     }
 }

@@ -23,19 +23,6 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        var status = ExitStatus.success
-        let writer = JSONLinesWriter()
-        for file in files {
-            let report = RequestReport.validate(path: file)
-            status = max(status, report.exitStatus)
-            if output.json {
-                try writer.write(report)
-            } else if report.error != nil {
-                printError(report.renderText())
-            } else {
-                print(report.renderText())
-            }
-        }
-        try finish(with: status)
+        try finish(with: ReportPrinter(options: output).run(files, RequestReport.validate(path:)))
     }
 }
