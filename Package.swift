@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "TrackGate", targets: ["TrackGate"]),
         .library(name: "AudioIO", targets: ["AudioIO"]),
         .library(name: "NuroRequest", targets: ["NuroRequest"]),
+        .library(name: "AudioDSP", targets: ["AudioDSP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,8 +22,9 @@ let package = Package(
             providers: [.apt(["libsndfile1-dev"])]
         ),
         .target(name: "AudioIO", dependencies: ["CSndFile"]),
+        .target(name: "AudioDSP"),
         .target(name: "NuroRequest"),
-        .target(name: "TrackGate", dependencies: ["AudioIO", "NuroRequest"]),
+        .target(name: "TrackGate", dependencies: ["AudioIO", "AudioDSP", "NuroRequest"]),
         .executableTarget(
             name: "TrackGateCLI",
             dependencies: [
@@ -33,6 +35,10 @@ let package = Package(
         .target(name: "TrackGateTestSupport", dependencies: ["AudioIO"]),
         .executableTarget(name: "make-samples", dependencies: ["AudioIO", "NuroRequest", "TrackGateTestSupport"]),
 
+        // libebur128 serves the tests as an independent implementation; the product never links it.
+        .systemLibrary(name: "CEBUR128", path: "Tests/CEBUR128", pkgConfig: "libebur128",
+                       providers: [.apt(["libebur128-dev"])]),
+        .testTarget(name: "AudioDSPTests", dependencies: ["AudioDSP", "CEBUR128", "TrackGateTestSupport"]),
         .testTarget(name: "AudioIOTests", dependencies: ["AudioIO", "TrackGateTestSupport"]),
         .testTarget(name: "NuroRequestTests", dependencies: ["NuroRequest"]),
         .testTarget(name: "TrackGateTests", dependencies: ["TrackGate", "TrackGateTestSupport"]),

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets up (installs missing packages) and runs the whole test suite.
+# Release mode: the DSP suites (EBU Tech 3341/3342 signals, libebur128 comparisons)
+# run about 20x faster optimised, and the tests use no @testable imports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --no-build
-swift build --build-tests 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' || true; }
-swift test --skip-build
+swift build -c release --build-tests 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' || true; }
+swift test -c release --skip-build
