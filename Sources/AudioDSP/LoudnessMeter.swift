@@ -38,7 +38,8 @@ public struct LoudnessMeter: Sendable {
     public private(set) var momentaryEnergy: Double?
     public private(set) var shortTermEnergy: Double?
 
-    private var peaks: TruePeakMeter?
+    private var peaks: TruePeakMeter
+    private let measuresTruePeak: Bool
     private var nonFinite = 0
 
     /// - Parameters:
@@ -54,7 +55,10 @@ public struct LoudnessMeter: Sendable {
         filterState = Array(repeating: .zero, count: channelWeights.count)
         partialEnergy = Array(repeating: 0, count: channelWeights.count)
         recent = Array(repeating: 0, count: grid.shortTermSubBlocks)
-        peaks = truePeak ? TruePeakMeter(channelCount: channelWeights.count, sampleRate: sampleRate) : nil
+        // Without true peak the meter still keeps sample peaks, which cost nothing.
+        measuresTruePeak = truePeak
+        peaks = truePeak ? TruePeakMeter(channelCount: channelWeights.count, sampleRate: sampleRate)
+            : TruePeakMeter(channelCount: channelWeights.count, filter: OversamplingFilter(factor: 1))
     }
 
     public var channelCount: Int { channelWeights.count }
@@ -80,7 +84,7 @@ public struct LoudnessMeter: Sendable {
             addSanitised(channels)
             return
         }
-        peaks?.add(channels)
+        peaks.add(channels)
         filter(channels, frames: frames)
         framesSeen += frames
     }
@@ -208,15 +212,14 @@ public struct LoudnessMeter: Sendable {
                 ? "shorter than one 3 s short-term window" : "silent: no 3 s window above -70 LUFS"
         }
 
-        let samplePeaks = (peaks?.samplePeak ?? []).map(LoudnessMeasurement.decibels)
-        let truePeaks = (peaks?.truePeak ?? []).map(LoudnessMeasurement.decibels)
-        if peaks == nil {
-            unavailable["true_peak_dbtp"] = "not measured"
-            unavailable["sample_peak_dbfs"] = "not measured"
-        } else if framesSeen == 0 || samplePeaks.allSatisfy({ $0 == nil }) {
-            unavailable["true_peak_dbtp"] = "digital silence"
+        let samplePeaks = peaks.samplePeak.map(LoudnessMeasurement.decibels)
+        let truePeaks = measuresTruePeak ? peaks.truePeak.map(LoudnessMeasurement.decibels)
+            : Array(repeating: nil, count: channelCount)
+        if samplePeaks.allSatisfy({ $0 == nil }) {
             unavailable["sample_peak_dbfs"] = "digital silence"
+            unavailable["true_peak_dbtp"] = "digital silence"
         }
+        if !measuresTruePeak { unavailable["true_peak_dbtp"] = "not measured" }
         return LoudnessMeasurement(
             integratedLUFS: integrated, loudnessRangeLU: range, maxMomentaryLUFS: momentary,
             maxShortTermLUFS: shortTerm, samplePeakDBFS: samplePeaks, truePeakDBTP: truePeaks,

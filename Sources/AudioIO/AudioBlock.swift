@@ -32,6 +32,16 @@ public struct AudioBlock: Sendable {
         }
     }
 
+    /// Lends the valid samples of every channel at once, in channel order.
+    @inlinable
+    public func withChannels<R>(_ body: ([UnsafeBufferPointer<Float>]) throws -> R) rethrows -> R {
+        try storage.withUnsafeBufferPointer { all in
+            try body((0..<channelCount).map {
+                UnsafeBufferPointer(rebasing: all[$0 * capacity ..< $0 * capacity + frameCount])
+            })
+        }
+    }
+
     /// Lends every channel's storage for writing; the caller sets `frameCount` via the return value.
     mutating func fill(_ body: (UnsafeMutableBufferPointer<Float>) throws -> Int) rethrows {
         frameCount = try storage.withUnsafeMutableBufferPointer { try body($0) }

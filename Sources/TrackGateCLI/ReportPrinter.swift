@@ -22,6 +22,8 @@ struct ReportPrinter {
     let options: OutputOptions
     /// Put a blank line between multi-line text reports.
     var separateWithBlankLine = false
+    /// Printed once before the first text report (a table's column titles).
+    var header: String?
 
     func run<Report: PrintableReport>(_ inputs: [String], _ makeReport: (String) -> Report) throws -> ExitStatus {
         var status = ExitStatus.success
@@ -35,6 +37,7 @@ struct ReportPrinter {
             } else if report.isUnreadable {
                 printError(report.renderText())
             } else {
+                if !printedText, let header { print(header) }
                 print((separateWithBlankLine && printedText ? "\n" : "") + report.renderText())
                 printedText = true
             }

@@ -17,9 +17,10 @@ struct TrackGateCommand: ParsableCommand {
         Examples:
           trackgate validate samples/requests/*.json
           trackgate info samples/tracks/*.flac --json
+          trackgate loudness samples/tracks/*.flac
         """,
         version: TrackGateVersion.current,
-        subcommands: [ValidateCommand.self, InfoCommand.self]
+        subcommands: [ValidateCommand.self, InfoCommand.self, LoudnessCommand.self]
     )
 }
 

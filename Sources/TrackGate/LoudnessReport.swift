@@ -1,0 +1,112 @@
+import AudioDSP
+import AudioIO
+import Foundation
+
+/// What `trackgate loudness` reports for one file, with the JSON keys of the
+/// command-line contract. A level that does not exist is `null` in JSON, and
+/// `unavailable` says why; it is never a made-up number such as -70 or -inf.
+public struct LoudnessReport: Sendable, Equatable, Encodable {
+    public let file: String
+    public let integratedLUFS: Double?
+    public let loudnessRangeLU: Double?
+    public let maxMomentaryLUFS: Double?
+    public let maxShortTermLUFS: Double?
+    /// The largest channel's sample peak.
+    public let samplePeakDBFS: Double?
+    /// The largest channel's true peak.
+    public let truePeakDBTP: Double?
+    public let channelSamplePeakDBFS: [Double?]
+    public let channelTruePeakDBTP: [Double?]
+    public let channelWeights: [Double]
+    public let durationS: Double?
+    public let sampleRate: Int?
+    public let unavailable: [String: String]
+    public let nonFiniteSamples: Int
+    public let error: String?
+
+    enum CodingKeys: String, CodingKey {
+        case file, integratedLUFS = "integrated_lufs", loudnessRangeLU = "loudness_range_lu"
+        case maxMomentaryLUFS = "max_momentary_lufs", maxShortTermLUFS = "max_short_term_lufs"
+        case samplePeakDBFS = "sample_peak_dbfs", truePeakDBTP = "true_peak_dbtp"
+        case channelSamplePeakDBFS = "channel_sample_peak_dbfs", channelTruePeakDBTP = "channel_true_peak_dbtp"
+        case channelWeights = "channel_weights", durationS = "duration_s", sampleRate = "sample_rate"
+        case unavailable, nonFiniteSamples = "non_finite_samples", error
+    }
+
+    public init(file: String, measurement m: LoudnessMeasurement, weights: [Double], sampleRate: Int) {
+        self.file = file
+        integratedLUFS = m.integratedLUFS
+        loudnessRangeLU = m.loudnessRangeLU
+        maxMomentaryLUFS = m.maxMomentaryLUFS
+        maxShortTermLUFS = m.maxShortTermLUFS
+        samplePeakDBFS = m.maxSamplePeakDBFS
+        truePeakDBTP = m.maxTruePeakDBTP
+        channelSamplePeakDBFS = m.samplePeakDBFS
+        channelTruePeakDBTP = m.truePeakDBTP
+        channelWeights = weights
+        durationS = m.duration
+        self.sampleRate = sampleRate
+        unavailable = m.unavailable
+        nonFiniteSamples = m.nonFiniteSamples
+        error = nil
+    }
+
+    public init(error: AudioIOError) {
+        file = error.path
+        integratedLUFS = nil; loudnessRangeLU = nil; maxMomentaryLUFS = nil; maxShortTermLUFS = nil
+        samplePeakDBFS = nil; truePeakDBTP = nil; channelSamplePeakDBFS = []; channelTruePeakDBTP = []
+        channelWeights = []; durationS = nil; sampleRate = nil; unavailable = [:]; nonFiniteSamples = 0
+        self.error = error.detail
+    }
+
+    /// Every level key is written, `null` when the level does not exist.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(file, forKey: .file)
+        if let error {
+            try c.encode(error, forKey: .error)
+            return
+        }
+        func level(_ value: Double?, _ key: CodingKeys) throws {
+            if let value { try c.encode(Self.rounded(value), forKey: key) } else { try c.encodeNil(forKey: key) }
+        }
+        try level(integratedLUFS, .integratedLUFS)
+        try level(loudnessRangeLU, .loudnessRangeLU)
+        try level(maxMomentaryLUFS, .maxMomentaryLUFS)
+        try level(maxShortTermLUFS, .maxShortTermLUFS)
+        try level(samplePeakDBFS, .samplePeakDBFS)
+        try level(truePeakDBTP, .truePeakDBTP)
+        try c.encode(channelSamplePeakDBFS.map { $0.map(Self.rounded) }, forKey: .channelSamplePeakDBFS)
+        try c.encode(channelTruePeakDBTP.map { $0.map(Self.rounded) }, forKey: .channelTruePeakDBTP)
+        try c.encode(channelWeights, forKey: .channelWeights)
+        try level(durationS, .durationS)
+        try c.encodeIfPresent(sampleRate, forKey: .sampleRate)
+        if !unavailable.isEmpty { try c.encode(unavailable, forKey: .unavailable) }
+        if nonFiniteSamples > 0 { try c.encode(nonFiniteSamples, forKey: .nonFiniteSamples) }
+    }
+
+    /// Four decimals: far finer than any meter's accuracy, without binary noise.
+    static func rounded(_ x: Double) -> Double { (x * 10_000).rounded() / 10_000 }
+
+    public var exitStatus: ExitStatus { error == nil ? .success : .unreadable }
+}
+
+extension LoudnessReport {
+    /// Decodes a file block by block into a `LoudnessMeter`: memory stays bounded
+    /// whatever the length.
+    public static func measure(path: String, truePeak: Bool = true) -> LoudnessReport {
+        do throws(AudioIOError) {
+            var file = try SoundFile(path: path)
+            let info = file.info
+            let weights = ChannelWeighting.weights(layout: info.channelLayout, channelCount: info.channelCount)
+            var meter = LoudnessMeter(sampleRate: info.sampleRate, channelWeights: weights, truePeak: truePeak)
+            var block = AudioBlock(channelCount: info.channelCount, capacity: 16_384)
+            while try file.read(into: &block) {
+                block.withChannels { meter.add($0) }
+            }
+            return LoudnessReport(file: path, measurement: meter.measurement, weights: weights, sampleRate: info.sampleRate)
+        } catch {
+            return LoudnessReport(error: error)
+        }
+    }
+}
