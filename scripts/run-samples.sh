@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs TrackGate on the bundled samples: validates every
-# request, then describes every track. The reference's invalid examples are
+# request, describes and measures every track. The reference's invalid examples are
 # shown last; their exit code 1 is the expected outcome and does not fail this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,10 @@ $tg validate samples/requests/*.json samples/tracks/*.json
 echo
 echo "== trackgate info samples/tracks/*.flac"
 $tg info samples/tracks/*.flac
+
+echo
+echo "== trackgate loudness samples/tracks/*.flac"
+$tg loudness samples/tracks/*.flac
 
 echo
 echo "== trackgate validate samples/requests/invalid/*.json   (the reference's own invalid examples)"
