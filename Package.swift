@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "AudioIO", targets: ["AudioIO"]),
         .library(name: "NuroRequest", targets: ["NuroRequest"]),
         .library(name: "AudioDSP", targets: ["AudioDSP"]),
+        // Signal generators shared by the tests and the nested Benchmarks package.
+        .library(name: "TrackGateTestSupport", targets: ["TrackGateTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -27,6 +27,9 @@ public struct LoudnessMeter: Sendable {
     /// Weighted energy sums of the last 3 s of sub-blocks (a ring).
     private var recent: [Double]
     private var recentHead = 0
+    /// Running sums of the last 400 ms and 3 s of `recent`, re-summed exactly every hop.
+    private var momentarySum = 0.0
+    private var shortTermSum = 0.0
     private var subBlocks = 0
     private var framesSeen = 0
 
@@ -114,9 +117,25 @@ public struct LoudnessMeter: Sendable {
         var offset = 0
         while offset < frames {
             let take = min(frames - offset, grid.subBlockLength - partialLength)
-            for c in 0..<channelCount where channelWeights[c] != 0 {
-                let segment = UnsafeBufferPointer(rebasing: channels[c][offset ..< offset + take])
-                partialEnergy[c] += kWeightedEnergy(segment, state: &filterState[c])
+            var c = 0
+            while c < channelCount {
+                // Two channels at once run their recurrences side by side in one register.
+                if c + 1 < channelCount && channelWeights[c] != 0 && channelWeights[c + 1] != 0 {
+                    var (left, right) = (filterState[c], filterState[c + 1])
+                    let energy = kWeightedEnergy(UnsafeBufferPointer(rebasing: channels[c][offset ..< offset + take]),
+                                                 UnsafeBufferPointer(rebasing: channels[c + 1][offset ..< offset + take]),
+                                                 &left, &right)
+                    (filterState[c], filterState[c + 1]) = (left, right)
+                    partialEnergy[c] += energy[0]
+                    partialEnergy[c + 1] += energy[1]
+                    c += 2
+                    continue
+                }
+                if channelWeights[c] != 0 {
+                    let segment = UnsafeBufferPointer(rebasing: channels[c][offset ..< offset + take])
+                    partialEnergy[c] += kWeightedEnergy(segment, state: &filterState[c])
+                }
+                c += 1
             }
             partialLength += take
             offset += take
@@ -144,6 +163,30 @@ public struct LoudnessMeter: Sendable {
         return sum
     }
 
+    /// The same two stages for two channels in the lanes of `SIMD2<Double>`.
+    @inline(__always)
+    private func kWeightedEnergy(_ left: UnsafeBufferPointer<Float>, _ right: UnsafeBufferPointer<Float>,
+                                 _ stateL: inout SIMD4<Double>, _ stateR: inout SIMD4<Double>) -> SIMD2<Double> {
+        let p = preFilter, h = highPass
+        var s1 = SIMD2(stateL[0], stateR[0]), s2 = SIMD2(stateL[1], stateR[1])
+        var t1 = SIMD2(stateL[2], stateR[2]), t2 = SIMD2(stateL[3], stateR[3])
+        var sum = SIMD2<Double>(repeating: 0)
+        let lp = left.baseAddress!, rp = right.baseAddress!
+        for i in 0..<left.count {
+            let input = SIMD2(Double(lp[i]), Double(rp[i]))
+            let y = p.b0 * input + s1
+            s1 = p.b1 * input - p.a1 * y + s2
+            s2 = p.b2 * input - p.a2 * y
+            let z = h.b0 * y + t1
+            t1 = h.b1 * y - h.a1 * z + t2
+            t2 = h.b2 * y - h.a2 * z
+            sum += z * z
+        }
+        stateL = SIMD4(s1[0], s2[0], t1[0], t2[0])
+        stateR = SIMD4(s1[1], s2[1], t1[1], t2[1])
+        return sum
+    }
+
     private mutating func closeSubBlock() {
         var weighted = 0.0
         for c in 0..<channelCount {
@@ -151,17 +194,26 @@ public struct LoudnessMeter: Sendable {
             partialEnergy[c] = 0
         }
         partialLength = 0
+        // The 3 s ring is full-length, so the value overwritten is the one leaving
+        // the short-term window; the one leaving the momentary window is 400 ms back.
+        let leavingMomentary = recent[(recentHead + recent.count - grid.momentarySubBlocks) % recent.count]
+        shortTermSum += weighted - recent[recentHead]
+        momentarySum += weighted - leavingMomentary
         recent[recentHead] = weighted
         recentHead = (recentHead + 1) % recent.count
         subBlocks += 1
+        if subBlocks % grid.subBlocksPerHop == 0 {
+            momentarySum = windowSum(grid.momentarySubBlocks)
+            shortTermSum = windowSum(grid.shortTermSubBlocks)
+        }
 
         if subBlocks >= grid.momentarySubBlocks {
-            let e = windowSum(grid.momentarySubBlocks) / Double(grid.momentarySubBlocks * grid.subBlockLength)
+            let e = max(0, momentarySum) / Double(grid.momentarySubBlocks * grid.subBlockLength)
             momentaryEnergy = e
             maxMomentary = max(maxMomentary, e)
         }
         if subBlocks >= grid.shortTermSubBlocks {
-            let e = windowSum(grid.shortTermSubBlocks) / Double(grid.shortTermSubBlocks * grid.subBlockLength)
+            let e = max(0, shortTermSum) / Double(grid.shortTermSubBlocks * grid.subBlockLength)
             shortTermEnergy = e
             maxShortTerm = max(maxShortTerm, e)
         }
@@ -171,16 +223,24 @@ public struct LoudnessMeter: Sendable {
         }
     }
 
-    /// Sum of the last `count` sub-block energies. Summed afresh each time, so no
-    /// rounding error accumulates over an hour of audio.
+    /// Sum of the last `count` sub-block energies, summed afresh: the running sums
+    /// are reset to it every hop, so no rounding error builds up over an hour.
     private func windowSum(_ count: Int) -> Double {
-        var sum = 0.0
-        var i = recentHead
-        for _ in 0..<count {
-            i = i == 0 ? recent.count - 1 : i - 1
-            sum += recent[i]
+        let start = recentHead - count
+        if start >= 0 { return Self.sum(recent, start ..< recentHead) }
+        return Self.sum(recent, (recent.count + start) ..< recent.count) + Self.sum(recent, 0 ..< recentHead)
+    }
+
+    private static func sum(_ x: [Double], _ range: Range<Int>) -> Double {
+        var acc = SIMD4<Double>(repeating: 0)
+        var i = range.lowerBound
+        while i + 4 <= range.upperBound {
+            acc += SIMD4(x[i], x[i + 1], x[i + 2], x[i + 3])
+            i += 4
         }
-        return sum
+        var total = acc.sum()
+        while i < range.upperBound { total += x[i]; i += 1 }
+        return total
     }
 
     private static func countNonFinite(_ x: UnsafeBufferPointer<Float>) -> Int {

@@ -25,9 +25,11 @@ public enum ExternalTool {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        // Drain both pipes before waiting, so a chatty tool cannot block on a full pipe.
+        // Drain both pipes at once: a tool that fills one while we wait on the
+        // other would block forever (ffmpeg's ebur128 logs every 100 ms to stderr).
+        let errorOutput = PipeDrain(err.fileHandleForReading)
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        let errData = errorOutput.wait()
         process.waitUntilExit()
         return Result(status: process.terminationStatus,
                       stdout: String(decoding: outData, as: UTF8.self),
@@ -42,5 +44,23 @@ public enum ExternalTool {
               let format = object["format"] as? [String: Any] else { return [:] }
         let tags = format["tags"] as? [String: Any] ?? [:]
         return Dictionary(uniqueKeysWithValues: tags.map { ($0.key.lowercased(), "\($0.value)") })
+    }
+}
+
+/// Reads a pipe to its end on a background thread.
+private final class PipeDrain: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
     }
 }

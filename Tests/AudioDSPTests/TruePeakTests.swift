@@ -59,6 +59,37 @@ import TrackGateTestSupport
         }
     }
 
+    /// Skipping stretches too quiet to matter must give exactly the reading of
+    /// interpolating everything: levels jump by up to 40 dB between stretches,
+    /// with inter-sample peaks (fs/4 sines at 45 degrees) among them.
+    @Test func skippingQuietStretchesNeverChangesTheReading() {
+        var rng = SeededRandom(seed: 7)
+        for trial in 0..<20 {
+            var x: [Float] = []
+            for _ in 0..<12 {
+                let level = Float(pow(10, -Double(rng.next() % 40) / 20))
+                let length = 300 + Int(rng.next() % 3000)
+                if rng.next() % 2 == 0 {
+                    x += (0..<length).map { Float(sin(Double.pi / 2 * Double($0) + Double.pi / 4)) * level }
+                } else {
+                    x += (0..<length).map { _ in rng.bipolar() * level }
+                }
+            }
+            var skipping = TruePeakMeter(channelCount: 1, sampleRate: 48_000)
+            var exhaustive = TruePeakMeter(channelCount: 1, filter: OversamplingFilter(factor: 4), skipsQuietStretches: false)
+            x.withUnsafeBufferPointer { p in
+                var offset = 0
+                while offset < p.count {
+                    let block = UnsafeBufferPointer(rebasing: p[offset ..< min(p.count, offset + 1500)])
+                    skipping.add([block])
+                    exhaustive.add([block])
+                    offset += 1500
+                }
+            }
+            #expect(skipping.truePeak == exhaustive.truePeak, "trial \(trial)")
+        }
+    }
+
     /// The last samples' inter-sample peaks count too: a track that ends
     /// abruptly at full scale must not lose its final peak.
     @Test func peakAtTheVeryEndIsMeasured() {

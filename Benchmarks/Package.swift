@@ -1,0 +1,27 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// A path dependency is known by its folder's name, which differs between checkouts.
+let root = Context.packageDirectory.split(separator: "/").dropLast().last.map(String.init) ?? "main"
+
+// Benchmarks live in their own package so the main build never needs libebur128
+// or the benchmark tooling.
+let package = Package(
+    name: "TrackGateBenchmarks",
+    dependencies: [
+        .package(path: ".."),
+    ],
+    targets: [
+        .systemLibrary(name: "CEBUR128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
+        .executableTarget(
+            name: "loudness-benchmark",
+            dependencies: [
+                "CEBUR128",
+                .product(name: "AudioDSP", package: root),
+                .product(name: "AudioIO", package: root),
+                .product(name: "TrackGateTestSupport", package: root),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
