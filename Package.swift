@@ -40,7 +40,7 @@ let package = Package(
         // libebur128 serves the tests as an independent implementation; the product never links it.
         .systemLibrary(name: "CEBUR128", path: "Tests/CEBUR128", pkgConfig: "libebur128",
                        providers: [.apt(["libebur128-dev"])]),
-        .testTarget(name: "AudioDSPTests", dependencies: ["AudioDSP", "CEBUR128", "TrackGateTestSupport"]),
+        .testTarget(name: "AudioDSPTests", dependencies: ["AudioDSP", "AudioIO", "CEBUR128", "TrackGateTestSupport"]),
         .testTarget(name: "AudioIOTests", dependencies: ["AudioIO", "TrackGateTestSupport"]),
         .testTarget(name: "NuroRequestTests", dependencies: ["NuroRequest"]),
         .testTarget(name: "TrackGateTests", dependencies: ["TrackGate", "TrackGateTestSupport"]),

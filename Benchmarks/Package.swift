@@ -22,6 +22,14 @@ let package = Package(
                 .product(name: "TrackGateTestSupport", package: root),
             ]
         ),
+        .executableTarget(
+            name: "boundary-eval",
+            dependencies: [
+                .product(name: "AudioDSP", package: root),
+                .product(name: "AudioIO", package: root),
+                .product(name: "TrackGateTestSupport", package: root),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,266 @@
+// Evaluates section-boundary detection on real music that no one here wrote:
+// the CC-licensed pieces of Debian's extremetuxracer-data.
+//
+//   swift run -c release --package-path Benchmarks boundary-eval [--music DIR] [--cases 120] [--seed 1]
+//
+// Positives: tracks of three excerpts joined end to end, from different pieces
+// or from the same piece at least 20 s apart, with hard cuts or equal-power
+// crossfades of 0.05-1 s; the true boundary is the middle of the crossfade.
+// Every excerpt is scaled to the same RMS, so level alone gives nothing away.
+// Negatives: continuous excerpts whose "request" claims boundaries at arbitrary times.
+// For each threshold it prints the share of true boundaries confirmed within 1 s,
+// the median timing error, and the share of claimed boundaries wrongly confirmed.
+import AudioDSP
+import AudioIO
+import Foundation
+import TrackGateTestSupport
+
+nonisolated(unsafe) var musicFolder = "/usr/share/games/etr/music"
+nonisolated(unsafe) var caseCount = 120
+nonisolated(unsafe) var seed: UInt64 = 1
+nonisolated(unsafe) var halfWindow = 2.5
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let a = arguments.next() {
+    switch a {
+    case "--music": musicFolder = arguments.next() ?? musicFolder
+    case "--cases": caseCount = Int(arguments.next() ?? "") ?? caseCount
+    case "--seed": seed = UInt64(arguments.next() ?? "") ?? seed
+    case "--half-window": halfWindow = Double(arguments.next() ?? "") ?? halfWindow
+    default: fatalError("unknown argument \(a)")
+    }
+}
+
+let rate = 44_100
+guard let names = try? FileManager.default.contentsOfDirectory(atPath: musicFolder).filter({ $0.hasSuffix(".ogg") }).sorted() else {
+    print("no music in \(musicFolder): apt-get install extremetuxracer-data")
+    exit(1)
+}
+// Mono mixes of the pieces at 44.1 kHz that are long enough to cut excerpts from.
+nonisolated(unsafe) var pieces: [(name: String, samples: [Float])] = []
+for name in names {
+    guard let audio = try? SoundFile.readAll(path: "\(musicFolder)/\(name)"), audio.sampleRate == rate,
+          audio.duration >= 15 else { continue }
+    let mono = (0..<audio.frameCount).map { i in audio.channels.reduce(0) { $0 + $1[i] } / Float(audio.channelCount) }
+    pieces.append((name, mono))
+}
+print("pieces: " + pieces.map { "\($0.name) (\(Int(Double($0.samples.count) / Double(rate))) s)" }.joined(separator: ", "))
+
+nonisolated(unsafe) var rng = SeededRandom(seed: seed)
+func uniform(_ range: ClosedRange<Double>) -> Double {
+    range.lowerBound + Double(rng.next() >> 11) / Double(1 << 53) * (range.upperBound - range.lowerBound)
+}
+func pick<T>(_ xs: [T]) -> T { xs[Int(rng.next() % UInt64(xs.count))] }
+
+/// An excerpt scaled to RMS 0.1 (-20 dBFS).
+func excerpt(_ piece: Int, start: Double, seconds: Double) -> [Float] {
+    let s = pieces[piece].samples
+    let a = Int(start * Double(rate)), b = min(s.count, a + Int(seconds * Double(rate)))
+    let x = Array(s[a..<b])
+    let rms = (x.reduce(0.0) { $0 + Double($1 * $1) } / Double(max(1, x.count))).squareRoot()
+    return rms > 0 ? x.map { $0 * Float(0.1 / rms) } : x
+}
+
+/// Joins `b` after `a` with an equal-power crossfade; returns the boundary time (crossfade middle).
+func join(_ a: inout [Float], _ b: [Float], crossfade: Double) -> Double {
+    let n = Int(crossfade * Double(rate))
+    let start = a.count - n
+    for i in 0..<n {
+        let t = (Double(i) + 0.5) / Double(n)
+        a[start + i] = a[start + i] * Float(cos(t * .pi / 2)) + b[i] * Float(sin(t * .pi / 2))
+    }
+    a += b[n...]
+    return (Double(start) + Double(n) / 2) / Double(rate)
+}
+
+struct Variant: Sendable {
+    let name: String
+    let halfWindow: Double
+    let shape: Bool        // remove each frame's mean band level: timbre without loudness
+    let smooth: Int        // moving average over this many frames before the novelty
+    let relative: Bool     // strength divided by the track's median novelty
+    let chromaWeight: Float
+    var kl = false                 // symmetric KL between per-dimension Gaussians
+    var windows: [Double] = []     // several half-windows, averaged
+}
+
+/// Symmetric KL divergence between Gaussians fitted per dimension before and after each frame.
+func klCurve(_ f: [Float], dimension d: Int, framePeriod: Double, halfWindow: Double) -> NoveltyCurve {
+    let frames = f.count / d
+    let w = max(2, Int((halfWindow / framePeriod).rounded()))
+    var sum = [Double](repeating: 0, count: (frames + 1) * d), sq = sum
+    for t in 0..<frames { for k in 0..<d {
+        let x = Double(f[t * d + k]); sum[(t + 1) * d + k] = sum[t * d + k] + x; sq[(t + 1) * d + k] = sq[t * d + k] + x * x } }
+    var values = [Double](repeating: 0, count: frames + 1)
+    for t in 0...frames {
+        let b0 = max(0, t - w), a1 = min(frames, t + w)
+        let nb = Double(t - b0), na = Double(a1 - t)
+        guard nb >= Double(w) / 2 && na >= Double(w) / 2 else { continue }
+        var total = 0.0
+        for k in 0..<d {
+            let mb = (sum[t * d + k] - sum[b0 * d + k]) / nb, ma = (sum[a1 * d + k] - sum[t * d + k]) / na
+            let vb = max(0, (sq[t * d + k] - sq[b0 * d + k]) / nb - mb * mb) + 1
+            let va = max(0, (sq[a1 * d + k] - sq[t * d + k]) / na - ma * ma) + 1
+            total += 0.5 * (va / vb + vb / va - 2) + 0.5 * (ma - mb) * (ma - mb) * (1 / va + 1 / vb)
+        }
+        values[t] = (total / Double(d)).squareRoot()
+    }
+    return NoveltyCurve(framePeriod: framePeriod, values: values)
+}
+let variants = [
+    Variant(name: "baseline 2.5 s", halfWindow: 2.5, shape: false, smooth: 1, relative: false, chromaWeight: 1),
+    Variant(name: "relative", halfWindow: 2.5, shape: false, smooth: 1, relative: true, chromaWeight: 1),
+    Variant(name: "shape", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1),
+    Variant(name: "shape+relative", halfWindow: 2.5, shape: true, smooth: 1, relative: true, chromaWeight: 1),
+    Variant(name: "smooth 5", halfWindow: 2.5, shape: false, smooth: 5, relative: false, chromaWeight: 1),
+    Variant(name: "smooth 5 rel", halfWindow: 2.5, shape: false, smooth: 5, relative: true, chromaWeight: 1),
+    Variant(name: "4 s rel", halfWindow: 4, shape: false, smooth: 1, relative: true, chromaWeight: 1),
+    Variant(name: "1.5 s rel", halfWindow: 1.5, shape: false, smooth: 1, relative: true, chromaWeight: 1),
+    Variant(name: "no chroma rel", halfWindow: 2.5, shape: false, smooth: 1, relative: true, chromaWeight: 0),
+    Variant(name: "chroma x2 rel", halfWindow: 2.5, shape: false, smooth: 1, relative: true, chromaWeight: 2),
+    Variant(name: "shape smooth5 rel", halfWindow: 2.5, shape: true, smooth: 5, relative: true, chromaWeight: 1),
+    Variant(name: "kl", halfWindow: 2.5, shape: false, smooth: 1, relative: false, chromaWeight: 1, kl: true),
+    Variant(name: "kl shape", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, kl: true),
+    Variant(name: "kl shape multi", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, kl: true, windows: [1.5, 2.5, 4]),
+    Variant(name: "shape multi", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, windows: [1.5, 2.5, 4]),
+    Variant(name: "kl shape 4s", halfWindow: 4, shape: true, smooth: 1, relative: false, chromaWeight: 1, kl: true),
+    Variant(name: "kl shape chroma2", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 2, kl: true),
+]
+let selected = 0
+
+func transform(_ features: [Float], _ v: Variant) -> [Float] {
+    let d = SpectralFeatures.dimension, b = SpectralFeatures.bandCount
+    var f = features
+    let frames = f.count / d
+    for t in 0..<frames {
+        if v.shape {
+            let mean = f[t * d ..< t * d + b].reduce(0, +) / Float(b)
+            for k in 0..<b { f[t * d + k] -= mean }
+        }
+        for k in b..<d { f[t * d + k] *= v.chromaWeight }
+    }
+    guard v.smooth > 1 else { return f }
+    var out = f
+    for t in 0..<frames {
+        let lo = max(0, t - v.smooth / 2), hi = min(frames - 1, t + v.smooth / 2)
+        for k in 0..<d {
+            var sum: Float = 0
+            for u in lo...hi { sum += f[u * d + k] }
+            out[t * d + k] = sum / Float(hi - lo + 1)
+        }
+    }
+    return out
+}
+
+func novelty(_ x: [Float]) -> [NoveltyCurve] {
+    var f = SpectralFeatures(sampleRate: rate)
+    x.withUnsafeBufferPointer { f.add([$0]) }
+    return [NoveltyCurve.sectionChanges(features: f)] + variants.map { v in
+        let features = transform(f.features, v)
+        let windows = v.windows.isEmpty ? [v.halfWindow] : v.windows
+        let curves = windows.map { w in
+            v.kl ? klCurve(features, dimension: SpectralFeatures.dimension, framePeriod: f.framePeriod, halfWindow: w)
+                 : NoveltyCurve(features: features, dimension: SpectralFeatures.dimension, framePeriod: f.framePeriod, halfWindow: w)
+        }
+        let curve = NoveltyCurve(framePeriod: f.framePeriod, values: curves[0].values.indices.map { i in
+            let present = curves.map { $0.values[i] }.filter { $0 > 0 }
+            return present.isEmpty ? 0 : present.reduce(0, +) / Double(present.count)
+        })
+        guard v.relative else { return curve }
+        let active = curve.values.filter { $0 > 0 }.sorted()
+        let median = active.isEmpty ? 1 : active[active.count / 2]
+        return NoveltyCurve(framePeriod: curve.framePeriod, values: curve.values.map { $0 / median })
+    }
+}
+
+struct Outcome { var truth: Double; var detected: Double; var strength: Double; var kind: String }
+// Entry 0 is TrackGate's detector; the rest are the alternatives it was chosen from.
+var positivesByVariant = [[Outcome]](repeating: [], count: variants.count + 1)
+var negativesByVariant = [[Outcome]](repeating: [], count: variants.count + 1)
+let crossfades = [0.0, 0.05, 0.2, 0.5, 1.0]
+
+for _ in 0..<caseCount {
+    // Three excerpts: each next one from another piece, or from the same piece far away.
+    var track: [Float] = []
+    var boundaries: [(Double, String)] = []
+    var piece = Int(rng.next() % UInt64(pieces.count))
+    var position = uniform(0...(Double(pieces[piece].samples.count) / Double(rate) - 14))
+    track = excerpt(piece, start: position, seconds: uniform(8...12))
+    for _ in 0..<2 {
+        let samePiece = rng.next() % 3 == 0 && Double(pieces[piece].samples.count) / Double(rate) > 60
+        var kind = "other piece"
+        if samePiece {
+            let length = Double(pieces[piece].samples.count) / Double(rate)
+            var next = uniform(0...(length - 14))
+            var tries = 0
+            while abs(next - position) < 20 && tries < 50 { next = uniform(0...(length - 14)); tries += 1 }
+            position = next
+            kind = "same piece"
+        } else {
+            var next = Int(rng.next() % UInt64(pieces.count))
+            while next == piece { next = Int(rng.next() % UInt64(pieces.count)) }
+            piece = next
+            position = uniform(0...(Double(pieces[piece].samples.count) / Double(rate) - 14))
+        }
+        let xf = pick(crossfades)
+        let t = join(&track, excerpt(piece, start: position, seconds: uniform(8...12) + xf), crossfade: xf)
+        boundaries.append((t, "\(kind), \(xf == 0 ? "cut" : "\(xf) s fade")"))
+    }
+    for (v, curve) in novelty(track).enumerated() {
+        for (t, kind) in boundaries {
+            let found = curve.strongest(near: t, window: 3) ?? (time: .nan, strength: 0)
+            positivesByVariant[v].append(Outcome(truth: t, detected: found.time, strength: found.strength, kind: kind))
+        }
+    }
+
+    // A continuous excerpt of 30 s with two arbitrary claimed boundaries.
+    let p = Int(rng.next() % UInt64(pieces.count))
+    let length = Double(pieces[p].samples.count) / Double(rate)
+    guard length >= 32 else { continue }
+    let continuous = excerpt(p, start: uniform(0...(length - 30)), seconds: 30)
+    let claims = [uniform(5...13), uniform(17...25)]
+    for (v, curve) in novelty(continuous).enumerated() {
+        for claimed in claims {
+            let found = curve.strongest(near: claimed, window: 3) ?? (time: .nan, strength: 0)
+            negativesByVariant[v].append(Outcome(truth: claimed, detected: found.time, strength: found.strength, kind: pieces[p].name))
+        }
+    }
+}
+
+// AUC: the chance that a true boundary scores above a claimed one in continuous music.
+func areaUnderCurve(_ positives: [Outcome], _ negatives: [Outcome]) -> Double {
+    var wins = 0.0
+    for pos in positives { for neg in negatives { wins += pos.strength > neg.strength ? 1 : pos.strength == neg.strength ? 0.5 : 0 } }
+    return wins / Double(positives.count * negatives.count)
+}
+for (v, name) in (["TrackGate (sectionChanges)"] + variants.map(\.name)).enumerated() {
+    let p = positivesByVariant[v], n = negativesByVariant[v]
+    let located = Double(p.filter { abs($0.detected - $0.truth) <= 1 }.count) / Double(p.count)
+    let nn = n.map(\.strength).sorted()
+    let t95 = nn[nn.count * 95 / 100]
+    let recall = Double(p.filter { $0.strength > t95 && abs($0.detected - $0.truth) <= 1 }.count) / Double(p.count)
+    print(String(format: "%-28@ AUC %.3f, located within 1 s %.1f %%, confirmed at 5 %% false rate %.1f %%",
+                 name, areaUnderCurve(p, n), 100 * located, 100 * recall))
+}
+let positives = positivesByVariant[selected], negatives = negativesByVariant[selected]
+let auc = areaUnderCurve(positives, negatives)
+print("\nTrackGate's detector in detail. cases: \(positives.count) true boundaries, \(negatives.count) claimed boundaries in continuous music")
+print(String(format: "AUC (true boundary vs claimed in continuous music): %.3f", auc))
+print("")
+print("| threshold | confirmed within 1 s | median error | wrongly confirmed |")
+print("| --- | --- | --- | --- |")
+for threshold in stride(from: 0.6, through: 2.0, by: 0.1) {
+    let confirmed = positives.filter { $0.strength >= threshold && abs($0.detected - $0.truth) <= 1 }
+    let errors = confirmed.map { abs($0.detected - $0.truth) }.sorted()
+    let falseRate = Double(negatives.filter { $0.strength >= threshold }.count) / Double(negatives.count)
+    print(String(format: "| %.1f | %.1f %% | %.2f s | %.1f %% |", threshold,
+                 100 * Double(confirmed.count) / Double(positives.count),
+                 errors.isEmpty ? .nan : errors[errors.count / 2], 100 * falseRate))
+}
+let byKind = Dictionary(grouping: positives, by: { $0.kind.contains("same") ? "same piece" : "other piece" })
+for (kind, outcomes) in byKind.sorted(by: { $0.key < $1.key }) {
+    let s = outcomes.map(\.strength).sorted()
+    print(String(format: "strength of true boundaries, %@: 5th percentile %.2f, median %.2f (%d)", kind, s[s.count / 20], s[s.count / 2], s.count))
+}
+let n = negatives.map(\.strength).sorted()
+print(String(format: "strength of claimed boundaries in continuous music: median %.2f, 95th percentile %.2f, max %.2f",
+             n[n.count / 2], n[n.count * 95 / 100], n.last!))

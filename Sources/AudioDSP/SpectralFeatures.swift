@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Streams audio into one feature vector per frame for section-change analysis:
+/// log energies in 16 bands (level and timbre) followed by 12 chroma values
+/// (harmony). Frames are 2048 samples of the mono downmix with a Hann window,
+/// taken every 2048 samples (46 ms at 44.1 kHz): section changes live on a
+/// scale of seconds, so that resolution is ample and the cost stays small.
+public struct SpectralFeatures: Sendable {
+    public static let bandCount = 16
+    public static let chromaCount = 12
+    public static var dimension: Int { bandCount + chromaCount }
+
+    public let sampleRate: Int
+    public static let frameSize = 2048
+    public var frameSize: Int { Self.frameSize }
+    private let fft: FFT
+    private let window: [Float]
+    /// For each FFT bin: its band (or -1) and its pitch class (or -1).
+    private let binBand: [Int]
+    private let binChroma: [Int]
+    private var buffer: [Float] = []
+    /// Frame after frame, `dimension` values each.
+    public private(set) var features: [Float] = []
+    public private(set) var frameCount = 0
+
+    public init(sampleRate: Int) {
+        self.sampleRate = sampleRate
+        let frameSize = Self.frameSize
+        fft = FFT(size: frameSize)
+        window = (0..<frameSize).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(frameSize))) }
+        let binHz = Double(sampleRate) / Double(frameSize)
+        // Bands spaced evenly in log frequency from 60 Hz to 16 kHz (or Nyquist).
+        let low = 60.0, high = min(16_000, Double(sampleRate) / 2)
+        binBand = (0...frameSize / 2).map { k in
+            let f = Double(k) * binHz
+            guard f >= low && f < high else { return -1 }
+            return min(Self.bandCount - 1, Int(Double(Self.bandCount) * log(f / low) / log(high / low)))
+        }
+        // Pitch classes from 80 Hz to 5 kHz, where harmony is clearest.
+        binChroma = (0...frameSize / 2).map { k in
+            let f = Double(k) * binHz
+            guard f >= 80 && f <= 5000 else { return -1 }
+            let midi = 69 + 12 * log2(f / 440)
+            return ((Int(midi.rounded()) % 12) + 12) % 12
+        }
+    }
+
+    /// Seconds between frames.
+    public var framePeriod: Double { Double(frameSize) / Double(sampleRate) }
+
+    /// Adds a block (one buffer per channel); the channels are averaged.
+    public mutating func add(_ channels: [UnsafeBufferPointer<Float>]) {
+        let n = channels.first?.count ?? 0
+        let scale = 1 / Float(channels.count)
+        for i in 0..<n {
+            var sum: Float = 0
+            for c in channels { sum += c[i].isFinite ? c[i] : 0 }
+            buffer.append(sum * scale)
+            if buffer.count == frameSize {
+                analyse()
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+    }
+
+    private mutating func analyse() {
+        var real = (0..<frameSize).map { buffer[$0] * window[$0] }
+        var imaginary = [Float](repeating: 0, count: frameSize)
+        fft.transform(real: &real, imaginary: &imaginary)
+        var bands = [Double](repeating: 0, count: Self.bandCount)
+        var chroma = [Double](repeating: 0, count: Self.chromaCount)
+        for k in 0...frameSize / 2 {
+            let power = Double(real[k] * real[k] + imaginary[k] * imaginary[k])
+            if binBand[k] >= 0 { bands[binBand[k]] += power }
+            if binChroma[k] >= 0 { chroma[binChroma[k]] += power }
+        }
+        // Log energies with a floor at about -100 dBFS, so silence is finite.
+        let floor = 1e-10 * Double(frameSize)
+        features += bands.map { Float(10 * log10($0 + floor)) }
+        // Chroma as shares of the harmonic energy, scaled to sit beside dB values.
+        let total = chroma.reduce(0, +) + floor
+        features += chroma.map { Float(30 * $0 / total) }
+        frameCount += 1
+    }
+}
