@@ -1,0 +1,282 @@
+import AudioDSP
+import AudioIO
+import Foundation
+import NuroRequest
+
+/// The QA gate: one track against the request that made it (and, optionally,
+/// the task answer that delivered it), judged by a `Policy`.
+public struct Gate: Sendable {
+    public var policy: Policy
+    /// Treat warnings as failures.
+    public var strict: Bool
+
+    public init(policy: Policy = Policy(), strict: Bool = false) {
+        self.policy = policy
+        self.strict = strict
+    }
+
+    /// Checks the track at `audioPath`. Never throws: unreadable inputs give a
+    /// report whose verdict is `error`.
+    public func check(audioPath: String, requestPath: String, taskPath: String? = nil, id: String? = nil) -> TrackReport {
+        let id = id ?? Self.trackID(audioPath)
+        var report = TrackReport(id: id, file: audioPath, verdict: .error, durationS: nil, requestedDurationS: nil,
+                                 loudness: nil, checks: [], boundaries: [], unrequestedChanges: [], output: nil,
+                                 error: nil, unreadable: false)
+        let request: NuroRequest
+        switch Self.readJSON(requestPath) {
+        case .failure(let message):
+            report.error = message.description
+            report.unreadable = true
+            return report
+        case .success(let json):
+            let validation = RequestValidator().validate(json)
+            guard let valid = validation.request else {
+                let errors = validation.errors.map(\.description).joined(separator: "; ")
+                report.checks = [.init(id: "request", status: .fail, message: errors)]
+                report.error = "\(requestPath): invalid request: \(errors)"
+                return report
+            }
+            request = valid
+            report.checks.append(.init(id: "request", status: .pass, message: "valid \(Self.kindName(request.kind)) request"))
+        }
+        var task: TaskAnswer?
+        if let taskPath {
+            switch Self.readJSON(taskPath) {
+            case .failure(let message):
+                report.error = message.description
+                report.unreadable = true
+                return report
+            case .success(let json):
+                let validation = TaskAnswer.validate(json)
+                guard let answer = validation.answer else {
+                    report.error = "\(taskPath): invalid task answer: " + validation.issues.map(\.description).joined(separator: "; ")
+                    return report
+                }
+                task = answer
+            }
+        }
+        let analysis: TrackAnalysis
+        do throws(AudioIOError) {
+            analysis = try TrackAnalysis.analyse(path: audioPath)
+        } catch {
+            report.error = error.description
+            report.unreadable = true
+            return report
+        }
+        return judge(analysis, request: request, task: task, into: report)
+    }
+
+    /// Applies the policy to measurements already made.
+    public func judge(_ analysis: TrackAnalysis, request: NuroRequest, task: TaskAnswer?, into base: TrackReport) -> TrackReport {
+        var report = base
+        let expected = request.expectedStructure
+        let d = analysis.defects
+        report.durationS = analysis.info.duration
+        report.requestedDurationS = expected.duration
+        report.loudness = analysis.loudness
+        var checks = report.checks
+        checks.append(durationCheck(actual: analysis.info.duration, requested: expected.duration))
+        if let task { checks.append(taskDurationCheck(actual: analysis.info.duration, task: task)) }
+        let (boundaryCheck, boundaries, changes) = self.boundaries(expected: expected, novelty: analysis.novelty)
+        checks.append(boundaryCheck)
+        checks += silenceChecks(d)
+        checks.append(clippingCheck(d))
+        checks.append(endingCheck(d))
+        checks.append(dcCheck(d))
+        checks.append(nonFiniteCheck(d))
+        checks += channelChecks(d, channels: analysis.info.channelCount)
+        checks.append(truePeakCheck(analysis.loudness))
+        checks.append(loudnessCheck(analysis.loudness))
+        report.checks = checks
+        report.boundaries = boundaries
+        report.unrequestedChanges = changes
+        let worst = checks.map(\.status).max() ?? .pass
+        report.verdict = switch worst {
+        case .pass: .pass
+        case .warn: strict ? .fail : .warn
+        case .fail: .fail
+        }
+        return report
+    }
+
+    // MARK: Checks
+
+    func grade(_ value: Double, _ limit: Policy.Limit) -> TrackReport.Status {
+        if let fail = limit.fail, value > fail { return .fail }
+        if let warn = limit.warn, value > warn { return .warn }
+        return .pass
+    }
+
+    func durationCheck(actual: Double, requested: Double) -> TrackReport.Check {
+        let difference = actual - requested
+        let minimum = policy.durationMinimumS / requested
+        let relative = abs(difference) / requested
+        let status = grade(relative, .init(warn: policy.duration.warn.map { max($0, minimum) },
+                                           fail: policy.duration.fail.map { max($0, minimum) }))
+        let sign = difference >= 0 ? "+" : "-"
+        return .init(id: "duration", status: status, message: String(
+            format: "%.2f s delivered for %.0f s requested (%@%.2f s, %@%.1f %%)",
+            actual, requested, sign, abs(difference), sign, 100 * relative))
+    }
+
+    func taskDurationCheck(actual: Double, task: TaskAnswer) -> TrackReport.Check {
+        guard let reported = task.duration, reported > 0 else {
+            return .init(id: "task_duration", status: .warn, message: "the task answer reports no duration")
+        }
+        let difference = abs(actual - reported)
+        return .init(id: "task_duration", status: grade(difference, policy.taskDuration), message: String(
+            format: "the task answer reports %.2f s, the audio lasts %.2f s (%.2f s apart)", reported, actual, difference))
+    }
+
+    func boundaries(expected: ExpectedStructure, novelty: NoveltyCurve)
+        -> (TrackReport.Check, [TrackReport.Boundary], [TrackReport.Change]) {
+        let search = policy.boundarySearchS, confirm = policy.boundaryConfirmStrength
+        let found = expected.boundaries.map { t -> TrackReport.Boundary in
+            guard let hit = novelty.strongest(near: t, window: search) else {
+                return .init(expectedS: t, detectedS: nil, strength: 0, status: "missing")
+            }
+            return .init(expectedS: t, detectedS: (hit.time * 1000).rounded() / 1000,
+                         strength: (hit.strength * 1000).rounded() / 1000,
+                         status: hit.strength >= confirm ? "confirmed" : "weak")
+        }
+        let changes = novelty.peaks(separation: search)
+            .filter { peak in peak.strength >= confirm && !expected.boundaries.contains { abs($0 - peak.time) <= search } }
+            .prefix(policy.unrequestedChanges)
+            .map { TrackReport.Change(timeS: ($0.time * 1000).rounded() / 1000, strength: ($0.strength * 1000).rounded() / 1000) }
+        guard !expected.boundaries.isEmpty else {
+            return (.init(id: "boundaries", status: .pass, message: "no section plan was requested"), [], Array(changes))
+        }
+        let unconfirmed = found.filter { $0.status != "confirmed" }
+        var message = "\(found.count - unconfirmed.count) of \(found.count) requested section changes confirmed"
+        if !unconfirmed.isEmpty {
+            message += "; not confirmed: " + unconfirmed.map { b in
+                b.detectedS.map { String(format: "%.1f s (strongest change %.2f at %.2f s)", b.expectedS, b.strength, $0) }
+                    ?? String(format: "%.1f s (no change found)", b.expectedS)
+            }.joined(separator: ", ")
+        }
+        let status: TrackReport.Status = unconfirmed.isEmpty ? .pass : policy.boundaryFails ? .fail : .warn
+        return (.init(id: "boundaries", status: status, message: message), found, Array(changes))
+    }
+
+    func silenceChecks(_ d: DefectFindings) -> [TrackReport.Check] {
+        let spans = d.silences(below: Float(policy.silenceThresholdDBFS), minimum: 0.01)
+        let audible = !d.silences(below: Float(policy.silenceThresholdDBFS), minimum: 0).contains {
+            $0.start <= 0 && $0.end >= d.duration
+        }
+        guard audible && d.duration > 0 else {
+            let check = TrackReport.Check(id: "leading_silence", status: .fail, message: "the whole track is silent")
+            return [check, .init(id: "trailing_silence", status: .fail, message: "the whole track is silent"),
+                    .init(id: "dropout", status: .pass, message: "no music to drop out of")]
+        }
+        let leading = spans.first.flatMap { $0.start <= 0 ? $0.duration : nil } ?? 0
+        let trailing = spans.last.flatMap { $0.end >= d.duration - 1e-9 ? $0.duration : nil } ?? 0
+        let gaps = spans.filter { $0.start > 0 && $0.end < d.duration - 1e-9 && $0.duration >= policy.dropoutMinimumS }
+        var checks = [
+            TrackReport.Check(id: "leading_silence", status: grade(leading, policy.leadingSilence),
+                              message: leading > 0 ? String(format: "%.2f s of silence at the start", leading) : "music starts at once"),
+            TrackReport.Check(id: "trailing_silence", status: grade(trailing, policy.trailingSilence),
+                              message: trailing > 0 ? String(format: "%.2f s of silence at the end", trailing) : "no silence at the end"),
+        ]
+        if let longest = gaps.max(by: { $0.duration < $1.duration }) {
+            var message = String(format: "%.1f s of silence at %.1f s", longest.duration, longest.start)
+            if gaps.count > 1 { message += " (\(gaps.count) gaps in all)" }
+            checks.append(.init(id: "dropout", status: grade(longest.duration, policy.dropout), message: message))
+        } else {
+            checks.append(.init(id: "dropout", status: .pass, message: "no silent gaps inside the music"))
+        }
+        return checks
+    }
+
+    func clippingCheck(_ d: DefectFindings) -> TrackReport.Check {
+        guard let first = d.clipRuns.first else {
+            return .init(id: "clipping", status: .pass, message: "no runs of full-scale samples")
+        }
+        return .init(id: "clipping", status: grade(Double(d.clipRuns.count), policy.clipping), message: String(
+            format: "%d runs of full-scale samples (%d samples), the first at %.2f s", d.clipRuns.count, d.clippedSamples, first.start))
+    }
+
+    func endingCheck(_ d: DefectFindings) -> TrackReport.Check {
+        guard let drop = d.endingDrop(silenceDBFS: Float(policy.silenceThresholdDBFS)) else {
+            return .init(id: "truncated_ending", status: .pass, message: "no music to end")
+        }
+        guard drop < policy.truncatedEndingDropDB else {
+            return .init(id: "truncated_ending", status: .pass,
+                         message: String(format: "the music ends %.1f dB below its typical level", drop))
+        }
+        return .init(id: "truncated_ending", status: policy.truncatedEndingFails ? .fail : .warn, message: String(
+            format: "the music stops without fading: its last 0.5 s are only %.1f dB below its typical level", drop))
+    }
+
+    func dcCheck(_ d: DefectFindings) -> TrackReport.Check {
+        let worst = d.dcOffset.map(abs).max() ?? 0
+        return .init(id: "dc_offset", status: grade(worst, policy.dcOffset), message: worst > 0
+                     ? String(format: "largest channel mean %.4f (%.1f dBFS)", worst, 20 * log10(worst)) : "no DC offset")
+    }
+
+    func nonFiniteCheck(_ d: DefectFindings) -> TrackReport.Check {
+        .init(id: "non_finite", status: grade(Double(d.nonFiniteSamples), policy.nonFinite),
+              message: d.nonFiniteSamples == 0 ? "all samples are finite"
+                  : "\(d.nonFiniteSamples) samples are NaN or infinite (measured as silence)")
+    }
+
+    func channelChecks(_ d: DefectFindings, channels: Int) -> [TrackReport.Check] {
+        guard channels == 2 else { return [] }
+        let mono = TrackReport.Check(id: "mono_as_stereo", status: d.channelsIdentical && policy.monoAsStereoWarns ? .warn : .pass,
+                                     message: d.channelsIdentical ? "both channels carry the same signal" : "the channels differ")
+        let correlation = d.channelCorrelation
+        let inverted = correlation.map { $0 < policy.phaseInvertedCorrelation } ?? false
+        let phase = TrackReport.Check(
+            id: "phase_inverted", status: inverted ? .fail : .pass,
+            message: correlation.map { String(format: "channel correlation %.2f%@", $0, inverted ? ": one channel is the other inverted" : "") }
+                ?? "a channel is silent")
+        return [mono, phase]
+    }
+
+    func truePeakCheck(_ l: LoudnessReport) -> TrackReport.Check {
+        guard let peak = l.truePeakDBTP else {
+            return .init(id: "true_peak", status: .pass, message: "digital silence")
+        }
+        return .init(id: "true_peak", status: grade(peak, policy.truePeak), message: String(format: "true peak %.2f dBTP", peak))
+    }
+
+    func loudnessCheck(_ l: LoudnessReport) -> TrackReport.Check {
+        guard let integrated = l.integratedLUFS else {
+            return .init(id: "loudness", status: .fail, message: l.unavailable["integrated_lufs"] ?? "no loudness")
+        }
+        let status = grade(-integrated, .init(warn: policy.loudnessFloor.warn.map { -$0 }, fail: policy.loudnessFloor.fail.map { -$0 }))
+        return .init(id: "loudness", status: status, message: String(format: "integrated %.1f LUFS, range %@", integrated,
+                                                                           l.loudnessRangeLU.map { String(format: "%.1f LU", $0) } ?? "n/a"))
+    }
+
+    // MARK: Inputs
+
+    static func readJSON(_ path: String) -> Result<JSONValue, ReadFailure> {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(ReadFailure("\(path): " + (FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")))
+        }
+        do {
+            return .success(try JSONValue.parse(data))
+        } catch {
+            return .failure(ReadFailure("\(path): \(error.description)"))
+        }
+    }
+
+    struct ReadFailure: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// The file name without its extension (and without `.request`).
+    static func trackID(_ path: String) -> String {
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        return name.split(separator: ".").first.map(String.init) ?? name
+    }
+
+    static func kindName(_ kind: NuroRequest.Kind) -> String {
+        switch kind {
+        case .vocal: "vocal"
+        case .bgmV1: "BGM v1.0"
+        case .bgmV2: "BGM v2.0"
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+
+/// Thresholds and severities of the gate. Every default is documented here
+/// with its reason; a JSON file given to `--policy` overrides any subset, with
+/// the same keys (missing keys keep their defaults).
+public struct Policy: Sendable, Equatable, Codable {
+    /// Limits on one measured quantity: above `warn` the check warns, above
+    /// `fail` it fails; nil disables that level.
+    public struct Limit: Sendable, Equatable, Codable {
+        public var warn: Double?
+        public var fail: Double?
+        public init(warn: Double?, fail: Double?) {
+            self.warn = warn
+            self.fail = fail
+        }
+    }
+
+    /// Level below which a 10 ms frame counts as silence: -60 dBFS, below any
+    /// deliberate quiet passage of produced music but above dither and codec noise.
+    public var silenceThresholdDBFS: Double = -60
+
+    /// Duration against the request, as a fraction of the requested length,
+    /// never tighter than `durationMinimumS`. The reference's own example asks for
+    /// 180 s and delivers 199.04 s (+10.6 %): generators round to musical
+    /// phrases, so 10 % warns and 25 % fails.
+    public var duration = Limit(warn: 0.10, fail: 0.25)
+    public var durationMinimumS: Double = 1.0
+
+    /// The task answer's `duration` against the audio, seconds. They describe the
+    /// same file, so a difference means a cut download or a different file.
+    public var taskDuration = Limit(warn: 0.5, fail: 2.0)
+
+    /// Silence before the music starts, seconds.
+    public var leadingSilence = Limit(warn: 0.5, fail: 2.0)
+    /// Silence after the music ends, seconds. A fade reaches -60 dBFS a little
+    /// early, so this allows more than the leading limit.
+    public var trailingSilence = Limit(warn: 2.0, fail: 5.0)
+    /// Longest silent gap with music on both sides, seconds. Shorter gaps than
+    /// `dropoutMinimumS` are rests, not dropouts.
+    public var dropout = Limit(warn: 0.2, fail: 1.0)
+    public var dropoutMinimumS: Double = 0.2
+
+    /// Runs of three or more full-scale samples. A handful can pass unheard;
+    /// many are audible distortion.
+    public var clipping = Limit(warn: 1, fail: 50)
+
+    /// How far (dB) the last 0.5 s of music must fall below the track's median
+    /// level; less means the music stops mid-phrase. Stingers end hard on
+    /// purpose, so by default this only warns.
+    public var truncatedEndingDropDB: Double = 6
+    public var truncatedEndingFails = false
+
+    /// Largest |mean| of a channel, as a fraction of full scale: 0.01 (-40 dBFS)
+    /// wastes headroom and clicks at edits.
+    public var dcOffset = Limit(warn: 0.01, fail: 0.05)
+
+    /// NaN or infinite samples in a float file: any is a broken file.
+    public var nonFinite = Limit(warn: nil, fail: 0.5)
+
+    /// Stereo files whose channels are identical carry mono at twice the size.
+    public var monoAsStereoWarns = true
+    /// Channel correlation below this means one channel is (nearly) the other
+    /// inverted: a mono fold-down cancels the music.
+    public var phaseInvertedCorrelation: Double = -0.9
+
+    /// Maximum true peak, dBTP: above -1 dBTP (EBU R 128) lossy encoding and
+    /// resampling can clip; above 0.5 dBTP the track is clipping already.
+    public var truePeak = Limit(warn: -1.0, fail: 0.5)
+
+    /// Integrated loudness (LUFS) *below* these is a near-silent or broken track;
+    /// produced music sits between -25 and -5 LUFS.
+    public var loudnessFloor = Limit(warn: -30, fail: -45)
+
+    /// Section changes: how far from each requested boundary to look (seconds),
+    /// and the novelty strength that confirms a change. The strength threshold
+    /// comes from the boundary evaluation (Benchmarks/README.md), where it
+    /// confirms 65 % of true joins and 18 % of arbitrary points in continuous
+    /// music: not yet reliable enough to fail a track, so a boundary that is
+    /// not confirmed warns by default.
+    public var boundarySearchS: Double = 3
+    public var boundaryConfirmStrength: Double = 1.0
+    public var boundaryFails = false
+    /// How many of the strongest changes away from requested boundaries to report.
+    public var unrequestedChanges = 3
+
+    public init() {}
+
+    /// Reads a policy file; keys it does not set keep their defaults.
+    public static func load(path: String) throws -> Policy {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let overrides = try JSONSerialization.jsonObject(with: data)
+        guard var merged = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Policy())) as? [String: Any],
+              let changes = overrides as? [String: Any] else {
+            throw PolicyError(path: path, detail: "a policy must be a JSON object")
+        }
+        let unknown = Set(changes.keys).subtracting(merged.keys)
+        guard unknown.isEmpty else {
+            throw PolicyError(path: path, detail: "unknown keys: \(unknown.sorted().joined(separator: ", "))")
+        }
+        for (key, value) in changes {
+            if let limit = value as? [String: Any], var current = merged[key] as? [String: Any] {
+                for (k, v) in limit { current[k] = v }
+                merged[key] = current
+            } else {
+                merged[key] = value
+            }
+        }
+        do {
+            return try JSONDecoder().decode(Policy.self, from: JSONSerialization.data(withJSONObject: merged))
+        } catch {
+            throw PolicyError(path: path, detail: "a value has the wrong type (\(error))")
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case silenceThresholdDBFS = "silence_threshold_dbfs", duration, durationMinimumS = "duration_minimum_s"
+        case taskDuration = "task_duration_s", leadingSilence = "leading_silence_s", trailingSilence = "trailing_silence_s"
+        case dropout = "dropout_s", dropoutMinimumS = "dropout_minimum_s", clipping = "clipping_runs"
+        case truncatedEndingDropDB = "truncated_ending_drop_db", truncatedEndingFails = "truncated_ending_fails"
+        case dcOffset = "dc_offset", nonFinite = "non_finite_samples", monoAsStereoWarns = "mono_as_stereo_warns"
+        case phaseInvertedCorrelation = "phase_inverted_correlation", truePeak = "true_peak_dbtp"
+        case loudnessFloor = "loudness_floor_lufs", boundarySearchS = "boundary_search_s"
+        case boundaryConfirmStrength = "boundary_confirm_strength", boundaryFails = "boundary_fails"
+        case unrequestedChanges = "unrequested_changes"
+    }
+}
+
+/// A policy file that cannot be used.
+public struct PolicyError: Error, CustomStringConvertible {
+    public let path: String
+    public let detail: String
+    public var description: String { "\(path): \(detail)" }
+}

@@ -1,0 +1,34 @@
+import AudioDSP
+import AudioIO
+
+/// Everything the gate measures in a track, from one decoding pass: loudness,
+/// defects and the section-change novelty.
+public struct TrackAnalysis: Sendable {
+    public let info: AudioFileInfo
+    public let loudness: LoudnessReport
+    public let defects: DefectFindings
+    public let novelty: NoveltyCurve
+
+    /// Decodes `path` block by block; memory stays bounded by the track's length
+    /// in 10 ms and 46 ms frames, not by its samples.
+    public static func analyse(path: String) throws(AudioIOError) -> TrackAnalysis {
+        var file = try SoundFile(path: path)
+        let info = file.info
+        let weights = ChannelWeighting.weights(layout: info.channelLayout, channelCount: info.channelCount)
+        var meter = LoudnessMeter(sampleRate: info.sampleRate, channelWeights: weights)
+        var scanner = DefectScanner(sampleRate: info.sampleRate, channelCount: info.channelCount)
+        var features = SpectralFeatures(sampleRate: info.sampleRate)
+        var block = AudioBlock(channelCount: info.channelCount, capacity: 16_384)
+        while try file.read(into: &block) {
+            block.withChannels { channels in
+                meter.add(channels)
+                scanner.add(channels)
+                features.add(channels)
+            }
+        }
+        return TrackAnalysis(
+            info: info,
+            loudness: LoudnessReport(file: path, measurement: meter.measurement, weights: weights, sampleRate: info.sampleRate),
+            defects: scanner.findings, novelty: NoveltyCurve.sectionChanges(features: features))
+    }
+}

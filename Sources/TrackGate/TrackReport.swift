@@ -1,0 +1,92 @@
+import Foundation
+
+/// The gate's verdict on one track, with the keys of the command-line contract.
+public struct TrackReport: Sendable, Encodable {
+    public enum Verdict: String, Sendable, Codable, Comparable {
+        case pass, warn, fail, error
+        public static func < (a: Verdict, b: Verdict) -> Bool { a.rank < b.rank }
+        private var rank: Int { switch self { case .pass: 0; case .warn: 1; case .fail: 2; case .error: 3 } }
+    }
+
+    public enum Status: String, Sendable, Codable, Comparable {
+        case pass, warn, fail
+        public static func < (a: Status, b: Status) -> Bool { a.rank < b.rank }
+        private var rank: Int { switch self { case .pass: 0; case .warn: 1; case .fail: 2 } }
+    }
+
+    /// One check: an id from the contract (`duration`, `clipping`, ...), its
+    /// status and a sentence for people.
+    public struct Check: Sendable, Codable, Equatable {
+        public let id: String
+        public let status: Status
+        public let message: String
+    }
+
+    /// One requested section boundary and what was found near it.
+    public struct Boundary: Sendable, Codable, Equatable {
+        public let expectedS: Double
+        /// The strongest change within the search window, or nil when there is none.
+        public let detectedS: Double?
+        public let strength: Double
+        /// `confirmed`, `weak` (a change, below the confirming strength) or `missing`.
+        public let status: String
+        enum CodingKeys: String, CodingKey {
+            case expectedS = "expected_s", detectedS = "detected_s", strength, status
+        }
+    }
+
+    /// A strong change of section away from every requested boundary.
+    public struct Change: Sendable, Codable, Equatable {
+        public let timeS: Double
+        public let strength: Double
+        enum CodingKeys: String, CodingKey { case timeS = "time_s", strength }
+    }
+
+    public var id: String
+    public var file: String
+    public var verdict: Verdict
+    public var durationS: Double?
+    public var requestedDurationS: Double?
+    public var loudness: LoudnessReport?
+    public var checks: [Check]
+    public var boundaries: [Boundary]
+    public var unrequestedChanges: [Change]
+    /// Written audio and its own measurements (`process`); nil for `check`.
+    public var output: [String: String]?
+    /// Why the verdict is `error`.
+    public var error: String?
+    /// True when an input could not be read at all (exit code 2 rather than 1).
+    public var unreadable: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, file, verdict, durationS = "duration_s", requestedDurationS = "requested_duration_s", loudness, checks
+        case boundaries, unrequestedChanges = "unrequested_changes", output, error
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(file, forKey: .file)
+        try c.encode(verdict, forKey: .verdict)
+        func number(_ v: Double?, _ key: CodingKeys) throws {
+            if let v { try c.encode((v * 1000).rounded() / 1000, forKey: key) } else { try c.encodeNil(forKey: key) }
+        }
+        try number(durationS, .durationS)
+        try number(requestedDurationS, .requestedDurationS)
+        if let loudness { try c.encode(loudness, forKey: .loudness) } else { try c.encodeNil(forKey: .loudness) }
+        try c.encode(checks, forKey: .checks)
+        try c.encode(boundaries, forKey: .boundaries)
+        try c.encode(unrequestedChanges, forKey: .unrequestedChanges)
+        if let output { try c.encode(output, forKey: .output) } else { try c.encodeNil(forKey: .output) }
+        if let error { try c.encode(error, forKey: .error) }
+    }
+
+    /// The exit status this track calls for (see `ExitStatus`).
+    public var exitStatus: ExitStatus {
+        switch verdict {
+        case .pass, .warn: .success
+        case .fail: .failed
+        case .error: unreadable ? .unreadable : .failed
+        }
+    }
+}
