@@ -78,7 +78,7 @@ import TrackGateTestSupport
         let help = try CLI.run("--help")
         #expect(help.status == 0)
         #expect(help.stdout.contains("validate") && help.stdout.contains("info") && help.stdout.contains("loudness"))
-        for pending in ["check", "process", "batch"] {
+        for pending in ["process", "batch"] {
             #expect(!help.stdout.contains("  \(pending) "), "\(pending) is listed but not implemented")
         }
         #expect(help.stdout.contains("64  usage error"))
