@@ -19,6 +19,7 @@ let package = Package(
                 "CEBUR128",
                 .product(name: "AudioDSP", package: root),
                 .product(name: "AudioIO", package: root),
+                .product(name: "TrackGate", package: root),
                 .product(name: "TrackGateTestSupport", package: root),
             ]
         ),

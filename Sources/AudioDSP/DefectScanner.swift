@@ -48,40 +48,78 @@ public struct DefectScanner: Sendable {
     /// Adds one block: a buffer per channel, equal lengths.
     public mutating func add(_ channels: [UnsafeBufferPointer<Float>]) {
         precondition(channels.count == channelCount)
+        var bad = 0
+        for c in channels { for x in c where !x.isFinite { bad += 1 } }
+        if bad > 0 {
+            // Rare: count them, then measure the block with them as silence.
+            nonFinite += bad
+            let clean = channels.map { $0.map { $0.isFinite ? $0 : 0 } }
+            var pointers: [UnsafeBufferPointer<Float>] = []
+            func lend(_ i: Int) {
+                if i == clean.count { addFinite(pointers); return }
+                clean[i].withUnsafeBufferPointer { pointers.append($0); lend(i + 1) }
+            }
+            lend(0)
+            return
+        }
+        addFinite(channels)
+    }
+
+    /// The measuring loop, one channel at a time over each stretch up to the next frame end.
+    private mutating func addFinite(_ channels: [UnsafeBufferPointer<Float>]) {
         let n = channels.first?.count ?? 0
-        for i in 0..<n {
+        var offset = 0
+        while offset < n {
+            let take = min(n - offset, frameLength - framePosition)
             for c in 0..<channelCount {
-                var x = channels[c][i]
-                if !x.isFinite { nonFinite += 1; x = 0 }
-                let v = Double(x)
-                sums[c] += v
-                squares[c] += v * v
-                channelEnergy[c] += v * v
-                if abs(x) >= Self.fullScale {
-                    clipRun[c] += 1
-                } else if clipRun[c] > 0 {
-                    closeClipRun(c, endingAt: frames + i)
+                let x = channels[c]
+                var sum = 0.0, square = 0.0
+                var run = clipRun[c]
+                for i in offset ..< offset + take {
+                    let v = x[i]
+                    let d = Double(v)
+                    sum += d
+                    square += d * d
+                    if abs(v) >= Self.fullScale {
+                        run += 1
+                    } else if run > 0 {
+                        recordClipRun(length: run, endingAt: frames + i)
+                        run = 0
+                    }
                 }
+                clipRun[c] = run
+                sums[c] += sum
+                squares[c] += square
+                channelEnergy[c] += square
             }
             if channelCount == 2 {
-                let l = Double(channels[0][i].isFinite ? channels[0][i] : 0)
-                let r = Double(channels[1][i].isFinite ? channels[1][i] : 0)
-                crossLR += l * r
-                differenceSquares += (l - r) * (l - r)
+                let l = channels[0], r = channels[1]
+                var cross = 0.0, difference = 0.0
+                for i in offset ..< offset + take {
+                    let a = Double(l[i]), b = Double(r[i])
+                    cross += a * b
+                    difference += (a - b) * (a - b)
+                }
+                crossLR += cross
+                differenceSquares += difference
             }
-            framePosition += 1
+            framePosition += take
+            offset += take
             if framePosition == frameLength { closeFrame() }
         }
         frames += n
     }
 
-    private mutating func closeClipRun(_ c: Int, endingAt end: Int) {
-        let length = clipRun[c]
-        clipRun[c] = 0
+    private mutating func recordClipRun(length: Int, endingAt end: Int) {
         clippedSamples += length
         // Two full-scale samples in a row happen in clean masters; three or more
         // in one channel are the flat top of a clipped waveform.
         if length >= 3 { clipRuns.append((end - length, length)) }
+    }
+
+    private mutating func closeClipRun(_ c: Int, endingAt end: Int) {
+        recordClipRun(length: clipRun[c], endingAt: end)
+        clipRun[c] = 0
     }
 
     private mutating func closeFrame() {

@@ -17,7 +17,9 @@ public struct SpectralFeatures: Sendable {
     public let sampleRate: Int
     public static let frameSize = 2048
     public var frameSize: Int { Self.frameSize }
-    private let fft: FFT
+    private var spectrum: RealPowerSpectrum
+    private var power: [Float]
+    private var windowed: [Float]
     private let window: [Float]
     /// For each FFT bin: its band (or -1) and its pitch class (or -1).
     private let binBand: [Int]
@@ -30,7 +32,9 @@ public struct SpectralFeatures: Sendable {
     public init(sampleRate: Int) {
         self.sampleRate = sampleRate
         let frameSize = Self.frameSize
-        fft = FFT(size: frameSize)
+        spectrum = RealPowerSpectrum(size: frameSize)
+        power = [Float](repeating: 0, count: frameSize / 2 + 1)
+        windowed = [Float](repeating: 0, count: frameSize)
         window = (0..<frameSize).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(frameSize))) }
         let binHz = Double(sampleRate) / Double(frameSize)
         // Bands spaced evenly in log frequency from 60 Hz to 16 kHz (or Nyquist).
@@ -56,10 +60,21 @@ public struct SpectralFeatures: Sendable {
     public mutating func add(_ channels: [UnsafeBufferPointer<Float>]) {
         let n = channels.first?.count ?? 0
         let scale = 1 / Float(channels.count)
-        for i in 0..<n {
-            var sum: Float = 0
-            for c in channels { sum += c[i].isFinite ? c[i] : 0 }
-            buffer.append(sum * scale)
+        var offset = 0
+        while offset < n {
+            let take = min(n - offset, frameSize - buffer.count)
+            let start = buffer.count
+            buffer.append(contentsOf: repeatElement(0, count: take))
+            buffer.withUnsafeMutableBufferPointer { b in
+                for c in channels {
+                    for i in 0..<take {
+                        let x = c[offset + i]
+                        b[start + i] += x.isFinite ? x : 0
+                    }
+                }
+                for i in start..<(start + take) { b[i] *= scale }
+            }
+            offset += take
             if buffer.count == frameSize {
                 analyse()
                 buffer.removeAll(keepingCapacity: true)
@@ -68,15 +83,16 @@ public struct SpectralFeatures: Sendable {
     }
 
     private mutating func analyse() {
-        var real = (0..<frameSize).map { buffer[$0] * window[$0] }
-        var imaginary = [Float](repeating: 0, count: frameSize)
-        fft.transform(real: &real, imaginary: &imaginary)
+        for i in 0..<frameSize { windowed[i] = buffer[i] * window[i] }
+        windowed.withUnsafeBufferPointer { x in
+            power.withUnsafeMutableBufferPointer { p in spectrum.compute(x, into: p) }
+        }
         var bands = [Double](repeating: 0, count: Self.bandCount)
         var chroma = [Double](repeating: 0, count: Self.chromaCount)
         for k in 0...frameSize / 2 {
-            let power = Double(real[k] * real[k] + imaginary[k] * imaginary[k])
-            if binBand[k] >= 0 { bands[binBand[k]] += power }
-            if binChroma[k] >= 0 { chroma[binChroma[k]] += power }
+            let p = Double(power[k])
+            if binBand[k] >= 0 { bands[binBand[k]] += p }
+            if binChroma[k] >= 0 { chroma[binChroma[k]] += p }
         }
         // Log energies with a floor at about -100 dBFS, so silence is finite.
         let floor = 1e-10 * Double(frameSize)

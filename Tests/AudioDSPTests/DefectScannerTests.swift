@@ -93,8 +93,13 @@ import TrackGateTestSupport
         #expect(cut < 3, "\(cut)")
     }
 
+    /// Frame levels and clip runs are identical for any block size; running
+    /// means may differ in the last digits, as floating-point sums grouped differently do.
     @Test func blockSizeDoesNotMatter() {
         let m = music(seconds: 3).map { silence(0.5) + $0 }
-        #expect(scan(m, block: 1) == scan(m, block: 10_000))
+        let (a, b) = (scan(m, block: 1), scan(m, block: 10_000))
+        #expect(a.frameLevels == b.frameLevels && a.clipRuns == b.clipRuns && a.clippedSamples == b.clippedSamples)
+        #expect(zip(a.dcOffset, b.dcOffset).allSatisfy { abs($0 - $1) <= 1e-12 * max(1e-9, abs($0)) })
+        #expect(abs(a.channelCorrelation! - b.channelCorrelation!) < 1e-12)
     }
 }

@@ -55,11 +55,14 @@ import TrackGateTestSupport
         #expect(curve.strongest(near: 2.5, window: 1)! == (time: 3, strength: 2.5))
     }
 
-    /// Real music (a CC-licensed piece from Debian's extremetuxracer-data, when
-    /// installed): two excerpts of different pieces joined with a 0.2 s
-    /// crossfade; the join is found within 0.5 s.
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/share/games/etr/music/freezingpoint.ogg")))
-    func findsAJoinOfRealRecordings() throws {
+    /// Real music (two pieces from Debian's extremetuxracer-data, GPL-2+,
+    /// installed by scripts/setup.sh): excerpts joined with a 0.2 s crossfade;
+    /// the join is found within 0.5 s.
+    @Test func findsAJoinOfRealRecordings() throws {
+        guard FileManager.default.fileExists(atPath: "/usr/share/games/etr/music/freezingpoint.ogg") else {
+            Issue.record("extremetuxracer-data is not installed: run scripts/setup.sh")
+            return
+        }
         let a = try SoundFile.readAll(path: "/usr/share/games/etr/music/freezingpoint.ogg")
         let b = try SoundFile.readAll(path: "/usr/share/games/etr/music/spunkyrace-ks.ogg")
         let rate = a.sampleRate, cut = 10 * rate, fade = rate / 5
@@ -79,3 +82,21 @@ import TrackGateTestSupport
 }
 
 import AudioIO
+
+@Suite struct RealPowerSpectrumTests {
+    /// Against the complex FFT of the same real frame.
+    @Test func matchesTheComplexTransform() {
+        var rng = SeededRandom(seed: 8)
+        let n = 256
+        let x = (0..<n).map { _ in rng.bipolar() }
+        var re = x, im = [Float](repeating: 0, count: n)
+        FFT(size: n).transform(real: &re, imaginary: &im)
+        var spectrum = RealPowerSpectrum(size: n)
+        var power = [Float](repeating: 0, count: n / 2 + 1)
+        x.withUnsafeBufferPointer { xs in power.withUnsafeMutableBufferPointer { spectrum.compute(xs, into: $0) } }
+        for k in 0...n / 2 {
+            let expected = re[k] * re[k] + im[k] * im[k]
+            #expect(abs(power[k] - expected) <= 1e-3 * max(1, expected), "bin \(k): \(power[k]) vs \(expected)")
+        }
+    }
+}

@@ -1,5 +1,5 @@
 // Evaluates section-boundary detection on real music that no one here wrote:
-// the CC-licensed pieces of Debian's extremetuxracer-data.
+// the pieces of Debian's extremetuxracer-data (GPL-2+).
 //
 //   swift run -c release --package-path Benchmarks boundary-eval [--music DIR] [--cases 120] [--seed 1]
 //

@@ -12,6 +12,7 @@ import AudioDSP
 import AudioIO
 import CEBUR128
 import Foundation
+import TrackGate
 import TrackGateTestSupport
 
 struct Options {
@@ -172,6 +173,26 @@ func inProcess(_ material: Material) -> InProcess {
 let songResult = inProcess(songs)
 let denseResult = inProcess(dense)
 
+// MARK: The check pass
+
+/// Seconds to run `body` over every song file, one core.
+func timeFiles(_ body: (String) throws -> Void) rethrows -> Double {
+    let start = ContinuousClock.now
+    for file in songFiles { try body(file) }
+    let d = ContinuousClock.now - start
+    return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+}
+var decodeOnly: [Double] = [], loudnessOnly: [Double] = [], checkPass: [Double] = []
+for _ in 0..<options.repeats {
+    decodeOnly.append(try timeFiles { path in
+        var file = try SoundFile(path: path)
+        var block = AudioBlock(channelCount: file.info.channelCount, capacity: 16_384)
+        while try file.read(into: &block) {}
+    })
+    loudnessOnly.append(timeFiles { _ = LoudnessReport.measure(path: $0) })
+    checkPass.append(try timeFiles { _ = try TrackAnalysis.analyse(path: $0) })
+}
+
 // MARK: Whole commands
 
 let trackgate = options.trackgate.isEmpty
@@ -233,6 +254,14 @@ for (name, material, r) in [("songs (quiet and loud sections)", songs, songResul
         | libebur128, no true peak | \(String(format: "%.3f s", median(r.libNoTP))) | \(x(median(r.libNoTP))) | 1.0x |
         """)
 }
+print("""
+
+    | one pass over the song files, one core (file in, measurements out) | time | realtime |
+    | --- | --- | --- |
+    | decode only (SoundFile, 16-bit WAV) | \(String(format: "%.3f s", median(decodeOnly))) | \(x(median(decodeOnly))) |
+    | loudness (decode + meter with true peak) | \(String(format: "%.3f s", median(loudnessOnly))) | \(x(median(loudnessOnly))) |
+    | check analysis (decode + loudness + defects + section novelty) | \(String(format: "%.3f s", median(checkPass))) | \(x(median(checkPass))) |
+    """)
 if !tgCommand.isEmpty {
     print("""
 
