@@ -18,6 +18,15 @@ echo
 echo "== trackgate loudness samples/tracks/*.flac"
 $tg loudness samples/tracks/*.flac
 
+for track in samples/tracks/*.flac; do
+  name="${track%.flac}"
+  task=()
+  [ -f "$name.task.json" ] && task=(--task "$name.task.json")
+  echo
+  echo "== trackgate check $track --request $name.request.json ${task[*]}"
+  $tg check "$track" --request "$name.request.json" "${task[@]}"
+done
+
 echo
 echo "== trackgate validate samples/requests/invalid/*.json   (the reference's own invalid examples)"
 set +e
