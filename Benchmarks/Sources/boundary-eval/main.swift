@@ -80,6 +80,8 @@ struct Variant: Sendable {
     let relative: Bool     // strength divided by the track's median novelty
     let chromaWeight: Float
     var kl = false                 // symmetric KL between per-dimension Gaussians
+    var flux: Float = 0            // weight of an added rhythm-activity dimension (spectral flux)
+    var cepstrum = false           // DCT of the band shape instead of the bands
     var windows: [Double] = []     // several half-windows, averaged
 }
 
@@ -124,6 +126,19 @@ let variants = [
     Variant(name: "shape multi", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, windows: [1.5, 2.5, 4]),
     Variant(name: "kl shape 4s", halfWindow: 4, shape: true, smooth: 1, relative: false, chromaWeight: 1, kl: true),
     Variant(name: "kl shape chroma2", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 2, kl: true),
+    Variant(name: "shape multi flux1", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, flux: 1, windows: [1.5, 2.5, 4]),
+    Variant(name: "shape multi flux3", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, flux: 3, windows: [1.5, 2.5, 4]),
+    Variant(name: "cepstrum multi", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, cepstrum: true, windows: [1.5, 2.5, 4]),
+    Variant(name: "cepstrum multi flux3", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, flux: 3, cepstrum: true, windows: [1.5, 2.5, 4]),
+    Variant(name: "cepstrum multi chroma0.5", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 0.5, cepstrum: true, windows: [1.5, 2.5, 4]),
+    Variant(name: "cepstrum multi chroma2", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 2, cepstrum: true, windows: [1.5, 2.5, 4]),
+    Variant(name: "cepstrum multi chroma0", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 0, cepstrum: true, windows: [1.5, 2.5, 4]),
+    Variant(name: "cepstrum 2.5", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, cepstrum: true),
+    Variant(name: "cepstrum 1.5+2.5+4+6", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, cepstrum: true, windows: [1.5, 2.5, 4, 6]),
+    Variant(name: "cepstrum noshape multi", halfWindow: 2.5, shape: false, smooth: 1, relative: false, chromaWeight: 1, cepstrum: true, windows: [1.5, 2.5, 4]),
+    Variant(name: "shape multi smooth3", halfWindow: 2.5, shape: true, smooth: 3, relative: false, chromaWeight: 1, windows: [1.5, 2.5, 4]),
+    Variant(name: "shape 2.5+4", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, windows: [2.5, 4]),
+    Variant(name: "shape 1.5+2.5+4+6", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, windows: [1.5, 2.5, 4, 6]),
 ]
 let selected = 0
 
@@ -151,15 +166,45 @@ func transform(_ features: [Float], _ v: Variant) -> [Float] {
     return out
 }
 
+/// Adds a spectral-flux dimension and/or replaces bands by their cosine transform.
+func augment(_ f: [Float], _ v: Variant) -> (features: [Float], dimension: Int) {
+    let d = SpectralFeatures.dimension, b = SpectralFeatures.bandCount
+    let frames = f.count / d
+    guard v.flux > 0 || v.cepstrum else { return (f, d) }
+    let keepBands = v.cepstrum ? 10 : b
+    let outD = keepBands + (d - b) + (v.flux > 0 ? 1 : 0)
+    var out: [Float] = []
+    out.reserveCapacity(frames * outD)
+    for t in 0..<frames {
+        let bands = Array(f[t * d ..< t * d + b])
+        if v.cepstrum {
+            for k in 1...keepBands {
+                var c: Float = 0
+                for n in 0..<b { c += bands[n] * Float(cos(Double.pi * Double(k) * (Double(n) + 0.5) / Double(b))) }
+                out.append(c * Float(2.0 / Double(b).squareRoot()))
+            }
+        } else {
+            out += bands
+        }
+        out += f[t * d + b ..< (t + 1) * d]
+        if v.flux > 0 {
+            var flux: Float = 0
+            if t > 0 { for k in 0..<b { flux += max(0, f[t * d + k] - f[(t - 1) * d + k]) } }
+            out.append(v.flux * flux / Float(b))
+        }
+    }
+    return (out, outD)
+}
+
 func novelty(_ x: [Float]) -> [NoveltyCurve] {
     var f = SpectralFeatures(sampleRate: rate)
     x.withUnsafeBufferPointer { f.add([$0]) }
     return [NoveltyCurve.sectionChanges(features: f)] + variants.map { v in
-        let features = transform(f.features, v)
+        let (features, dimension) = augment(transform(f.features, v), v)
         let windows = v.windows.isEmpty ? [v.halfWindow] : v.windows
         let curves = windows.map { w in
-            v.kl ? klCurve(features, dimension: SpectralFeatures.dimension, framePeriod: f.framePeriod, halfWindow: w)
-                 : NoveltyCurve(features: features, dimension: SpectralFeatures.dimension, framePeriod: f.framePeriod, halfWindow: w)
+            v.kl ? klCurve(features, dimension: dimension, framePeriod: f.framePeriod, halfWindow: w)
+                 : NoveltyCurve(features: features, dimension: dimension, framePeriod: f.framePeriod, halfWindow: w)
         }
         let curve = NoveltyCurve(framePeriod: f.framePeriod, values: curves[0].values.indices.map { i in
             let present = curves.map { $0.values[i] }.filter { $0 > 0 }
