@@ -150,17 +150,25 @@ public struct LoudnessMeter: Sendable {
         var (s1, s2, t1, t2) = (state[0], state[1], state[2], state[3])
         var sum = 0.0
         for sample in x {
-            let input = Double(sample)
-            let y = p.b0 * input + s1
-            s1 = p.b1 * input - p.a1 * y + s2
-            s2 = p.b2 * input - p.a2 * y
-            let z = h.b0 * y + t1
-            t1 = h.b1 * y - h.a1 * z + t2
-            t2 = h.b2 * y - h.a2 * z
+            let z = Self.kWeight(Double(sample), p, h, &s1, &s2, &t1, &t2)
             sum += z * z
         }
         state = SIMD4(s1, s2, t1, t2)
         return sum
+    }
+
+    /// One sample through both K-weighting stages, transposed direct form II:
+    /// the single definition of the filter, for one channel or two in SIMD lanes.
+    @inline(__always)
+    private static func kWeight<V: FilterLane>(_ input: V, _ p: BiquadCoefficients, _ h: BiquadCoefficients,
+                                               _ s1: inout V, _ s2: inout V, _ t1: inout V, _ t2: inout V) -> V {
+        let y = p.b0 * input + s1
+        s1 = p.b1 * input - p.a1 * y + s2
+        s2 = p.b2 * input - p.a2 * y
+        let z = h.b0 * y + t1
+        t1 = h.b1 * y - h.a1 * z + t2
+        t2 = h.b2 * y - h.a2 * z
+        return z
     }
 
     /// The same two stages for two channels in the lanes of `SIMD2<Double>`.
@@ -173,13 +181,7 @@ public struct LoudnessMeter: Sendable {
         var sum = SIMD2<Double>(repeating: 0)
         let lp = left.baseAddress!, rp = right.baseAddress!
         for i in 0..<left.count {
-            let input = SIMD2(Double(lp[i]), Double(rp[i]))
-            let y = p.b0 * input + s1
-            s1 = p.b1 * input - p.a1 * y + s2
-            s2 = p.b2 * input - p.a2 * y
-            let z = h.b0 * y + t1
-            t1 = h.b1 * y - h.a1 * z + t2
-            t2 = h.b2 * y - h.a2 * z
+            let z = Self.kWeight(SIMD2(Double(lp[i]), Double(rp[i])), p, h, &s1, &s2, &t1, &t2)
             sum += z * z
         }
         stateL = SIMD4(s1[0], s2[0], t1[0], t2[0])
@@ -286,3 +288,14 @@ public struct LoudnessMeter: Sendable {
             unavailable: unavailable, nonFiniteSamples: nonFinite, duration: duration)
     }
 }
+
+/// What the K-weighting step needs of a sample: scaling by a coefficient,
+/// addition and subtraction. One channel is a `Double`, two are a `SIMD2<Double>`.
+protocol FilterLane {
+    static func * (lhs: Double, rhs: Self) -> Self
+    static func + (lhs: Self, rhs: Self) -> Self
+    static func - (lhs: Self, rhs: Self) -> Self
+}
+
+extension Double: FilterLane {}
+extension SIMD2: FilterLane where Scalar == Double {}
