@@ -53,13 +53,7 @@ public struct DefectScanner: Sendable {
         if bad > 0 {
             // Rare: count them, then measure the block with them as silence.
             nonFinite += bad
-            let clean = channels.map { $0.map { $0.isFinite ? $0 : 0 } }
-            var pointers: [UnsafeBufferPointer<Float>] = []
-            func lend(_ i: Int) {
-                if i == clean.count { addFinite(pointers); return }
-                clean[i].withUnsafeBufferPointer { pointers.append($0); lend(i + 1) }
-            }
-            lend(0)
+            channels.map { $0.map { $0.isFinite ? $0 : 0 } }.withUnsafeChannelPointers { addFinite($0) }
             return
         }
         addFinite(channels)

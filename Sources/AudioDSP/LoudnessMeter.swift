@@ -94,12 +94,7 @@ public struct LoudnessMeter: Sendable {
 
     /// Adds frames held in arrays, one per channel.
     public mutating func add(_ channels: [[Float]]) {
-        var pointers: [UnsafeBufferPointer<Float>] = []
-        func lend(_ index: Int) {
-            if index == channels.count { add(pointers); return }
-            channels[index].withUnsafeBufferPointer { pointers.append($0); lend(index + 1) }
-        }
-        lend(0)
+        channels.withUnsafeChannelPointers { add($0) }
     }
 
     private mutating func addSanitised(_ channels: [UnsafeBufferPointer<Float>]) {

@@ -23,7 +23,7 @@ public struct Gate: Sendable {
                                  loudness: nil, checks: [], boundaries: [], unrequestedChanges: [], output: nil,
                                  error: nil, unreadable: false)
         let request: NuroRequest
-        switch Self.readJSON(requestPath) {
+        switch JSONInput.read(requestPath) {
         case .failure(let message):
             report.error = message.description
             report.unreadable = true
@@ -41,7 +41,7 @@ public struct Gate: Sendable {
         }
         var task: TaskAnswer?
         if let taskPath {
-            switch Self.readJSON(taskPath) {
+            switch JSONInput.read(taskPath) {
             case .failure(let message):
                 report.error = message.description
                 report.unreadable = true
@@ -249,22 +249,6 @@ public struct Gate: Sendable {
     }
 
     // MARK: Inputs
-
-    static func readJSON(_ path: String) -> Result<JSONValue, ReadFailure> {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(ReadFailure("\(path): " + (FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")))
-        }
-        do {
-            return .success(try JSONValue.parse(data))
-        } catch {
-            return .failure(ReadFailure("\(path): \(error.description)"))
-        }
-    }
-
-    struct ReadFailure: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
-    }
 
     /// The file name without its extension (and without `.request`).
     static func trackID(_ path: String) -> String {

@@ -25,18 +25,11 @@ public struct RequestReport: Sendable, Codable, Equatable {
     }
 
     public static func validate(path: String) -> RequestReport {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file"
-            return RequestReport(file: path, kind: nil, valid: false, issues: [], expected: nil, error: reason)
-        }
         let json: JSONValue
-        do {
-            json = try JSONValue.parse(data)
-        } catch {
-            return RequestReport(file: path, kind: nil, valid: false, issues: [], expected: nil, error: error.description)
+        switch JSONInput.read(path) {
+        case .success(let value): json = value
+        case .failure(let failure):
+            return RequestReport(file: path, kind: nil, valid: false, issues: [], expected: nil, error: failure.reason)
         }
         if TaskAnswer.looksLikeTask(json) {
             let result = TaskAnswer.validate(json)

@@ -12,13 +12,7 @@ import TrackGateTestSupport
         var offset = 0
         while offset < frames {
             let end = min(frames, offset + block)
-            let slices = channels.map { Array($0[offset..<end]) }
-            var pointers: [UnsafeBufferPointer<Float>] = []
-            func lend(_ i: Int) {
-                if i == slices.count { scanner.add(pointers); return }
-                slices[i].withUnsafeBufferPointer { pointers.append($0); lend(i + 1) }
-            }
-            lend(0)
+            channels.map { Array($0[offset..<end]) }.withUnsafeChannelPointers { scanner.add($0) }
             offset = end
         }
         return scanner.findings
