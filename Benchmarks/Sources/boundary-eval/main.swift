@@ -82,6 +82,7 @@ struct Variant: Sendable {
     var kl = false                 // symmetric KL between per-dimension Gaussians
     var flux: Float = 0            // weight of an added rhythm-activity dimension (spectral flux)
     var cepstrum = false           // DCT of the band shape instead of the bands
+    var foote = false              // checkerboard kernel over a cosine self-similarity matrix
     var windows: [Double] = []     // several half-windows, averaged
 }
 
@@ -136,6 +137,9 @@ let variants = [
     Variant(name: "cepstrum 2.5", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, cepstrum: true),
     Variant(name: "cepstrum 1.5+2.5+4+6", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, cepstrum: true, windows: [1.5, 2.5, 4, 6]),
     Variant(name: "cepstrum noshape multi", halfWindow: 2.5, shape: false, smooth: 1, relative: false, chromaWeight: 1, cepstrum: true, windows: [1.5, 2.5, 4]),
+    Variant(name: "foote shape 2.5 s", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, foote: true),
+    Variant(name: "foote shape 4 s", halfWindow: 4, shape: true, smooth: 1, relative: false, chromaWeight: 1, foote: true),
+    Variant(name: "foote shape multi", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, foote: true, windows: [1.5, 2.5, 4]),
     Variant(name: "shape multi smooth3", halfWindow: 2.5, shape: true, smooth: 3, relative: false, chromaWeight: 1, windows: [1.5, 2.5, 4]),
     Variant(name: "shape 2.5+4", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, windows: [2.5, 4]),
     Variant(name: "shape 1.5+2.5+4+6", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, windows: [1.5, 2.5, 4, 6]),
@@ -164,6 +168,50 @@ func transform(_ features: [Float], _ v: Variant) -> [Float] {
         }
     }
     return out
+}
+
+/// Foote's novelty: a Gaussian-tapered checkerboard kernel slid along the
+/// diagonal of the cosine self-similarity matrix of standardised frames.
+func footeCurve(_ f: [Float], dimension d: Int, framePeriod: Double, halfWindow: Double) -> NoveltyCurve {
+    let frames = f.count / d
+    guard frames > 2 else { return NoveltyCurve(framePeriod: framePeriod, values: []) }
+    // Standardise each dimension over the track, then unit-normalise each frame.
+    var x = f.map(Double.init)
+    for k in 0..<d {
+        var m = 0.0, v = 0.0
+        for t in 0..<frames { m += x[t * d + k] }
+        m /= Double(frames)
+        for t in 0..<frames { v += (x[t * d + k] - m) * (x[t * d + k] - m) }
+        let sd = max(1e-9, (v / Double(frames)).squareRoot())
+        for t in 0..<frames { x[t * d + k] = (x[t * d + k] - m) / sd }
+    }
+    for t in 0..<frames {
+        var n = 0.0
+        for k in 0..<d { n += x[t * d + k] * x[t * d + k] }
+        n = max(1e-9, n.squareRoot())
+        for k in 0..<d { x[t * d + k] /= n }
+    }
+    func sim(_ i: Int, _ j: Int) -> Double {
+        var s = 0.0
+        for k in 0..<d { s += x[i * d + k] * x[j * d + k] }
+        return s
+    }
+    let L = max(2, Int((halfWindow / framePeriod).rounded()))
+    var values = [Double](repeating: 0, count: frames + 1)
+    let sigma = 0.5 * Double(L)
+    for t in L...(frames - L) {
+        var total = 0.0, weight = 0.0
+        for i in -L..<L {
+            for j in -L..<L {
+                let g = exp(-(Double(i * i + j * j)) / (2 * sigma * sigma))
+                let sign: Double = (i < 0) == (j < 0) ? 1 : -1
+                total += sign * g * sim(t + i, t + j)
+                weight += g
+            }
+        }
+        values[t] = max(0, total / weight * 4)
+    }
+    return NoveltyCurve(framePeriod: framePeriod, values: values)
 }
 
 /// Adds a spectral-flux dimension and/or replaces bands by their cosine transform.
@@ -203,8 +251,9 @@ func novelty(_ x: [Float]) -> [NoveltyCurve] {
         let (features, dimension) = augment(transform(f.features, v), v)
         let windows = v.windows.isEmpty ? [v.halfWindow] : v.windows
         let curves = windows.map { w in
-            v.kl ? klCurve(features, dimension: dimension, framePeriod: f.framePeriod, halfWindow: w)
-                 : NoveltyCurve(features: features, dimension: dimension, framePeriod: f.framePeriod, halfWindow: w)
+            v.foote ? footeCurve(features, dimension: dimension, framePeriod: f.framePeriod, halfWindow: w)
+                : v.kl ? klCurve(features, dimension: dimension, framePeriod: f.framePeriod, halfWindow: w)
+                : NoveltyCurve(features: features, dimension: dimension, framePeriod: f.framePeriod, halfWindow: w)
         }
         let curve = NoveltyCurve(framePeriod: f.framePeriod, values: curves[0].values.indices.map { i in
             let present = curves.map { $0.values[i] }.filter { $0 > 0 }
