@@ -6,17 +6,19 @@ import Darwin
 
 /// Streams audio into one feature vector per frame for section-change analysis:
 /// log energies in 16 bands (level and timbre) followed by 12 chroma values
-/// (harmony). Frames are 2048 samples of the mono downmix with a Hann window,
-/// taken every 2048 samples (46 ms at 44.1 kHz): section changes live on a
-/// scale of seconds, so that resolution is ample and the cost stays small.
+/// (harmony). By default frames are 2048 samples of the mono downmix with a
+/// Hann window, taken every 2048 samples (46 ms at 44.1 kHz): section changes
+/// live on a scale of seconds, so that resolution is ample and the cost small.
+/// Longer, overlapping frames (`frameSize` > `hop`) resolve low notes better.
 public struct SpectralFeatures: Sendable {
     public static let bandCount = 16
     public static let chromaCount = 12
     public static var dimension: Int { bandCount + chromaCount }
 
     public let sampleRate: Int
-    public static let frameSize = 2048
-    public var frameSize: Int { Self.frameSize }
+    public let frameSize: Int
+    /// Samples between frame starts.
+    public let hop: Int
     private var spectrum: RealPowerSpectrum
     private var power: [Float]
     private var windowed: [Float]
@@ -29,9 +31,11 @@ public struct SpectralFeatures: Sendable {
     public private(set) var features: [Float] = []
     public private(set) var frameCount = 0
 
-    public init(sampleRate: Int) {
+    public init(sampleRate: Int, frameSize: Int = 2048, hop: Int? = nil) {
+        precondition(frameSize & (frameSize - 1) == 0 && (hop ?? frameSize) <= frameSize)
         self.sampleRate = sampleRate
-        let frameSize = Self.frameSize
+        self.frameSize = frameSize
+        self.hop = hop ?? frameSize
         spectrum = RealPowerSpectrum(size: frameSize)
         power = [Float](repeating: 0, count: frameSize / 2 + 1)
         windowed = [Float](repeating: 0, count: frameSize)
@@ -54,7 +58,7 @@ public struct SpectralFeatures: Sendable {
     }
 
     /// Seconds between frames.
-    public var framePeriod: Double { Double(frameSize) / Double(sampleRate) }
+    public var framePeriod: Double { Double(hop) / Double(sampleRate) }
 
     /// Adds a block (one buffer per channel); the channels are averaged.
     public mutating func add(_ channels: [UnsafeBufferPointer<Float>]) {
@@ -77,7 +81,7 @@ public struct SpectralFeatures: Sendable {
             offset += take
             if buffer.count == frameSize {
                 analyse()
-                buffer.removeAll(keepingCapacity: true)
+                buffer.removeFirst(hop)
             }
         }
     }

@@ -83,6 +83,24 @@ import TrackGateTestSupport
 
 import AudioIO
 
+@Suite struct SpectralFeaturesTests {
+    /// Overlapping frames: one every `hop` samples once the first is full; a
+    /// 1 kHz tone lands in the chroma bin of B (MIDI 83, pitch class 11).
+    @Test func framingAndChroma() {
+        let rate = 44_100
+        let tone = (0..<rate).map { Float(0.5 * sin(2 * Double.pi * 1000 * Double($0) / Double(rate))) }
+        for (size, hop) in [(2048, 2048), (4096, 2048)] {
+            var f = SpectralFeatures(sampleRate: rate, frameSize: size, hop: hop)
+            tone.withUnsafeBufferPointer { f.add([$0]) }
+            #expect(f.frameCount == (rate - size) / hop + 1, "\(size)/\(hop)")
+            #expect(abs(f.framePeriod - Double(hop) / Double(rate)) < 1e-12)
+            let d = SpectralFeatures.dimension, b = SpectralFeatures.bandCount
+            let chroma = Array(f.features[b ..< d])
+            #expect(chroma.firstIndex(of: chroma.max()!) == 11, "\(chroma)")
+        }
+    }
+}
+
 @Suite struct RealPowerSpectrumTests {
     /// Against the complex FFT of the same real frame.
     @Test func matchesTheComplexTransform() {

@@ -83,6 +83,7 @@ struct Variant: Sendable {
     var flux: Float = 0            // weight of an added rhythm-activity dimension (spectral flux)
     var cepstrum = false           // DCT of the band shape instead of the bands
     var foote = false              // checkerboard kernel over a cosine self-similarity matrix
+    var longFrames = false         // 4096-sample frames every 2048 samples (finer pitch resolution)
     var windows: [Double] = []     // several half-windows, averaged
 }
 
@@ -140,6 +141,9 @@ let variants = [
     Variant(name: "foote shape 2.5 s", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, foote: true),
     Variant(name: "foote shape 4 s", halfWindow: 4, shape: true, smooth: 1, relative: false, chromaWeight: 1, foote: true),
     Variant(name: "foote shape multi", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, foote: true, windows: [1.5, 2.5, 4]),
+    Variant(name: "long frames shape multi", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, longFrames: true, windows: [1.5, 2.5, 4]),
+    Variant(name: "long frames shape multi chroma2", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 2, longFrames: true, windows: [1.5, 2.5, 4]),
+    Variant(name: "long frames cepstrum multi", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, cepstrum: true, longFrames: true, windows: [1.5, 2.5, 4]),
     Variant(name: "shape multi smooth3", halfWindow: 2.5, shape: true, smooth: 3, relative: false, chromaWeight: 1, windows: [1.5, 2.5, 4]),
     Variant(name: "shape 2.5+4", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, windows: [2.5, 4]),
     Variant(name: "shape 1.5+2.5+4+6", halfWindow: 2.5, shape: true, smooth: 1, relative: false, chromaWeight: 1, windows: [1.5, 2.5, 4, 6]),
@@ -245,9 +249,12 @@ func augment(_ f: [Float], _ v: Variant) -> (features: [Float], dimension: Int) 
 }
 
 func novelty(_ x: [Float]) -> [NoveltyCurve] {
-    var f = SpectralFeatures(sampleRate: rate)
-    x.withUnsafeBufferPointer { f.add([$0]) }
-    return [NoveltyCurve.sectionChanges(features: f)] + variants.map { v in
+    var short = SpectralFeatures(sampleRate: rate)
+    x.withUnsafeBufferPointer { short.add([$0]) }
+    var long = SpectralFeatures(sampleRate: rate, frameSize: 4096, hop: 2048)
+    if variants.contains(where: \.longFrames) { x.withUnsafeBufferPointer { long.add([$0]) } }
+    return [NoveltyCurve.sectionChanges(features: short)] + variants.map { v in
+        let f = v.longFrames ? long : short
         let (features, dimension) = augment(transform(f.features, v), v)
         let windows = v.windows.isEmpty ? [v.halfWindow] : v.windows
         let curves = windows.map { w in
