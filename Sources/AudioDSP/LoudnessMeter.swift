@@ -215,8 +215,9 @@ public struct LoudnessMeter: Sendable {
             maxShortTerm = max(maxShortTerm, e)
         }
         if subBlocks % grid.subBlocksPerHop == 0 {
-            if let m = momentaryEnergy, subBlocks >= grid.momentarySubBlocks { gatingBlocks.append(m) }
-            if let s = shortTermEnergy, subBlocks >= grid.shortTermSubBlocks { shortTermValues.append(s) }
+            // Each energy exists once its window has been filled.
+            if let m = momentaryEnergy { gatingBlocks.append(m) }
+            if let s = shortTermEnergy { shortTermValues.append(s) }
         }
     }
 

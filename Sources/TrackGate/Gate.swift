@@ -161,11 +161,9 @@ public struct Gate: Sendable {
     }
 
     func silenceChecks(_ d: DefectFindings) -> [TrackReport.Check] {
-        let spans = d.silences(below: Float(policy.silenceThresholdDBFS), minimum: 0.01)
-        let audible = !d.silences(below: Float(policy.silenceThresholdDBFS), minimum: 0).contains {
-            $0.start <= 0 && $0.end >= d.duration
-        }
-        guard audible && d.duration > 0 else {
+        let threshold = Float(policy.silenceThresholdDBFS)
+        let spans = d.silences(below: threshold, minimum: 0.01)
+        guard d.frameLevels.contains(where: { $0 >= threshold }) else {
             let check = TrackReport.Check(id: "leading_silence", status: .fail, message: "the whole track is silent")
             return [check, .init(id: "trailing_silence", status: .fail, message: "the whole track is silent"),
                     .init(id: "dropout", status: .pass, message: "no music to drop out of")]
