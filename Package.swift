@@ -23,7 +23,17 @@ let package = Package(
             pkgConfig: "sndfile",
             providers: [.apt(["libsndfile1-dev"])]
         ),
-        .target(name: "AudioIO", dependencies: ["CSndFile"]),
+        .systemLibrary(
+            name: "CSampleRate",
+            pkgConfig: "samplerate",
+            providers: [.apt(["libsamplerate0-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSoxr",
+            pkgConfig: "soxr",
+            providers: [.apt(["libsoxr-dev"])]
+        ),
+        .target(name: "AudioIO", dependencies: ["CSndFile", "CSampleRate", "CSoxr"]),
         .target(name: "AudioDSP"),
         .target(name: "NuroRequest"),
         .target(name: "TrackGate", dependencies: ["AudioIO", "AudioDSP", "NuroRequest"]),

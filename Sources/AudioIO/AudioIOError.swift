@@ -23,6 +23,8 @@ public struct AudioIOError: Error, Sendable, Equatable, CustomStringConvertible 
         case readFailed = "read_failed"
         /// Creating, writing or renaming an output failed.
         case writeFailed = "write_failed"
+        /// A sample-rate converter reported an error while converting.
+        case conversionFailed = "conversion_failed"
         /// The caller asked for something impossible (bad channel count, zero rate).
         case invalidArgument = "invalid_argument"
     }
