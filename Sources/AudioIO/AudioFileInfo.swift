@@ -13,6 +13,8 @@ public struct AudioFileInfo: Sendable, Hashable, Codable {
     public let tags: AudioTags
     /// The Broadcast Wave `bext` chunk, when present.
     public let broadcastInfo: BroadcastInfo?
+    /// Cue markers (frame positions) of a WAV `cue ` chunk; empty when there is none.
+    public let cuePoints: [Int]
     /// Size of the file in bytes.
     public let fileSize: UInt64
 

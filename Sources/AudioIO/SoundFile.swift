@@ -54,9 +54,16 @@ public struct SoundFile: ~Copyable {
             path: path, encoding: encoding, sampleRate: Int(sfInfo.samplerate),
             channelCount: Int(sfInfo.channels), frameCount: Int(max(0, sfInfo.frames)),
             channelLayout: Self.channelLayout(handle, channels: Int(sfInfo.channels)),
-            tags: Self.tags(handle), broadcastInfo: Self.broadcastInfo(handle), fileSize: fileSize)
+            tags: Self.tags(handle), broadcastInfo: Self.broadcastInfo(handle),
+            cuePoints: Self.cuePoints(handle), fileSize: fileSize)
         self.scratchFrames = 8192
         self.interleaved = .allocate(capacity: scratchFrames * Int(sfInfo.channels))
+    }
+
+    private static func cuePoints(_ handle: OpaquePointer) -> [Int] {
+        var positions = [UInt32](repeating: 0, count: Int(TG_MAX_CUES))
+        let n = tg_get_cues(handle, &positions, Int32(positions.count))
+        return positions.prefix(Int(max(0, n))).map(Int.init)
     }
 
     deinit {

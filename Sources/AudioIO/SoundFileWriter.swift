@@ -29,7 +29,7 @@ public struct SoundFileWriter: ~Copyable {
 
     public init(path: String, format: OutputFormat, sampleRate: Int, channelCount: Int,
                 tags: AudioTags = AudioTags(), broadcastInfo: BroadcastInfo? = nil,
-                replaceExisting: Bool = false) throws(AudioIOError) {
+                cuePoints: [Int] = [], replaceExisting: Bool = false) throws(AudioIOError) {
         guard (1...655_350).contains(sampleRate) else {
             throw AudioIOError(.invalidArgument, path: path, detail: "sample rate \(sampleRate) Hz is out of range")
         }
@@ -38,6 +38,14 @@ public struct SoundFileWriter: ~Copyable {
         }
         if broadcastInfo != nil && format.container != .wav {
             throw AudioIOError(.invalidArgument, path: path, detail: "a bext chunk can only be written to WAV")
+        }
+        if !cuePoints.isEmpty {
+            guard format.container == .wav else {
+                throw AudioIOError(.invalidArgument, path: path, detail: "cue markers can only be written to WAV")
+            }
+            guard cuePoints.count <= Int(TG_MAX_CUES), cuePoints.allSatisfy({ (0...Int(UInt32.max)).contains($0) }) else {
+                throw AudioIOError(.invalidArgument, path: path, detail: "at most \(TG_MAX_CUES) cue markers, at frame positions from 0")
+            }
         }
         let output = try AtomicOutputFile(path: path, replaceExisting: replaceExisting)
 
@@ -56,6 +64,12 @@ public struct SoundFileWriter: ~Copyable {
         do throws(AudioIOError) {
             if let broadcastInfo { try Self.setBroadcastInfo(broadcastInfo, handle: handle, path: path) }
             try Self.setTags(tags, handle: handle, path: path, format: format)
+            if !cuePoints.isEmpty {
+                let positions = cuePoints.map { UInt32($0) }
+                guard tg_set_cues(handle, positions, Int32(positions.count)) != 0 else {
+                    throw AudioIOError(.writeFailed, path: path, detail: "libsndfile refused the cue markers")
+                }
+            }
         } catch {
             sf_close(handle)
             throw error
@@ -110,6 +124,12 @@ public struct SoundFileWriter: ~Copyable {
         }
     }
 
+    /// Appends planar frames: one buffer per channel, all of the same length.
+    public mutating func write(channels: [UnsafeBufferPointer<Float>]) throws(AudioIOError) {
+        precondition(channels.count == channelCount, "wrong channel count")
+        try write(frames: channels.first?.count ?? 0) { channels[$0] }
+    }
+
     private mutating func write(frames: Int, channel: (Int) -> UnsafeBufferPointer<Float>) throws(AudioIOError) {
         let sources = (0..<channelCount).map(channel)
         var done = 0
@@ -143,13 +163,19 @@ public struct SoundFileWriter: ~Copyable {
     /// Finishes the file and gives it its final name. After an error here the
     /// destination is untouched and the temporary file is gone.
     public consuming func commit() throws(AudioIOError) {
+        try close().commit()
+    }
+
+    /// Finishes the file but keeps it under its temporary name, so it can be
+    /// read back and verified before `commit()` (or dropped, which removes it).
+    public consuming func close() throws(AudioIOError) -> FinishedOutputFile {
         sf_write_sync(handle)
         let closeCode = sf_close(handle)
         handleClosed = true
         guard closeCode == 0 else {
             throw AudioIOError(.writeFailed, path: path, detail: "finishing the file failed (libsndfile error \(closeCode))")
         }
-        try output.take()!.commit()
+        return FinishedOutputFile(file: output.take()!)
     }
 
     /// Rounds to the `bits` grid and places the result in the top bits of an
@@ -194,5 +220,25 @@ public struct SoundFileWriter: ~Copyable {
         guard ok else {
             throw AudioIOError(.writeFailed, path: path, detail: "libsndfile refused the bext chunk")
         }
+    }
+}
+
+/// A complete output file still under its temporary name: readable at
+/// `temporaryPath`, placed at `path` by `commit()`, removed if dropped.
+public struct FinishedOutputFile: ~Copyable {
+    private var file: AtomicOutputFile?
+    /// Where the finished bytes are now (a hidden file beside `path`).
+    public let temporaryPath: String
+    /// Where `commit()` puts them.
+    public let path: String
+
+    init(file: consuming AtomicOutputFile) {
+        temporaryPath = file.temporaryPath
+        path = file.finalPath
+        self.file = consume file
+    }
+
+    public consuming func commit() throws(AudioIOError) {
+        try file.take()!.commit()
     }
 }

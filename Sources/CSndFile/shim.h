@@ -109,4 +109,39 @@ static inline int tg_get_bext(SNDFILE *file, tg_bext_out *out) {
     return 1;
 }
 
+/* Cue points in a WAV `cue ` chunk, at frame positions in the data chunk.
+   libsndfile holds up to 100 in its fixed SF_CUES struct; it stores positions
+   only (no `LIST/adtl` labels), so names are left empty. */
+enum { TG_MAX_CUES = 100 };
+
+static inline int tg_set_cues(SNDFILE *file, const uint32_t *positions, int count) {
+    SF_CUES cues;
+    memset(&cues, 0, sizeof cues);
+    if (count < 0) count = 0;
+    if (count > TG_MAX_CUES) count = TG_MAX_CUES;
+    cues.cue_count = (uint32_t)count;
+    for (int i = 0; i < count; i++) {
+        SF_CUE_POINT *p = &cues.cue_points[i];
+        p->indx = i + 1;
+        p->position = positions[i];
+        p->fcc_chunk = 0x61746164; /* 'data', little-endian */
+        p->sample_offset = positions[i];
+    }
+    return sf_command(file, SFC_SET_CUE, &cues, sizeof cues) == SF_TRUE;
+}
+
+/* Returns the number of cue points (0 when there is no cue chunk), up to `capacity`. */
+static inline int tg_get_cues(SNDFILE *file, uint32_t *positions, int capacity) {
+    uint32_t count = 0;
+    if (sf_command(file, SFC_GET_CUE_COUNT, &count, sizeof count) != SF_TRUE || count == 0) return 0;
+    SF_CUES cues;
+    memset(&cues, 0, sizeof cues);
+    if (sf_command(file, SFC_GET_CUE, &cues, sizeof cues) != SF_TRUE) return 0;
+    int n = (int)cues.cue_count;
+    if (n > TG_MAX_CUES) n = TG_MAX_CUES;
+    if (n > capacity) n = capacity;
+    for (int i = 0; i < n; i++) positions[i] = cues.cue_points[i].sample_offset;
+    return n;
+}
+
 #endif

@@ -170,4 +170,58 @@ import TrackGateTestSupport
         #expect(error?.kind == .writeFailed)
         #expect(error?.detail.contains("cannot create a file in /nonexistent-") == true, "\(String(describing: error))")
     }
+
+    // MARK: Cue markers and verification before commit
+
+    /// Cue positions read back by libsndfile and by parsing the RIFF chunk here.
+    @Test func cueMarkersAtFramePositions() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("cues.wav")
+        let cues = [0, 44_100 * 2, 44_100 * 3 + 17]
+        var writer = try SoundFileWriter(path: path, format: .wav24, sampleRate: 44_100, channelCount: 2, cuePoints: cues)
+        try writer.write(TestSignals.sine(frequency: 440, seconds: 4, sampleRate: 44_100))
+        try writer.commit()
+        #expect(try SoundFile(path: path).info.cuePoints == cues)
+        #expect(try Self.cueChunkOffsets(Data(contentsOf: URL(fileURLWithPath: path))) == cues)
+    }
+
+    /// The `cue ` chunk by EBU/Microsoft RIFF layout: count, then 24-byte points
+    /// whose last field is the sample offset.
+    static func cueChunkOffsets(_ data: Data) -> [Int]? {
+        func u32(_ at: Int) -> Int { Int(data[at]) | Int(data[at + 1]) << 8 | Int(data[at + 2]) << 16 | Int(data[at + 3]) << 24 }
+        var at = 12
+        while at + 8 <= data.count {
+            let id = String(decoding: data[at ..< at + 4], as: UTF8.self), size = u32(at + 4)
+            if id == "cue " {
+                return (0..<u32(at + 8)).map { u32(at + 12 + $0 * 24 + 20) }
+            }
+            at += 8 + size + (size & 1)
+        }
+        return nil
+    }
+
+    @Test func cueMarkersOnlyInWAV() {
+        let dir = try? TemporaryDirectory()
+        #expect(throws: AudioIOError.self) {
+            _ = try SoundFileWriter(path: dir!.file("x.flac"), format: .flac16, sampleRate: 44_100, channelCount: 1, cuePoints: [10])
+        }
+    }
+
+    @Test func aClosedFileCanBeReadBeforeItIsCommitted() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("verified.flac")
+        var writer = try SoundFileWriter(path: path, format: .flac16, sampleRate: 48_000, channelCount: 1)
+        try writer.write(TestSignals.sine(frequency: 1000, seconds: 1, channels: 1))
+        let finished = try writer.close()
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(try SoundFile(path: finished.temporaryPath).info.frameCount == 48_000)
+        try finished.commit()
+        #expect(try dir.contents() == ["verified.flac"])
+        do {
+            var rejected = try SoundFileWriter(path: dir.file("rejected.wav"), format: .wav16, sampleRate: 48_000, channelCount: 1)
+            try rejected.write(TestSignals.sine(frequency: 1000, seconds: 1, channels: 1))
+            _ = try rejected.close()   // verified and found wanting: dropped, never committed
+        }
+        #expect(try dir.contents() == ["verified.flac"])
+    }
 }
