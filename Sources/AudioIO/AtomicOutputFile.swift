@@ -60,3 +60,20 @@ struct AtomicOutputFile: ~Copyable {
         if !committed { unlink(temporaryPath) }
     }
 }
+
+/// Whole-file writes with the same guarantees as audio outputs: complete under
+/// the final name or absent, and an existing file replaced only when asked.
+public enum AtomicFile {
+    public static func write(_ bytes: [UInt8], to path: String, replaceExisting: Bool) throws(AudioIOError) {
+        let file = try AtomicOutputFile(path: path, replaceExisting: replaceExisting)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(file.descriptor, $0.baseAddress! + done, $0.count - done) }
+            guard n > 0 else {
+                throw AudioIOError(.writeFailed, path: path, detail: "writing failed: \(String(cString: strerror(errno)))")
+            }
+            done += n
+        }
+        try file.commit()
+    }
+}

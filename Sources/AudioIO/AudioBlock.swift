@@ -34,11 +34,20 @@ public struct AudioBlock: Sendable {
 
     /// Lends the valid samples of every channel at once, in channel order.
     @inlinable
-    public func withChannels<R>(_ body: ([UnsafeBufferPointer<Float>]) throws -> R) rethrows -> R {
-        try storage.withUnsafeBufferPointer { all in
+    public func withChannels<R, E: Error>(_ body: ([UnsafeBufferPointer<Float>]) throws(E) -> R) throws(E) -> R {
+        try storage.withUnsafeBufferPointer { (all) throws(E) in
             try body((0..<channelCount).map {
                 UnsafeBufferPointer(rebasing: all[$0 * capacity ..< $0 * capacity + frameCount])
             })
+        }
+    }
+
+    /// Lends the valid samples of every channel for changing in place (a gain stage).
+    @inlinable
+    public mutating func withMutableChannels<R>(_ body: ([UnsafeMutableBufferPointer<Float>]) throws -> R) rethrows -> R {
+        let (count, capacity, frames) = (channelCount, self.capacity, frameCount)
+        return try storage.withUnsafeMutableBufferPointer { all in
+            try body((0..<count).map { UnsafeMutableBufferPointer(rebasing: all[$0 * capacity ..< $0 * capacity + frames]) })
         }
     }
 

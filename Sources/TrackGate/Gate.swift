@@ -18,52 +18,69 @@ public struct Gate: Sendable {
     /// Checks the track at `audioPath`. Never throws: unreadable inputs give a
     /// report whose verdict is `error`.
     public func check(audioPath: String, requestPath: String, taskPath: String? = nil, id: String? = nil) -> TrackReport {
+        evaluate(audioPath: audioPath, requestPath: requestPath, taskPath: taskPath, id: id).report
+    }
+
+    /// Everything the gate read and measured, for the stages after it (`Finisher`).
+    public struct Outcome: Sendable {
+        public var report: TrackReport
+        /// The request as parsed JSON, when it could be read (valid or not).
+        public var requestJSON: JSONValue?
+        public var taskJSON: JSONValue?
+        public var request: NuroRequest?
+        public var task: TaskAnswer?
+        /// Present unless the audio could not be read (or was never reached).
+        public var analysis: TrackAnalysis?
+    }
+
+    /// `check`, keeping the inputs and measurements for later stages.
+    public func evaluate(audioPath: String, requestPath: String, taskPath: String? = nil, id: String? = nil) -> Outcome {
         let id = id ?? Self.trackID(audioPath)
-        var report = TrackReport(id: id, file: audioPath, verdict: .error, durationS: nil, requestedDurationS: nil,
-                                 loudness: nil, checks: [], boundaries: [], unrequestedChanges: [], output: nil,
-                                 error: nil, unreadable: false)
-        let request: NuroRequest
+        var outcome = Outcome(report: TrackReport(id: id, file: audioPath, verdict: .error, durationS: nil, requestedDurationS: nil,
+                                                  loudness: nil, checks: [], boundaries: [], unrequestedChanges: [], output: nil,
+                                                  error: nil, unreadable: false))
         switch JSONInput.read(requestPath) {
         case .failure(let message):
-            report.error = message.description
-            report.unreadable = true
-            return report
+            outcome.report.error = message.description
+            outcome.report.unreadable = true
+            return outcome
         case .success(let json):
+            outcome.requestJSON = json
             let validation = RequestValidator().validate(json)
             guard let valid = validation.request else {
                 let errors = validation.errors.map(\.description).joined(separator: "; ")
-                report.checks = [.init(id: "request", status: .fail, message: errors)]
-                report.error = "\(requestPath): invalid request: \(errors)"
-                return report
+                outcome.report.checks = [.init(id: "request", status: .fail, message: errors)]
+                outcome.report.error = "\(requestPath): invalid request: \(errors)"
+                return outcome
             }
-            request = valid
-            report.checks.append(.init(id: "request", status: .pass, message: "valid \(Self.kindName(request.kind)) request"))
+            outcome.request = valid
+            outcome.report.checks.append(.init(id: "request", status: .pass, message: "valid \(Self.kindName(valid.kind)) request"))
         }
-        var task: TaskAnswer?
         if let taskPath {
             switch JSONInput.read(taskPath) {
             case .failure(let message):
-                report.error = message.description
-                report.unreadable = true
-                return report
+                outcome.report.error = message.description
+                outcome.report.unreadable = true
+                return outcome
             case .success(let json):
+                outcome.taskJSON = json
                 let validation = TaskAnswer.validate(json)
                 guard let answer = validation.answer else {
-                    report.error = "\(taskPath): invalid task answer: " + validation.issues.map(\.description).joined(separator: "; ")
-                    return report
+                    outcome.report.error = "\(taskPath): invalid task answer: " + validation.issues.map(\.description).joined(separator: "; ")
+                    return outcome
                 }
-                task = answer
+                outcome.task = answer
             }
         }
-        let analysis: TrackAnalysis
         do throws(AudioIOError) {
-            analysis = try TrackAnalysis.analyse(path: audioPath)
+            outcome.analysis = try TrackAnalysis.analyse(path: audioPath)
         } catch {
-            report.error = error.description
-            report.unreadable = true
-            return report
+            outcome.report.error = error.description
+            outcome.report.unreadable = true
+            return outcome
         }
-        return judge(analysis, request: request, task: task, into: report)
+        outcome.report = judge(outcome.analysis!, request: outcome.request!, task: outcome.task, into: outcome.report)
+        return outcome
     }
 
     /// Applies the policy to measurements already made.
@@ -90,13 +107,17 @@ public struct Gate: Sendable {
         report.checks = checks
         report.boundaries = boundaries
         report.unrequestedChanges = changes
-        let worst = checks.map(\.status).max() ?? .pass
-        report.verdict = switch worst {
+        report.verdict = verdict(checks)
+        return report
+    }
+
+    /// The worst check decides; with `strict`, a warning fails.
+    public func verdict(_ checks: [TrackReport.Check]) -> TrackReport.Verdict {
+        switch checks.map(\.status).max() ?? .pass {
         case .pass: .pass
         case .warn: strict ? .fail : .warn
         case .fail: .fail
         }
-        return report
     }
 
     // MARK: Checks
@@ -251,7 +272,7 @@ public struct Gate: Sendable {
     // MARK: Inputs
 
     /// The file name without its extension (and without `.request`).
-    static func trackID(_ path: String) -> String {
+    public static func trackID(_ path: String) -> String {
         let name = URL(fileURLWithPath: path).lastPathComponent
         return name.split(separator: ".").first.map(String.init) ?? name
     }

@@ -6,7 +6,7 @@ import Foundation
 /// command-line contract. A level that does not exist is `null` in JSON, and
 /// `unavailable` says why; it is never a made-up number such as -70 or -inf.
 public struct LoudnessReport: Sendable, Equatable, Encodable {
-    public let file: String
+    public var file: String
     public let integratedLUFS: Double?
     public let loudnessRangeLU: Double?
     public let maxMomentaryLUFS: Double?

@@ -1,4 +1,5 @@
 import Foundation
+import NuroRequest
 
 /// The gate's verdict on one track, with the keys of the command-line contract.
 public struct TrackReport: Sendable, Encodable {
@@ -52,15 +53,19 @@ public struct TrackReport: Sendable, Encodable {
     public var boundaries: [Boundary]
     public var unrequestedChanges: [Change]
     /// Written audio and its own measurements (`process`); nil for `check`.
-    public var output: [String: String]?
+    public var output: OutputReport?
     /// Why the verdict is `error`.
     public var error: String?
     /// True when an input could not be read at all (exit code 2 rather than 1).
     public var unreadable: Bool
+    /// The request and task answer as given, carried in `process` reports so a
+    /// delivery file's sidecar says everything about how it was made.
+    public var request: JSONValue?
+    public var task: JSONValue?
 
     enum CodingKeys: String, CodingKey {
         case id, file, verdict, durationS = "duration_s", requestedDurationS = "requested_duration_s", loudness, checks
-        case boundaries, unrequestedChanges = "unrequested_changes", output, error
+        case boundaries, unrequestedChanges = "unrequested_changes", output, error, request, task
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -79,6 +84,8 @@ public struct TrackReport: Sendable, Encodable {
         try c.encode(unrequestedChanges, forKey: .unrequestedChanges)
         if let output { try c.encode(output, forKey: .output) } else { try c.encodeNil(forKey: .output) }
         if let error { try c.encode(error, forKey: .error) }
+        if let request { try c.encode(request, forKey: .request) }
+        if let task { try c.encode(task, forKey: .task) }
     }
 
     /// The exit status this track calls for (see `ExitStatus`).

@@ -26,7 +26,41 @@ extension TrackReport {
         for c in unrequestedChanges {
             lines.append(String(format: "  unrequested change at %.2f s, strength %.2f", c.timeS, c.strength))
         }
+        if let output { lines += output.renderText() }
         if let error { lines.append("  error: \(error)") }
         return lines.joined(separator: "\n")
     }
+}
+
+extension OutputReport {
+    /// What was done and written, a few lines for people.
+    func renderText() -> [String] {
+        var lines: [String] = []
+        if let audio {
+            var what = "  wrote    \(audio) (\(format.uppercased()) \(bitDepth == "32f" ? "32-bit float" : bitDepth + "-bit"), \(sampleRate) Hz"
+            if let resampler { what += ", resampled from \(sourceSampleRate) Hz by \(resampler["engine"] ?? "?") \(resampler["quality"] ?? "?")" }
+            lines.append(what + ")")
+        } else if let notWritten {
+            lines.append("  no audio written: \(notWritten)")
+        }
+        if audio != nil || loudness != nil {
+            var gain = String(format: "  gain     %+.2f dB", gainDB)
+            if makeupDB != 0 { gain += String(format: " (%+.2f dB of it makes up for the limiter)", makeupDB) }
+            switch peakHandling {
+            case "limited": gain += String(format: "; limiter: up to %.2f dB for %.2f s", limiterMaxReductionDB ?? 0, limiterActiveS ?? 0)
+            case "capped": gain += String(format: "; capped under the ceiling, %.2f LU short of the target", shortfallLU ?? 0)
+            default: gain += "; no limiting needed"
+            }
+            lines.append(gain)
+        }
+        if let l = loudness, l.error == nil {
+            lines.append(String(format: "  output   %@ LUFS, LRA %@ LU, true peak %@ dBTP%@",
+                                Self.number(l.integratedLUFS), Self.number(l.loudnessRangeLU), Self.number(l.truePeakDBTP),
+                                verified ? ", verified" : ", NOT verified"))
+        }
+        lines.append("  report   \(report)")
+        return lines
+    }
+
+    static func number(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "n/a" }
 }

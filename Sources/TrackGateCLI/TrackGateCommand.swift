@@ -20,7 +20,7 @@ struct TrackGateCommand: ParsableCommand {
           trackgate loudness samples/tracks/*.flac
         """,
         version: TrackGateVersion.current,
-        subcommands: [ValidateCommand.self, InfoCommand.self, LoudnessCommand.self, CheckCommand.self]
+        subcommands: [ValidateCommand.self, InfoCommand.self, LoudnessCommand.self, CheckCommand.self, ProcessCommand.self]
     )
 }
 

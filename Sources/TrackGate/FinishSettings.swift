@@ -1,0 +1,44 @@
+import AudioIO
+
+/// What to do when the gain to the target would push the true peak over the ceiling.
+public enum PeakHandling: String, Sendable, Codable, CaseIterable {
+    /// Apply the gain and let the true-peak limiter take the peaks down, only
+    /// as much as needed; the loudness target is met.
+    case limit
+    /// Lower the gain until the peaks fit; the loudness falls short of the
+    /// target by the reported amount. No dynamic processing at all.
+    case cap
+}
+
+/// How `process` turns a track into a delivery file. Defaults are those of the
+/// command-line contract.
+public struct FinishSettings: Sendable, Equatable {
+    /// Integrated loudness to normalise to, LUFS (EBU R 128 / BS.1770-4).
+    /// -14 LUFS is what the large streaming services play music at.
+    public var targetLUFS: Double = -14
+    /// Highest true peak of the output, dBTP. -1 dBTP leaves room for lossy
+    /// encoders, whose reconstruction overshoots (EBU R 128 s1 and AES TD1004 advise -1).
+    public var ceilingDBTP: Double = -1
+    public var peakHandling: PeakHandling = .limit
+    /// Delivery rate; nil keeps the source rate (no resampling at all).
+    public var sampleRate: Int?
+    public var format: OutputFormat = .wav24
+    public var resampler: ResamplerEngine = .libsamplerate
+    /// `medium` by measurement: flat within 0.06 dB to 19 kHz and 129 dB SNR with
+    /// libsamplerate (beyond 24-bit dither's reach in the audible band) at a
+    /// quarter of `best`'s time; see the README's resampling table.
+    public var resampleQuality: ResampleQuality = .medium
+    /// TPDF dither when quantising to 16 or 24 bits (float output is never dithered).
+    public var dither = true
+    /// How close the written file's integrated loudness must come to the target, LU.
+    public var loudnessTolerance = 0.1
+    /// Headroom both peak modes keep below the ceiling, dB: it absorbs the small
+    /// overshoot of a gain that moves within the true-peak filter's span, dither,
+    /// and the resampler's reconstruction of peaks at the new rate.
+    public static let peakMargin = 0.1
+
+    public init() {}
+
+    /// The output rate for a source rate.
+    public func outputRate(for sourceRate: Int) -> Int { sampleRate ?? sourceRate }
+}

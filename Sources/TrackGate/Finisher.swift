@@ -1,0 +1,189 @@
+import AudioDSP
+import AudioIO
+import Foundation
+import NuroRequest
+
+/// Turns a checked track into a delivery file: gain → resampler → true-peak
+/// limiter → dither → writer, in one streaming pass, then verification of the
+/// written file read back from disk.
+///
+/// The limiter runs after the resampler, at the delivery rate, so the ceiling
+/// holds for the samples actually delivered (a resampler reconstructs peaks
+/// differently at the new rate). With `--peak cap` no limiter runs at all.
+/// Memory is a few blocks, whatever the length of the track.
+public struct Finisher: Sendable {
+    public var settings: FinishSettings
+
+    public init(settings: FinishSettings = FinishSettings()) {
+        self.settings = settings
+    }
+
+    /// The gain decision, before any audio is written.
+    public struct Plan: Sendable, Equatable {
+        /// Gain from the measured loudness to the target (or to the cap), dB.
+        public var gainDB: Double
+        /// Extra gain that restores what the limiter takes, dB.
+        public var makeupDB: Double = 0
+        /// With `cap`: the loudness the track will lack, LU.
+        public var shortfallLU: Double?
+        /// Whether the gain alone would cross the ceiling (less the margin).
+        public var needsLimiting = false
+        /// Why the track is not normalised (a silent track has no loudness).
+        public var skipped: String?
+    }
+
+    /// One static gain to the target; `cap` lowers it under the ceiling,
+    /// `limit` keeps it and lets the limiter deal with the peaks.
+    public func plan(_ loudness: LoudnessReport) -> Plan {
+        guard let integrated = loudness.integratedLUFS else {
+            return Plan(gainDB: 0, skipped: "no measurable loudness (silent track): left at its level")
+        }
+        var plan = Plan(gainDB: settings.targetLUFS - integrated)
+        let allowed = settings.ceilingDBTP - FinishSettings.peakMargin
+        if let peak = loudness.truePeakDBTP, peak + plan.gainDB > allowed {
+            switch settings.peakHandling {
+            case .cap:
+                plan.shortfallLU = peak + plan.gainDB - allowed
+                plan.gainDB = allowed - peak
+            case .limit:
+                plan.needsLimiting = true
+            }
+        }
+        return plan
+    }
+
+    /// Limiting lowers the integrated loudness; this measures by how much, on
+    /// the source (gain and limiter only, nothing written), and raises the gain
+    /// to make it up, up to three rounds until within 0.02 LU.
+    public func makeup(for plan: Plan, source path: String) throws(AudioIOError) -> Plan {
+        guard plan.needsLimiting, plan.skipped == nil else { return plan }
+        var plan = plan
+        for _ in 0..<3 {
+            var file = try SoundFile(path: path)
+            let info = file.info
+            let weights = ChannelWeighting.weights(layout: info.channelLayout, channelCount: info.channelCount)
+            var meter = LoudnessMeter(sampleRate: info.sampleRate, channelWeights: weights, truePeak: false)
+            var limiter = TruePeakLimiter(channelCount: info.channelCount, sampleRate: info.sampleRate,
+                                          ceilingDBTP: settings.ceilingDBTP, margin: FinishSettings.peakMargin)
+            var block = AudioBlock(channelCount: info.channelCount, capacity: 16_384)
+            let gain = Float(pow(10, (plan.gainDB + plan.makeupDB) / 20))
+            while try file.read(into: &block) {
+                Self.applyGain(gain, to: &block)
+                block.withChannels { limiter.process($0) { meter.add($0) } }
+            }
+            limiter.finish { meter.add($0) }
+            guard let measured = meter.measurement.integratedLUFS else { break }
+            let missing = settings.targetLUFS - measured
+            plan.makeupDB += missing
+            if abs(missing) < 0.02 { break }
+        }
+        return plan
+    }
+
+    /// What one finishing pass did.
+    public struct Rendering: ~Copyable {
+        public var file: FinishedOutputFile
+        public var limiterMaxReductionDB: Double?
+        public var limiterActiveS: Double?
+        public var outputRate: Int
+    }
+
+    /// Streams the source through the chain into a temporary file beside `outputPath`.
+    public func render(source path: String, plan: Plan, tags: DeliveryTags,
+                       to outputPath: String, replaceExisting: Bool) throws(AudioIOError) -> Rendering {
+        var file = try SoundFile(path: path)
+        let info = file.info
+        let channels = info.channelCount
+        let outputRate = settings.outputRate(for: info.sampleRate)
+        // Optional so it can be taken out and closed after the local functions that write to it.
+        var writer: SoundFileWriter? = try SoundFileWriter(path: outputPath, format: settings.format, sampleRate: outputRate,
+                                         channelCount: channels, tags: tags.tags, broadcastInfo: tags.broadcastInfo,
+                                         cuePoints: tags.cuePoints, replaceExisting: replaceExisting)
+        var limiter: TruePeakLimiter? = settings.peakHandling == .limit
+            ? TruePeakLimiter(channelCount: channels, sampleRate: outputRate,
+                              ceilingDBTP: settings.ceilingDBTP, margin: FinishSettings.peakMargin)
+            : nil
+        var quantizer: Quantizer? = settings.format.sampleFormat.isFloat
+            ? nil : Quantizer(bits: settings.format.sampleFormat.bitDepth, dithered: settings.dither)
+        var scratch = [[Float]](repeating: [], count: channels)
+
+        func deliver(_ buffers: [UnsafeBufferPointer<Float>]) throws(AudioIOError) {
+            guard quantizer != nil else { return try writer!.write(channels: buffers) }
+            for c in 0..<channels {
+                scratch[c].removeAll(keepingCapacity: true)
+                scratch[c].append(contentsOf: buffers[c])
+                scratch[c].withUnsafeMutableBufferPointer { quantizer!.process($0) }
+            }
+            try scratch.withUnsafeChannelPointers { (p) throws(AudioIOError) in try writer!.write(channels: p) }
+        }
+        func limit(_ buffers: [UnsafeBufferPointer<Float>]) throws(AudioIOError) {
+            if limiter != nil { try limiter!.process(buffers, emit: deliver) } else { try deliver(buffers) }
+        }
+
+        let gain = Float(pow(10, (plan.gainDB + plan.makeupDB) / 20))
+        var block = AudioBlock(channelCount: channels, capacity: 16_384)
+        if outputRate != info.sampleRate {
+            var resampler = try Resampler(engine: settings.resampler, quality: settings.resampleQuality,
+                                          channelCount: channels, inputRate: info.sampleRate, outputRate: outputRate)
+            while try file.read(into: &block) {
+                Self.applyGain(gain, to: &block)
+                try block.withChannels { (b) throws(AudioIOError) in try resampler.process(b, emit: limit) }
+            }
+            try resampler.finish(emit: limit)
+        } else {
+            while try file.read(into: &block) {
+                Self.applyGain(gain, to: &block)
+                try block.withChannels { (b) throws(AudioIOError) in try limit(b) }
+            }
+        }
+        if limiter != nil { try limiter!.finish(emit: deliver) }
+        let finished = try writer.take()!.close()
+        return Rendering(
+            file: finished,
+            limiterMaxReductionDB: limiter.map { -20 * log10(Double($0.minimumGain)) },
+            limiterActiveS: limiter.map { Double($0.limitedFrames) / Double(outputRate) },
+            outputRate: outputRate)
+    }
+
+    /// Gain in place; NaN and infinite samples (already failed by the gate) become silence
+    /// rather than poisoning the resampler and limiter.
+    static func applyGain(_ gain: Float, to block: inout AudioBlock) {
+        block.withMutableChannels { channels in
+            for channel in channels {
+                for i in channel.indices {
+                    let v = channel[i] * gain
+                    channel[i] = v.isFinite ? v : 0
+                }
+            }
+        }
+    }
+
+    /// The checks a written file must pass: the loudness target (unless capped,
+    /// when it must reach what the cap allows) and the ceiling.
+    public func verify(_ measured: LoudnessReport, plan: Plan) -> [TrackReport.Check] {
+        let tolerance = settings.loudnessTolerance
+        var checks: [TrackReport.Check] = []
+        if let skipped = plan.skipped {
+            checks.append(.init(id: "output_loudness", status: .fail, message: "not normalised: \(skipped)"))
+        } else if let integrated = measured.integratedLUFS {
+            let goal = settings.targetLUFS - (plan.shortfallLU ?? 0)
+            let off = integrated - goal
+            var message = String(format: "%.2f LUFS written for a target of %.1f LUFS", integrated, settings.targetLUFS)
+            if let shortfall = plan.shortfallLU {
+                message += String(format: " (capped %.2f LU short to keep the true peak under %.1f dBTP)", shortfall, settings.ceilingDBTP)
+            }
+            checks.append(.init(id: "output_loudness", status: abs(off) <= tolerance ? .pass : .fail,
+                                message: abs(off) <= tolerance ? message : message + String(format: "; %.2f LU off", off)))
+        } else {
+            checks.append(.init(id: "output_loudness", status: .fail, message: "the written file has no measurable loudness"))
+        }
+        if let peak = measured.truePeakDBTP {
+            let ok = peak <= settings.ceilingDBTP
+            checks.append(.init(id: "output_true_peak", status: ok ? .pass : .fail, message: String(
+                format: "true peak %.2f dBTP written, ceiling %.1f dBTP", peak, settings.ceilingDBTP)))
+        } else {
+            checks.append(.init(id: "output_true_peak", status: .pass, message: "the written file is silent"))
+        }
+        return checks
+    }
+}

@@ -1,0 +1,70 @@
+import AudioIO
+
+/// What `process` did to a track and what the written file measures: the
+/// `output` object of a track report.
+public struct OutputReport: Sendable, Encodable {
+    /// The delivery file, or nil when no audio was written (see `notWritten`).
+    public var audio: String?
+    /// The sidecar report (`NAME.json`).
+    public var report: String
+    /// Why no audio was written (a failing or erroneous track without `--force`).
+    public var notWritten: String?
+    public var format: String
+    public var bitDepth: String
+    public var sampleRate: Int
+    public var sourceSampleRate: Int
+    /// `engine` and `quality`, or nil when the rate was kept.
+    public var resampler: [String: String]?
+    /// `tpdf` or `none`.
+    public var dither: String
+    public var targetLUFS: Double
+    public var ceilingDBTP: Double
+    /// The static gain, dB, including any make-up for what the limiter took.
+    public var gainDB: Double
+    /// Part of `gainDB` that makes up for the limiter's loss of loudness, dB.
+    public var makeupDB: Double
+    /// `none` (the gain fit under the ceiling), `limited` or `capped`.
+    public var peakHandling: String
+    /// Largest gain reduction of the limiter, dB (0 when it did nothing).
+    public var limiterMaxReductionDB: Double?
+    /// Seconds of output the limiter turned down at all.
+    public var limiterActiveS: Double?
+    /// With `--peak cap`: how far the loudness stays below the target, LU.
+    public var shortfallLU: Double?
+    /// The written file's own measurement, read back from disk.
+    public var loudness: LoudnessReport?
+    /// True when the written file met the target and the ceiling.
+    public var verified: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case audio, report, notWritten = "not_written", format, bitDepth = "bit_depth", sampleRate = "sample_rate"
+        case sourceSampleRate = "source_sample_rate", resampler, dither, targetLUFS = "target_lufs"
+        case ceilingDBTP = "ceiling_dbtp", gainDB = "gain_db", makeupDB = "makeup_db", peakHandling = "peak_handling"
+        case limiterMaxReductionDB = "limiter_max_reduction_db", limiterActiveS = "limiter_active_s"
+        case shortfallLU = "shortfall_lu", loudness, verified
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        func rounded(_ v: Double?) -> Double? { v.map { ($0 * 1000).rounded() / 1000 } }
+        try c.encode(audio, forKey: .audio)
+        try c.encode(report, forKey: .report)
+        if let notWritten { try c.encode(notWritten, forKey: .notWritten) }
+        try c.encode(format, forKey: .format)
+        try c.encode(bitDepth, forKey: .bitDepth)
+        try c.encode(sampleRate, forKey: .sampleRate)
+        try c.encode(sourceSampleRate, forKey: .sourceSampleRate)
+        try c.encode(resampler, forKey: .resampler)
+        try c.encode(dither, forKey: .dither)
+        try c.encode(targetLUFS, forKey: .targetLUFS)
+        try c.encode(ceilingDBTP, forKey: .ceilingDBTP)
+        try c.encode(rounded(gainDB), forKey: .gainDB)
+        try c.encode(rounded(makeupDB), forKey: .makeupDB)
+        try c.encode(peakHandling, forKey: .peakHandling)
+        try c.encode(rounded(limiterMaxReductionDB), forKey: .limiterMaxReductionDB)
+        try c.encode(rounded(limiterActiveS), forKey: .limiterActiveS)
+        try c.encode(rounded(shortfallLU), forKey: .shortfallLU)
+        try c.encode(loudness, forKey: .loudness)
+        try c.encode(verified, forKey: .verified)
+    }
+}

@@ -1,0 +1,163 @@
+import AudioIO
+import Foundation
+import NuroRequest
+
+/// `trackgate process` for one track: the gate, then (unless the verdict
+/// forbids it) the `Finisher`, verification of the written file, and the
+/// sidecar report. Never throws: every problem ends up in the report.
+///
+/// Outputs are `DIR/ID.<wav|flac>` and `DIR/ID.json`. Both appear complete or
+/// not at all; existing files are replaced only with `overwrite`, and the input
+/// itself never is.
+public struct TrackProcessor: Sendable {
+    public var gate: Gate
+    public var finisher: Finisher
+    /// Write tracks whose verdict is `fail` (never those in `error`).
+    public var force: Bool
+    /// Replace existing outputs.
+    public var overwrite: Bool
+
+    public init(gate: Gate = Gate(), finisher: Finisher = Finisher(), force: Bool = false, overwrite: Bool = false) {
+        self.gate = gate
+        self.finisher = finisher
+        self.force = force
+        self.overwrite = overwrite
+    }
+
+    public func process(audioPath: String, requestPath: String, taskPath: String? = nil,
+                        outputDirectory: String, id: String? = nil) -> TrackReport {
+        let id = id ?? Gate.trackID(audioPath)
+        let settings = finisher.settings
+        let (audioOut, reportOut) = outputPaths(id: id, directory: outputDirectory)
+
+        if let problem = outputProblem(audioPath: audioPath, id: id, directory: outputDirectory) {
+            return TrackReport(id: id, file: audioPath, verdict: .error, durationS: nil, requestedDurationS: nil,
+                               loudness: nil, checks: [], boundaries: [], unrequestedChanges: [], output: nil,
+                               error: problem, unreadable: false)
+        }
+
+        let outcome = gate.evaluate(audioPath: audioPath, requestPath: requestPath, taskPath: taskPath, id: id)
+        var report = outcome.report
+        report.request = outcome.requestJSON
+        report.task = outcome.taskJSON
+        let sourceRate = outcome.analysis?.info.sampleRate ?? 0
+        var output = OutputReport(
+            audio: nil, report: reportOut, notWritten: nil, format: settings.format.container.rawValue,
+            bitDepth: settings.format.sampleFormat.rawValue, sampleRate: settings.outputRate(for: sourceRate),
+            sourceSampleRate: sourceRate,
+            resampler: settings.outputRate(for: sourceRate) == sourceRate ? nil
+                : ["engine": settings.resampler.rawValue, "quality": settings.resampleQuality.rawValue],
+            dither: settings.dither && !settings.format.sampleFormat.isFloat ? "tpdf" : "none",
+            targetLUFS: settings.targetLUFS, ceilingDBTP: settings.ceilingDBTP, gainDB: 0, makeupDB: 0,
+            peakHandling: "none", verified: false)
+
+        if report.verdict == .error {
+            output.notWritten = "the track could not be checked"
+        } else if report.verdict == .fail && !force {
+            output.notWritten = "the gate failed the track (--force writes it anyway)"
+        } else if let analysis = outcome.analysis, let request = outcome.request {
+            do throws(AudioIOError) {
+                try finish(analysis: analysis, request: request, task: outcome.task, source: audioPath,
+                           audioOut: audioOut, report: &report, output: &output)
+            } catch {
+                report.verdict = .error
+                report.error = error.description
+                output.notWritten = "finishing failed"
+            }
+        }
+        report.output = output
+        do throws(AudioIOError) {
+            try writeSidecar(report, to: reportOut)
+        } catch {
+            report.verdict = .error
+            report.error = [report.error, error.description].compactMap { $0 }.joined(separator: "; ")
+        }
+        return report
+    }
+
+    private func finish(analysis: TrackAnalysis, request: NuroRequest, task: TaskAnswer?, source: String,
+                        audioOut: String, report: inout TrackReport, output: inout OutputReport) throws(AudioIOError) {
+        let plan = try finisher.makeup(for: finisher.plan(analysis.loudness), source: source)
+        let settings = finisher.settings
+        let outputRate = settings.outputRate(for: analysis.info.sampleRate)
+        let tags = DeliveryTags(request: request, task: task, settings: settings, format: settings.format,
+                                sourceRate: analysis.info.sampleRate, outputRate: outputRate,
+                                channelCount: analysis.info.channelCount)
+        let rendering = try finisher.render(source: source, plan: plan, tags: tags, to: audioOut, replaceExisting: overwrite)
+
+        // Verification reads the file back from disk, as any later user will.
+        var measured = LoudnessReport.measure(path: rendering.file.temporaryPath)
+        if let error = measured.error {
+            throw AudioIOError(.writeFailed, path: audioOut, detail: "the written file cannot be read back: \(error)")
+        }
+        measured.file = audioOut
+        try MetadataPatch.replaceText(tags.loudnessPlaceholder, with: DeliveryTags.loudnessSentence(measured),
+                                      path: rendering.file.temporaryPath)
+        if tags.broadcastInfo != nil {
+            try MetadataPatch.setLoudness(DeliveryTags.broadcastLoudness(measured), path: rendering.file.temporaryPath)
+        }
+
+        let checks = finisher.verify(measured, plan: plan)
+        report.checks += checks
+        report.verdict = gate.verdict(report.checks)
+        output.gainDB = plan.gainDB + plan.makeupDB
+        output.makeupDB = plan.makeupDB
+        output.shortfallLU = plan.shortfallLU
+        output.limiterMaxReductionDB = rendering.limiterMaxReductionDB
+        output.limiterActiveS = rendering.limiterActiveS
+        output.peakHandling = plan.shortfallLU != nil ? "capped"
+            : (rendering.limiterActiveS ?? 0) > 0 ? "limited" : "none"
+        output.loudness = measured
+        output.verified = checks.allSatisfy { $0.status == .pass }
+        if !output.verified && !force {
+            output.notWritten = "the written file failed verification (--force keeps it)"
+            return   // the temporary file is removed with `rendering`
+        }
+        try rendering.file.commit()
+        output.audio = audioOut
+    }
+
+    /// `DIR/ID.<wav|flac>` and `DIR/ID.json`.
+    public func outputPaths(id: String, directory: String) -> (audio: String, report: String) {
+        let dir = directory as NSString
+        return (dir.appendingPathComponent("\(id).\(finisher.settings.format.container.fileExtension)"),
+                dir.appendingPathComponent("\(id).json"))
+    }
+
+    /// Why the outputs cannot be written (they exist, or would replace the input),
+    /// checked before any work is done; creates a missing output folder.
+    public func outputProblem(audioPath: String, id: String, directory: String) -> String? {
+        let (audioOut, reportOut) = outputPaths(id: id, directory: directory)
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            if !isDirectory.boolValue { return "\(directory): --out names a file, not a folder" }
+        } else {
+            do {
+                try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                return "\(directory): cannot create the output folder: \(error.localizedDescription)"
+            }
+        }
+        let source = URL(fileURLWithPath: audioPath).resolvingSymlinksInPath().standardizedFileURL.path
+        for path in [audioOut, reportOut] {
+            if URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path == source {
+                return "\(path): the output would replace the input; choose another --out folder"
+            }
+            if !overwrite && fm.fileExists(atPath: path) {
+                return "\(path): already exists; pass --overwrite to replace it"
+            }
+        }
+        return nil
+    }
+
+    private func writeSidecar(_ report: TrackReport, to path: String) throws(AudioIOError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data: Data
+        do { data = try encoder.encode(report) } catch {
+            throw AudioIOError(.writeFailed, path: path, detail: "cannot encode the report: \(error)")
+        }
+        try AtomicFile.write(Array(data) + [0x0A], to: path, replaceExisting: overwrite)
+    }
+}
