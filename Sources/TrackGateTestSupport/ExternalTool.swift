@@ -36,6 +36,19 @@ public enum ExternalTool {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// ffmpeg's `ebur128` summary of a file: integrated loudness (LUFS) and true
+    /// peak (dBTP), each printed to 0.1.
+    public static func ffmpegLoudness(_ path: String) throws -> (integrated: Double, truePeak: Double)? {
+        let result = try run("ffmpeg", ["-hide_banner", "-nostats", "-i", path, "-af", "ebur128=peak=true", "-f", "null", "-"])
+        guard result.status == 0, let summary = result.stderr.range(of: "Summary:") else { return nil }
+        let lines = result.stderr[summary.upperBound...].split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        func value(after prefix: String) -> Double? {
+            lines.first { $0.hasPrefix(prefix) }.flatMap { Double($0.dropFirst(prefix.count).split(separator: " ").first ?? "") }
+        }
+        guard let i = value(after: "I:"), let peak = value(after: "Peak:") else { return nil }
+        return (i, peak)
+    }
+
     /// ffprobe's view of a file's format tags, keys lower-cased.
     public static func ffprobeTags(_ path: String) throws -> [String: String] {
         let result = try run("ffprobe", ["-v", "error", "-show_entries", "format_tags", "-of", "json", path])

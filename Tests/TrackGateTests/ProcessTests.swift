@@ -1,0 +1,202 @@
+import AudioDSP
+import AudioIO
+import Foundation
+import NuroRequest
+import Testing
+import TrackGate
+import TrackGateTestSupport
+
+/// `process` end to end, on music-like tracks in files, checked by reading the
+/// outputs back with TrackGate, ffmpeg and ffprobe.
+@Suite struct ProcessTests {
+    static let rate = 44_100
+
+    struct Fixture {
+        let dir: TemporaryDirectory
+        let audio: String
+        let request: String
+        var out: String { dir.file("out") }
+
+        init(_ channels: [[Float]], request: String, name: String = "track", rate: Int = ProcessTests.rate) throws {
+            dir = try TemporaryDirectory()
+            audio = dir.file("\(name).wav")
+            var writer = try SoundFileWriter(path: audio, format: .wav24, sampleRate: rate, channelCount: channels.count)
+            try writer.write(AudioBuffer(sampleRate: rate, channels: channels))
+            try writer.commit()
+            self.request = dir.file("\(name).request.json")
+            try Data(request.utf8).write(to: URL(fileURLWithPath: self.request))
+        }
+
+        func process(_ settings: FinishSettings = FinishSettings(), force: Bool = false, overwrite: Bool = false,
+                     task: String? = nil) throws -> TrackReport {
+            var taskPath: String?
+            if let task {
+                taskPath = dir.file("track.task.json")
+                try Data(task.utf8).write(to: URL(fileURLWithPath: taskPath!))
+            }
+            return TrackProcessor(finisher: Finisher(settings: settings), force: force, overwrite: overwrite)
+                .process(audioPath: audio, requestPath: request, taskPath: taskPath, outputDirectory: out)
+        }
+    }
+
+    static let plan = #"{"type": "bgm", "version": "v2.0", "description": "Night drive", "segments": [{"name": "intro", "duration": 10}, {"name": "verse", "duration": 12}, {"name": "chorus", "duration": 10}]}"#
+    static let vocal = #"{"type": "vocal", "lyrics": "[Verse]\nNeon rivers run beneath the bridge tonight\nEvery window hums a song of distant light\nTaxi signals blinking like a heartbeat in the rain\nEvery corner knows the names we used to call\nEvery echo keeps the shadows on the wall\n[Chorus]\nHold on, hold on, we will find our way again\nHold on, hold on, till the morning breaks the rain", "genre": "Pop", "mood": "Happy", "gender": "Female", "timbre": "Warm", "duration": 30}"#
+
+    static func music(_ plan: [(String, Double)], dB: Double = 0, seed: UInt64 = 3, rate: Int = ProcessTests.rate) -> [[Float]] {
+        let g = Float(pow(10, dB / 20))
+        return MusicSynth(sampleRate: rate, seed: seed).render(plan: plan).channels.map { $0.map { $0 * g } }
+    }
+
+    static let sections: [(String, Double)] = [("intro", 10), ("verse", 12), ("chorus", 10)]
+
+    /// The default chain on a quiet track: the written file meets the target and
+    /// the ceiling by TrackGate's meter and by ffmpeg's.
+    @Test func normalisesToTheTargetUnderTheCeiling() throws {
+        let fixture = try Fixture(Self.music(Self.sections, dB: -6), request: Self.plan)
+        let r = try fixture.process()
+        let output = try #require(r.output)
+        #expect(r.verdict != .fail && r.verdict != .error, "\(r.checks.filter { $0.status != .pass }) \(r.error ?? "")")
+        let audio = try #require(output.audio)
+        #expect(audio == fixture.dir.file("out/track.wav") && output.verified)
+        let ours = LoudnessReport.measure(path: audio)
+        #expect(abs(ours.integratedLUFS! + 14) <= 0.1)
+        #expect(ours.truePeakDBTP! <= -1)
+        if let ffmpeg = try ExternalTool.ffmpegLoudness(audio) {
+            #expect(abs(ffmpeg.integrated + 14) <= 0.15, "ffmpeg reads \(ffmpeg.integrated) LUFS")
+            #expect(ffmpeg.truePeak <= -1 + 0.05, "ffmpeg reads \(ffmpeg.truePeak) dBTP")
+        }
+        // The report's figures are the file's.
+        #expect(output.loudness?.integratedLUFS == ours.integratedLUFS)
+        #expect(["output_loudness", "output_true_peak"].allSatisfy { id in r.checks.contains { $0.id == id && $0.status == .pass } })
+    }
+
+    /// A track too peaky for its gain: `limit` reaches the target with the limiter,
+    /// `cap` stays under the ceiling without it and reports the shortfall.
+    @Test func limitAndCapHandleTheCeilingDifferently() throws {
+        // Drums 12 dB hotter than the rest: high crest factor.
+        let fixture = try Fixture(Self.music(Self.sections, dB: -14), request: Self.plan)
+        var spiky = try SoundFile.readAll(path: fixture.audio)
+        for c in spiky.channels.indices {
+            for i in stride(from: 0, to: spiky.frameCount, by: 11_025) where i + 40 < spiky.frameCount {
+                for k in 0..<40 { spiky.channels[c][i + k] = 0.95 * Float(sin(Double(k) * 0.3)) }
+            }
+        }
+        let spikyFixture = try Fixture(spiky.channels, request: Self.plan)
+        let limited = try spikyFixture.process()
+        let lo = try #require(limited.output)
+        #expect(lo.peakHandling == "limited" && lo.verified, "\(lo)")
+        #expect((lo.limiterMaxReductionDB ?? 0) > 1)
+        #expect(abs(lo.loudness!.integratedLUFS! + 14) <= 0.1)
+        #expect(lo.loudness!.truePeakDBTP! <= -1)
+
+        var settings = FinishSettings()
+        settings.peakHandling = .cap
+        let capped = try spikyFixture.process(settings, overwrite: true)
+        let co = try #require(capped.output)
+        #expect(co.peakHandling == "capped" && co.verified && co.limiterMaxReductionDB == nil, "\(co)")
+        let shortfall = try #require(co.shortfallLU)
+        #expect(shortfall > 1)
+        #expect(abs(co.loudness!.integratedLUFS! - (-14 - shortfall)) <= 0.1)
+        #expect(co.loudness!.truePeakDBTP! <= -1)
+        _ = fixture
+    }
+
+    /// Both engines, both containers, resampled to 48 kHz: exact length, the
+    /// rate asked for, verified, and tags other tools read.
+    @Test(arguments: [(ResamplerEngine.libsamplerate, OutputFormat.Container.wav), (.soxr, .flac), (.libsamplerate, .flac), (.soxr, .wav)])
+    func resamplesAndTags(engine: ResamplerEngine, container: OutputFormat.Container) throws {
+        let channels = Self.music(Self.sections, dB: -3)
+        let fixture = try Fixture(channels, request: Self.plan)
+        var settings = FinishSettings()
+        settings.sampleRate = 48_000
+        settings.resampler = engine
+        settings.format = try OutputFormat(container, .pcm16)
+        let task = #"{"task_id": "task-42", "status": "succeeded", "audio_url": "https://x/y.wav", "duration": 32}"#
+        let r = try fixture.process(settings, task: task)
+        let audio = try #require(r.output?.audio, "\(r.error ?? "") \(r.output?.notWritten ?? "")")
+        let file = try SoundFile(path: audio)
+        #expect(file.info.sampleRate == 48_000)
+        #expect(file.info.frameCount == Int((Double(channels[0].count) * 48_000 / 44_100).rounded()))
+        #expect(r.output?.verified == true && r.output?.resampler?["engine"] == engine.rawValue)
+        let tags = try ExternalTool.ffprobeTags(audio)
+        #expect(tags["title"] == "Night drive")
+        #expect(tags["date"]?.count == 10)
+        if container == .flac {
+            #expect(tags["comment"]?.contains("Loudness of this file: integrated -14.0 LUFS") == true, "\(tags)")
+            #expect(tags["comment"]?.contains("sections intro 0-10 s, verse 10-22 s, chorus 22-32 s") == true)
+            #expect(tags["software"]?.hasPrefix("TrackGate ") == true || tags["encoder"]?.hasPrefix("TrackGate ") == true, "\(tags)")
+        } else {
+            // ffprobe shows bext (description as comment, originator as encoded_by); INFO through libsndfile.
+            #expect(tags["encoded_by"] == "TrackGate" && tags["originator_reference"] == "task-42", "\(tags)")
+            #expect(tags["coding_history"]?.contains("A=PCM,F=48000,W=16,M=stereo,T=TrackGate") == true, "\(tags)")
+            #expect(file.info.tags.comment?.contains("Loudness of this file: integrated -14.0 LUFS") == true)
+            let bext = try #require(file.info.broadcastInfo?.loudness)
+            #expect(abs(bext.integratedLUFS - r.output!.loudness!.integratedLUFS!) < 0.006)
+            #expect(abs(bext.maxTruePeakDBTP - r.output!.loudness!.truePeakDBTP!) < 0.006)
+            // Cue markers at the requested boundaries, at the delivery rate.
+            #expect(file.info.cuePoints == [10 * 48_000, 22 * 48_000])
+        }
+        // The sidecar carries the request and the task answer as given.
+        let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: r.output!.report))) as! [String: Any]
+        #expect((sidecar["request"] as? [String: Any])?["description"] as? String == "Night drive")
+        #expect((sidecar["task"] as? [String: Any])?["task_id"] as? String == "task-42")
+        #expect((sidecar["output"] as? [String: Any])?["verified"] as? Bool == true)
+    }
+
+    @Test func aVocalSongIsTitledByItsFirstLyricLine() throws {
+        let fixture = try Fixture(Self.music([("verse", 15), ("chorus", 15)]), request: Self.vocal)
+        var settings = FinishSettings()
+        settings.format = .flac24
+        let r = try fixture.process(settings)
+        let tags = try ExternalTool.ffprobeTags(try #require(r.output?.audio))
+        #expect(tags["title"] == "Neon rivers run beneath the bridge tonight" && tags["genre"] == "Pop", "\(tags)")
+    }
+
+    /// A failing track is not written without --force; an unreadable one never is;
+    /// either way the report is.
+    @Test func failingAndUnreadableTracksAreNotWritten() throws {
+        // 10 s delivered for 32 s requested: the duration check fails.
+        let short = try Fixture(Self.music([("verse", 5), ("chorus", 5)]), request: Self.plan)
+        let refused = try short.process()
+        #expect(refused.verdict == .fail && refused.output?.audio == nil)
+        #expect(refused.output?.notWritten?.contains("--force") == true)
+        #expect(try short.dir.contents().contains("out") && FileManager.default.fileExists(atPath: short.dir.file("out/track.json")))
+        #expect(!FileManager.default.fileExists(atPath: short.dir.file("out/track.wav")))
+        let forced = try short.process(force: true, overwrite: true)
+        #expect(forced.verdict == .fail && forced.output?.audio != nil)
+
+        let broken = try Fixture(Self.music(Self.sections), request: Self.plan)
+        try Data("<html>Bad gateway</html>".utf8).write(to: URL(fileURLWithPath: broken.audio))
+        let error = try broken.process(force: true)
+        #expect(error.verdict == .error && error.exitStatus == .unreadable && error.output?.audio == nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: broken.out) == ["track.json"])
+    }
+
+    /// Outputs are never replaced unasked, and the input never at all.
+    @Test func neverReplacesFilesUnasked() throws {
+        let fixture = try Fixture(Self.music(Self.sections, dB: -6), request: Self.plan)
+        #expect(try fixture.process().output?.audio != nil)
+        let before = try Data(contentsOf: URL(fileURLWithPath: fixture.dir.file("out/track.wav")))
+        let again = try fixture.process()
+        #expect(again.verdict == .error && again.error?.contains("already exists; pass --overwrite") == true)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: fixture.dir.file("out/track.wav"))) == before)
+
+        let input = try Data(contentsOf: URL(fileURLWithPath: fixture.audio))
+        let intoSource = TrackProcessor(overwrite: true).process(audioPath: fixture.audio, requestPath: fixture.request,
+                                                                  outputDirectory: fixture.dir.path)
+        #expect(intoSource.verdict == .error && intoSource.error?.contains("would replace the input") == true)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: fixture.audio)) == input)
+    }
+
+    /// Same input, same settings: byte-identical audio (seeded dither), so batch reruns are stable.
+    @Test func outputIsDeterministic() throws {
+        let fixture = try Fixture(Self.music(Self.sections, dB: -6), request: Self.plan)
+        var settings = FinishSettings()
+        settings.format = .wav16
+        let first = try fixture.process(settings)
+        let a = try SoundFile.readAll(path: first.output!.audio!)
+        _ = try fixture.process(settings, overwrite: true)
+        let b = try SoundFile.readAll(path: first.output!.audio!)
+        #expect(a == b)
+    }
+}
