@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import TrackGateTestSupport
+
+@Suite struct ProcessCommandTests {
+    func sample(_ name: String) -> (audio: String, request: String, task: String) {
+        (CLI.sample("tracks/\(name).flac"), CLI.sample("tracks/\(name).request.json"), CLI.sample("tracks/\(name).task.json"))
+    }
+
+    /// The sample through both engines into both containers, as a user would run it.
+    @Test(arguments: [("libsamplerate", "wav", "24"), ("soxr", "flac", "16")])
+    func processesTheSample(engine: String, format: String, bits: String) throws {
+        let s = sample("trailer-structured")
+        let dir = try TemporaryDirectory()
+        let result = try CLI.run("process", s.audio, "--request", s.request, "--task", s.task, "--out", dir.path,
+                                 "--sample-rate", "48000", "--resampler", engine, "--format", format, "--bit-depth", bits, "--json")
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let report = try #require(try CLI.jsonLines(result.stdout).first)
+        let output = try #require(report["output"] as? [String: Any])
+        #expect(output["audio"] as? String == dir.file("trailer-structured.\(format)"))
+        #expect(output["verified"] as? Bool == true && output["sample_rate"] as? Int == 48_000)
+        let loudness = try #require(output["loudness"] as? [String: Any])
+        #expect(abs((loudness["integrated_lufs"] as? Double ?? 0) + 14) <= 0.1)
+        #expect((loudness["true_peak_dbtp"] as? Double ?? 0) <= -1)
+        #expect(try dir.contents() == ["trailer-structured.\(format)", "trailer-structured.json"].sorted())
+        // The human form says what was written.
+        let again = try CLI.run("process", s.audio, "--request", s.request, "--out", dir.path, "--format", format,
+                                "--bit-depth", bits, "--overwrite")
+        #expect(again.status == 0 && again.stdout.contains("  wrote    \(dir.file("trailer-structured.\(format)"))"), "\(again.stdout)")
+    }
+
+    @Test func usageErrors() throws {
+        let s = sample("battle-loop")
+        let dir = try TemporaryDirectory()
+        let flacFloat = try CLI.run("process", s.audio, "--request", s.request, "--out", dir.path, "--format", "flac", "--bit-depth", "32f")
+        #expect(flacFloat.status == 64 && flacFloat.stderr.contains("FLAC stores integer samples only"))
+        let badTarget = try CLI.run("process", s.audio, "--request", s.request, "--out", dir.path, "--target-lufs", "3")
+        #expect(badTarget.status == 64)
+        #expect(try CLI.run("process", s.audio, "--request", s.request, "--out", dir.path).status == 0)
+        let exists = try CLI.run("process", s.audio, "--request", s.request, "--out", dir.path)
+        #expect(exists.status == 64 && exists.stderr.contains("already exists; pass --overwrite"), "\(exists.stderr)")
+    }
+
+    @Test func unreadableInputExitsTwo() throws {
+        let dir = try TemporaryDirectory()
+        let result = try CLI.run("process", dir.file("missing.wav"), "--request", sample("battle-loop").request, "--out", dir.file("out"))
+        #expect(result.status == 2 && result.stderr.contains("missing.wav"), "\(result.stderr)")
+    }
+}
