@@ -27,6 +27,18 @@ for track in samples/tracks/*.flac; do
   $tg check "$track" --request "$name.request.json" "${task[@]}"
 done
 
+# Delivery files go to out/ (ignored by git); reruns replace them.
+for track in samples/tracks/*.flac; do
+  name="${track%.flac}"
+  echo
+  echo "== trackgate process $track --request $name.request.json --out out/ --overwrite"
+  $tg process "$track" --request "$name.request.json" --out out/ --overwrite
+done
+echo
+echo "== trackgate process samples/tracks/battle-loop.flac ... --sample-rate 44100 --resampler soxr --format flac --bit-depth 16"
+$tg process samples/tracks/battle-loop.flac --request samples/tracks/battle-loop.request.json \
+  --out out/flac-44k1/ --sample-rate 44100 --resampler soxr --format flac --bit-depth 16 --overwrite
+
 echo
 echo "== trackgate validate samples/requests/invalid/*.json   (the reference's own invalid examples)"
 set +e
