@@ -163,9 +163,26 @@ public struct TruePeakLimiter: Sendable {
                     start += count
                 }
                 for range in audible {
-                    for t in range {
-                        let estimate = intervalPeak(t, work: w, count: n, half: half)
-                        if estimate > peaks[t] { peaks[t] = estimate }
+                    // The plain maximum of each interval's points, eight frames at a time;
+                    // the parabola only where a point comes near the target.
+                    let near = target * 0.9
+                    var t = range.lowerBound
+                    while t < range.upperBound {
+                        let n8 = min(8, range.upperBound - t)
+                        var m: Float = 0
+                        for k in 0..<n8 {
+                            var v = abs(w[t + k + half])
+                            for p in 0..<(filter.factor - 1) { v = max(v, abs(phaseOutput[p][t + k])) }
+                            m = max(m, v)
+                            if v > peaks[t + k] { peaks[t + k] = v }
+                        }
+                        if m > near {
+                            for k in 0..<n8 {
+                                let estimate = intervalPeak(t + k, work: w, count: n, half: half)
+                                if estimate > peaks[t + k] { peaks[t + k] = estimate }
+                            }
+                        }
+                        t += n8
                     }
                 }
             }
@@ -209,17 +226,31 @@ public struct TruePeakLimiter: Sendable {
         for t in 0..<n {
             let peak = peaks[t]
             let needed: Float = peak > target ? target / peak : 1
+            // At rest (nothing held, released or averaged below unity) a frame that
+            // needs nothing leaves the state as it is: one queue entry, all ones.
+            if needed == 1 && released == 1 && boxBelowUnity == 0 && queueGain[queueHead] == 1 {
+                queueHead = 0
+                queueCount = 1
+                queueIndex[0] = frame
+                queueGain[0] = 1
+                gains[t] = 1
+                frame += 1
+                continue
+            }
             // Running minimum over the last `holdFrames` needed gains.
             while queueCount > 0 {
-                let last = (queueHead + queueCount - 1) % capacity
+                var last = queueHead + queueCount - 1
+                if last >= capacity { last -= capacity }
                 if queueGain[last] >= needed { queueCount -= 1 } else { break }
             }
-            let tail = (queueHead + queueCount) % capacity
+            var tail = queueHead + queueCount
+            if tail >= capacity { tail -= capacity }
             queueIndex[tail] = frame
             queueGain[tail] = needed
             queueCount += 1
             if queueIndex[queueHead] <= frame - holdFrames {
-                queueHead = (queueHead + 1) % capacity
+                queueHead += 1
+                if queueHead == capacity { queueHead = 0 }
                 queueCount -= 1
             }
             let held = Double(queueGain[queueHead])
