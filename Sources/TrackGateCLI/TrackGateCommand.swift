@@ -18,6 +18,8 @@ struct TrackGateCommand: ParsableCommand {
           trackgate validate samples/requests/*.json
           trackgate info samples/tracks/*.flac --json
           trackgate loudness samples/tracks/*.flac
+          trackgate check samples/tracks/battle-loop.flac --request samples/tracks/battle-loop.request.json
+          trackgate process samples/tracks/battle-loop.flac --request samples/tracks/battle-loop.request.json --out out/
         """,
         version: TrackGateVersion.current,
         subcommands: [ValidateCommand.self, InfoCommand.self, LoudnessCommand.self, CheckCommand.self, ProcessCommand.self]
