@@ -29,25 +29,12 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The task answer JSON (\"Get Music\"), to check its reported duration.", valueName: "task.json"))
     var task: String?
 
-    @Option(help: ArgumentHelp("A JSON file overriding gate thresholds.", valueName: "policy.json"))
-    var policy: String?
-
-    @Flag(help: "Treat warnings as failures.")
-    var strict = false
+    @OptionGroup var gateOptions: GateOptions
 
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        var gatePolicy = Policy()
-        if let policy {
-            do {
-                gatePolicy = try Policy.load(path: policy)
-            } catch {
-                printError("\(error)")
-                throw ExitCode(ExitStatus.usage.rawValue)
-            }
-        }
-        let report = Gate(policy: gatePolicy, strict: strict).check(audioPath: audio, requestPath: request, taskPath: task)
+        let report = try gateOptions.gate().check(audioPath: audio, requestPath: request, taskPath: task)
         if output.json {
             try JSONLinesWriter().write(report)
         } else if report.unreadable {

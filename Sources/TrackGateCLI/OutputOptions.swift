@@ -1,5 +1,27 @@
 import ArgumentParser
 import Foundation
+import TrackGate
+
+/// The gate's options, shared by `check` and `process`.
+struct GateOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("A JSON file overriding gate thresholds.", valueName: "policy.json"))
+    var policy: String?
+
+    @Flag(help: "Treat warnings as failures.")
+    var strict = false
+
+    /// The gate these options describe; an unreadable policy is a usage error.
+    func gate() throws -> Gate {
+        var gatePolicy = Policy()
+        if let policy {
+            do { gatePolicy = try Policy.load(path: policy) } catch {
+                printError("\(error)")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
+        }
+        return Gate(policy: gatePolicy, strict: strict)
+    }
+}
 
 struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON Lines (one object per input) instead of text for people.")

@@ -109,11 +109,7 @@ struct ProcessCommand: ParsableCommand {
 
     @OptionGroup(title: "Finishing") var finishing: FinishOptions
 
-    @Option(help: ArgumentHelp("A JSON file overriding gate thresholds.", valueName: "policy.json"))
-    var policy: String?
-
-    @Flag(help: "Treat warnings as failures.")
-    var strict = false
+    @OptionGroup var gateOptions: GateOptions
 
     @Flag(help: "Write the track even when the gate or the verification fails it.")
     var force = false
@@ -124,14 +120,7 @@ struct ProcessCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        var gatePolicy = Policy()
-        if let policy {
-            do { gatePolicy = try Policy.load(path: policy) } catch {
-                printError("\(error)")
-                throw ExitCode(ExitStatus.usage.rawValue)
-            }
-        }
-        let processor = TrackProcessor(gate: Gate(policy: gatePolicy, strict: strict),
+        let processor = TrackProcessor(gate: try gateOptions.gate(),
                                        finisher: Finisher(settings: finishing.settings),
                                        force: force, overwrite: overwrite)
         // Outputs that exist (without --overwrite) or would replace the input are a usage problem.
