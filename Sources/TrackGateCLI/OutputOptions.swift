@@ -14,6 +14,10 @@ struct GateOptions: ParsableArguments {
     func gate() throws -> Gate {
         var gatePolicy = Policy()
         if let policy {
+            guard FileManager.default.isReadableFile(atPath: policy) else {
+                printError("\(policy): no such file, or not readable")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
             do { gatePolicy = try Policy.load(path: policy) } catch {
                 printError("\(error)")
                 throw ExitCode(ExitStatus.usage.rawValue)
