@@ -9,11 +9,11 @@ import CSndFile
 /// Nothing appears under `path` until `commit()`; a writer dropped without a
 /// commit (an error, a cancelled job) removes its temporary file.
 ///
-/// Integer formats are quantised here, not by libsndfile: samples are scaled by
-/// 2^(bits-1), the same factor libsndfile divides by when it reads, rounded to
-/// the nearest step and clipped to the format's range. (libsndfile's own float
-/// path scales by 2^(bits-1) - 1 on write, so a decode and re-encode would not
-/// be bit-exact.) Dither, if wanted, is the caller's, before `write`.
+/// Integer formats are quantised here by a `Quantizer`, not by libsndfile:
+/// samples are scaled by 2^(bits-1), the same factor libsndfile divides by when
+/// it reads, optionally TPDF dithered, rounded to the nearest step and clipped
+/// to the format's range. (libsndfile's own float path scales by 2^(bits-1) - 1
+/// on write, so a decode and re-encode would not be bit-exact.)
 public struct SoundFileWriter: ~Copyable {
     public let path: String
     public let format: OutputFormat
@@ -24,12 +24,14 @@ public struct SoundFileWriter: ~Copyable {
     private var handleClosed = false
     private let interleaved: UnsafeMutableBufferPointer<Float>
     private let quantised: UnsafeMutableBufferPointer<Int32>
+    private var quantizer: Quantizer?
     private let scratchFrames = 8192
     public private(set) var framesWritten = 0
 
     public init(path: String, format: OutputFormat, sampleRate: Int, channelCount: Int,
                 tags: AudioTags = AudioTags(), broadcastInfo: BroadcastInfo? = nil,
-                cuePoints: [Int] = [], replaceExisting: Bool = false) throws(AudioIOError) {
+                cuePoints: [Int] = [], dither: Bool = false, ditherSeed: UInt64 = 0x5EED_7D1F,
+                replaceExisting: Bool = false) throws(AudioIOError) {
         guard (1...655_350).contains(sampleRate) else {
             throw AudioIOError(.invalidArgument, path: path, detail: "sample rate \(sampleRate) Hz is out of range")
         }
@@ -83,6 +85,9 @@ public struct SoundFileWriter: ~Copyable {
         self.output = consume output
         self.interleaved = .allocate(capacity: scratchFrames * channelCount)
         self.quantised = .allocate(capacity: format.sampleFormat.isFloat ? 0 : scratchFrames * channelCount)
+        // Float output keeps every value; dither only ever applies to integers.
+        self.quantizer = format.sampleFormat.isFloat ? nil
+            : Quantizer(bits: format.sampleFormat.bitDepth, dithered: dither, seed: ditherSeed)
     }
 
     private static func setTags(_ tags: AudioTags, handle: OpaquePointer, path: String,
@@ -144,11 +149,10 @@ public struct SoundFileWriter: ~Copyable {
                 }
             }
             let written: Int
-            if format.sampleFormat.isFloat {
+            if quantizer == nil {
                 written = Int(sf_writef_float(handle, interleaved.baseAddress, sf_count_t(n)))
             } else {
-                Self.quantise(UnsafeBufferPointer(rebasing: interleaved[..<(n * channelCount)]),
-                              bits: format.sampleFormat.bitDepth, into: quantised)
+                quantizer!.quantise(UnsafeBufferPointer(rebasing: interleaved[..<(n * channelCount)]), into: quantised)
                 written = Int(sf_writef_int(handle, quantised.baseAddress, sf_count_t(n)))
             }
             guard written == n else {
@@ -176,20 +180,6 @@ public struct SoundFileWriter: ~Copyable {
             throw AudioIOError(.writeFailed, path: path, detail: "finishing the file failed (libsndfile error \(closeCode))")
         }
         return FinishedOutputFile(file: output.take()!)
-    }
-
-    /// Rounds to the `bits` grid and places the result in the top bits of an
-    /// `Int32`, where libsndfile's integer path takes it without further rounding.
-    /// NaN becomes 0; everything beyond full scale clips.
-    static func quantise(_ source: UnsafeBufferPointer<Float>, bits: Int, into destination: UnsafeMutableBufferPointer<Int32>) {
-        let scale = Float(1 << (bits - 1))
-        let high = scale - 1, low = -scale
-        let shift = Int32(32 - bits)
-        for i in source.indices {
-            let x = source[i] * scale
-            let clipped = x.isNaN ? 0 : min(high, max(low, x.rounded(.toNearestOrEven)))
-            destination[i] = Int32(clipped) << shift
-        }
     }
 
     private static func setBroadcastInfo(_ b: BroadcastInfo, handle: OpaquePointer, path: String) throws(AudioIOError) {

@@ -4,7 +4,7 @@ import Foundation
 import NuroRequest
 
 /// Turns a checked track into a delivery file: gain → resampler → true-peak
-/// limiter → dither → writer, in one streaming pass, then verification of the
+/// limiter → writer (which dithers as it quantises), in one streaming pass, then verification of the
 /// written file read back from disk.
 ///
 /// The limiter runs after the resampler, at the delivery rate, so the ceiling
@@ -99,7 +99,6 @@ public struct Finisher: Sendable {
         public var file: FinishedOutputFile
         public var limiterMaxReductionDB: Double?
         public var limiterActiveS: Double?
-        public var outputRate: Int
     }
 
     /// Streams the source through the chain into a temporary file beside `outputPath`.
@@ -112,23 +111,15 @@ public struct Finisher: Sendable {
         // Optional so it can be taken out and closed after the local functions that write to it.
         var writer: SoundFileWriter? = try SoundFileWriter(path: outputPath, format: settings.format, sampleRate: outputRate,
                                          channelCount: channels, tags: tags.tags, broadcastInfo: tags.broadcastInfo,
-                                         cuePoints: tags.cuePoints, replaceExisting: replaceExisting)
+                                         cuePoints: tags.cuePoints, dither: settings.dither, replaceExisting: replaceExisting)
         var limiter: TruePeakLimiter? = settings.peakHandling == .limit
             ? TruePeakLimiter(channelCount: channels, sampleRate: outputRate,
                               ceilingDBTP: settings.ceilingDBTP, margin: FinishSettings.peakMargin)
             : nil
-        var quantizer: Quantizer? = settings.format.sampleFormat.isFloat
-            ? nil : Quantizer(bits: settings.format.sampleFormat.bitDepth, dithered: settings.dither)
-        var scratch = [[Float]](repeating: [], count: channels)
 
+        // The writer dithers and quantises as it interleaves.
         func deliver(_ buffers: [UnsafeBufferPointer<Float>]) throws(AudioIOError) {
-            guard quantizer != nil else { return try writer!.write(channels: buffers) }
-            for c in 0..<channels {
-                scratch[c].removeAll(keepingCapacity: true)
-                scratch[c].append(contentsOf: buffers[c])
-                scratch[c].withUnsafeMutableBufferPointer { quantizer!.process($0) }
-            }
-            try scratch.withUnsafeChannelPointers { (p) throws(AudioIOError) in try writer!.write(channels: p) }
+            try writer!.write(channels: buffers)
         }
         func limit(_ buffers: [UnsafeBufferPointer<Float>]) throws(AudioIOError) {
             if limiter != nil { try limiter!.process(buffers, emit: deliver) } else { try deliver(buffers) }
@@ -155,8 +146,7 @@ public struct Finisher: Sendable {
         return Rendering(
             file: finished,
             limiterMaxReductionDB: limiter.map { -20 * log10(Double($0.minimumGain)) },
-            limiterActiveS: limiter.map { Double($0.limitedFrames) / Double(outputRate) },
-            outputRate: outputRate)
+            limiterActiveS: limiter.map { Double($0.limitedFrames) / Double(outputRate) })
     }
 
     /// Gain in place; NaN and infinite samples (already failed by the gate) become silence

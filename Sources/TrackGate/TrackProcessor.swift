@@ -41,11 +41,12 @@ public struct TrackProcessor: Sendable {
         report.request = outcome.requestJSON
         report.task = outcome.taskJSON
         let sourceRate = outcome.analysis?.info.sampleRate ?? 0
+        let outputRate = settings.outputRate(for: sourceRate)
         var output = OutputReport(
             audio: nil, report: reportOut, notWritten: nil, format: settings.format.container.rawValue,
-            bitDepth: settings.format.sampleFormat.rawValue, sampleRate: settings.outputRate(for: sourceRate),
+            bitDepth: settings.format.sampleFormat.rawValue, sampleRate: outputRate,
             sourceSampleRate: sourceRate,
-            resampler: settings.outputRate(for: sourceRate) == sourceRate ? nil
+            resampler: outputRate == sourceRate ? nil
                 : ["engine": settings.resampler.rawValue, "quality": settings.resampleQuality.rawValue],
             dither: settings.dither && !settings.format.sampleFormat.isFloat ? "tpdf" : "none",
             targetLUFS: settings.targetLUFS, ceilingDBTP: settings.ceilingDBTP, gainDB: 0, makeupDB: 0,

@@ -9,8 +9,8 @@
 /// band), with no distortion products and no noise that follows the music, and
 /// signals below one step survive as signals, not as silence.
 ///
-/// Output values are exactly `k / 2^(bits-1)`, clipped to the format's range,
-/// so a writer that scales by `2^(bits-1)` stores them without further rounding.
+/// `SoundFileWriter` quantises every integer output through one of these (with
+/// dither off, plain rounding: a decode and re-encode is then bit-exact).
 /// The noise comes from a seeded generator: the same input and seed give the
 /// same file, which keeps reruns of a batch byte-identical.
 public struct Quantizer: Sendable {
@@ -31,24 +31,30 @@ public struct Quantizer: Sendable {
         state = seed
     }
 
-    /// Quantises a channel in place.
+    /// Quantises a channel in place: every value becomes `k / 2^(bits-1)`.
     public mutating func process(_ samples: UnsafeMutableBufferPointer<Float>) {
         let inverse = 1 / scale
-        if !dithered {
-            for i in samples.indices {
-                let v = Double(samples[i]) * scale
-                samples[i] = Float(min(high, max(low, v.isNaN ? 0 : v.rounded(.toNearestOrEven))) * inverse)
-            }
-            return
-        }
-        // Two 32-bit uniforms from one 64-bit step; their difference, in steps, is triangular on (-1, 1).
-        let unit = 1.0 / 4_294_967_296.0
-        for i in samples.indices {
+        for i in samples.indices { samples[i] = Float(Double(step(samples[i])) * inverse) }
+    }
+
+    /// Quantises into the top `bits` of each `Int32`, where libsndfile's integer
+    /// path stores them without rounding again.
+    mutating func quantise(_ source: UnsafeBufferPointer<Float>, into destination: UnsafeMutableBufferPointer<Int32>) {
+        let shift = Int32(32 - bits)
+        for i in source.indices { destination[i] = step(source[i]) << shift }
+    }
+
+    /// One sample: scaled, dithered, rounded to the nearest step and clipped to
+    /// the format's range. NaN becomes 0; everything beyond full scale clips.
+    @inline(__always)
+    private mutating func step(_ x: Float) -> Int32 {
+        var v = Double(x) * scale
+        if dithered {
+            // Two 32-bit uniforms from one 64-bit draw; their difference, in steps, is triangular on (-1, 1).
             let r = nextRandom()
-            let d = (Double(UInt32(truncatingIfNeeded: r)) - Double(UInt32(truncatingIfNeeded: r >> 32))) * unit
-            let v = Double(samples[i]) * scale + d
-            samples[i] = Float(min(high, max(low, v.isNaN ? 0 : v.rounded(.toNearestOrEven))) * inverse)
+            v += (Double(UInt32(truncatingIfNeeded: r)) - Double(UInt32(truncatingIfNeeded: r >> 32))) * 0x1p-32
         }
+        return Int32(min(high, max(low, v.isNaN ? 0 : v.rounded(.toNearestOrEven))))
     }
 
     /// SplitMix64: fast, full period, and statistically good enough for dither.

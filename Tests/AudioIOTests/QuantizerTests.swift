@@ -1,4 +1,4 @@
-import AudioDSP
+import AudioIO
 import Foundation
 import Testing
 
