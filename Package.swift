@@ -51,7 +51,7 @@ let package = Package(
         .systemLibrary(name: "CEBUR128", path: "Tests/CEBUR128", pkgConfig: "libebur128",
                        providers: [.apt(["libebur128-dev"])]),
         .testTarget(name: "AudioDSPTests", dependencies: ["AudioDSP", "AudioIO", "CEBUR128", "TrackGateTestSupport"]),
-        .testTarget(name: "AudioIOTests", dependencies: ["AudioIO", "TrackGateTestSupport"]),
+        .testTarget(name: "AudioIOTests", dependencies: ["AudioIO", "AudioDSP", "TrackGateTestSupport"]),
         .testTarget(name: "NuroRequestTests", dependencies: ["NuroRequest"]),
         .testTarget(name: "TrackGateTests", dependencies: ["TrackGate", "TrackGateTestSupport"]),
         .testTarget(name: "TrackGateCLITests", dependencies: ["TrackGateTestSupport"]),

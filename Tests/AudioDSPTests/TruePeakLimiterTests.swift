@@ -22,15 +22,11 @@ import TrackGateTestSupport
         while offset < frames {
             let end = min(frames, offset + block)
             let slices = channels.map { Array($0[offset ..< end]) }
-            withPointers(slices) { limiter.process($0, emit: collect) }
+            slices.withUnsafeChannelPointers { limiter.process($0, emit: collect) }
             offset = end
         }
         limiter.finish(emit: collect)
         return (output, limiter)
-    }
-
-    static func withPointers(_ arrays: [[Float]], _ body: ([UnsafeBufferPointer<Float>]) -> Void) {
-        arrays.withUnsafeChannelPointers(body)
     }
 
     static func truePeakDB(_ channels: [[Float]], rate: Int) -> Double {

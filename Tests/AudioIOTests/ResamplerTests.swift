@@ -1,3 +1,4 @@
+import AudioDSP
 import AudioIO
 import Foundation
 import Testing
@@ -39,7 +40,7 @@ import Testing
         while offset < frames {
             let n = min(blockSize, frames - offset)
             let slices = channels.map { Array($0[offset ..< offset + n]) }
-            try withBuffers(slices) { buffers throws(AudioIOError) in
+            try slices.withUnsafeChannelPointers { (buffers) throws(AudioIOError) in
                 try resampler.process(buffers) { produced throws(AudioIOError) in
                     for c in produced.indices { out[c].append(contentsOf: produced[c]) }
                 }
@@ -50,19 +51,6 @@ import Testing
             for c in produced.indices { out[c].append(contentsOf: produced[c]) }
         }
         return out
-    }
-
-    static func withBuffers(_ arrays: [[Float]], _ body: ([UnsafeBufferPointer<Float>]) throws(AudioIOError) -> Void) throws(AudioIOError) {
-        var pointers: [UnsafeBufferPointer<Float>] = []
-        var copies: [UnsafeMutableBufferPointer<Float>] = []
-        for a in arrays {
-            let p = UnsafeMutableBufferPointer<Float>.allocate(capacity: a.count)
-            _ = p.initialize(from: a)
-            copies.append(p)
-            pointers.append(UnsafeBufferPointer(p))
-        }
-        defer { copies.forEach { $0.deallocate() } }
-        try body(pointers)
     }
 
     /// Amplitude of the component at `frequency`, by least squares over `range`.

@@ -98,7 +98,6 @@ import TrackGateTestSupport
         #expect(shortfall > 1)
         #expect(abs(co.loudness!.integratedLUFS! - (-14 - shortfall)) <= 0.1)
         #expect(co.loudness!.truePeakDBTP! <= -1)
-        _ = fixture
     }
 
     /// Both engines, both containers, resampled to 48 kHz: exact length, the
