@@ -20,21 +20,14 @@ struct CheckCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("The downloaded track.", valueName: "audio"))
-    var audio: String
-
-    @Option(help: ArgumentHelp("The request JSON that made the track.", valueName: "request.json"))
-    var request: String
-
-    @Option(help: ArgumentHelp("The task answer JSON (\"Get Music\"), to check its reported duration.", valueName: "task.json"))
-    var task: String?
+    @OptionGroup var track: TrackInputOptions
 
     @OptionGroup var gateOptions: GateOptions
 
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let report = try gateOptions.gate().check(audioPath: audio, requestPath: request, taskPath: task)
+        let report = try gateOptions.gate().check(audioPath: track.audio, requestPath: track.request, taskPath: track.task)
         if output.json {
             try JSONLinesWriter().write(report)
         } else if report.unreadable {

@@ -2,6 +2,18 @@ import ArgumentParser
 import Foundation
 import TrackGate
 
+/// One track and what it was made from, as `check` and `process` take them.
+struct TrackInputOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("The downloaded track.", valueName: "audio"))
+    var audio: String
+
+    @Option(help: ArgumentHelp("The request JSON that made the track.", valueName: "request.json"))
+    var request: String
+
+    @Option(help: ArgumentHelp("The task answer JSON (\"Get Music\"), to check its reported duration.", valueName: "task.json"))
+    var task: String?
+}
+
 /// The gate's options, shared by `check` and `process`.
 struct GateOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A JSON file overriding gate thresholds.", valueName: "policy.json"))

@@ -95,14 +95,7 @@ struct ProcessCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("The downloaded track.", valueName: "audio"))
-    var audio: String
-
-    @Option(help: ArgumentHelp("The request JSON that made the track.", valueName: "request.json"))
-    var request: String
-
-    @Option(help: ArgumentHelp("The task answer JSON (\"Get Music\").", valueName: "task.json"))
-    var task: String?
+    @OptionGroup var track: TrackInputOptions
 
     @Option(help: ArgumentHelp("Folder for the delivery file and its report (created if missing).", valueName: "dir"))
     var out: String
@@ -124,11 +117,11 @@ struct ProcessCommand: ParsableCommand {
                                        finisher: Finisher(settings: finishing.settings),
                                        force: force, overwrite: overwrite)
         // Outputs that exist (without --overwrite) or would replace the input are a usage problem.
-        if let problem = processor.outputProblem(audioPath: audio, id: Gate.trackID(audio), directory: out) {
+        if let problem = processor.outputProblem(audioPath: track.audio, id: Gate.trackID(track.audio), directory: out) {
             printError(problem)
             throw ExitCode(ExitStatus.usage.rawValue)
         }
-        let report = processor.process(audioPath: audio, requestPath: request, taskPath: task, outputDirectory: out)
+        let report = processor.process(audioPath: track.audio, requestPath: track.request, taskPath: track.task, outputDirectory: out)
         if output.json {
             try JSONLinesWriter().write(report)
         } else if report.unreadable {
