@@ -33,7 +33,12 @@ let package = Package(
             pkgConfig: "soxr",
             providers: [.apt(["libsoxr-dev"])]
         ),
-        .target(name: "AudioIO", dependencies: ["CSndFile", "CSampleRate", "CSoxr"]),
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "AudioIO", dependencies: ["CSndFile", "CSampleRate", "CSoxr", "CCrypto"]),
         .target(name: "AudioDSP"),
         .target(name: "NuroRequest"),
         .target(name: "TrackGate", dependencies: ["AudioIO", "AudioDSP", "NuroRequest"]),

@@ -10,6 +10,16 @@ public enum ExitStatus: Int32, Sendable, Comparable {
     /// The command line itself was wrong.
     case usage = 64
 
+    /// What one track's verdict calls for: an error is `unreadable` when an
+    /// input could not be read at all, `failed` otherwise (an invalid request).
+    public init(verdict: TrackReport.Verdict, unreadable: Bool) {
+        switch verdict {
+        case .pass, .warn: self = .success
+        case .fail: self = .failed
+        case .error: self = unreadable ? .unreadable : .failed
+        }
+    }
+
     /// When several inputs disagree, the most serious outcome wins: an input that
     /// could not be read at all outranks one that was read and failed.
     public static func < (a: ExitStatus, b: ExitStatus) -> Bool { a.rank < b.rank }

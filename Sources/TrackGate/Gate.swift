@@ -18,7 +18,7 @@ public struct Gate: Sendable {
     /// Checks the track at `audioPath`. Never throws: unreadable inputs give a
     /// report whose verdict is `error`.
     public func check(audioPath: String, requestPath: String, taskPath: String? = nil, id: String? = nil) -> TrackReport {
-        evaluate(audioPath: audioPath, requestPath: requestPath, taskPath: taskPath, id: id).report
+        evaluate(audioPath: audioPath, request: .file(requestPath), task: taskPath.map(JSONSource.file), id: id).report
     }
 
     /// Everything the gate read and measured, for the stages after it (`Finisher`).
@@ -34,12 +34,10 @@ public struct Gate: Sendable {
     }
 
     /// `check`, keeping the inputs and measurements for later stages.
-    public func evaluate(audioPath: String, requestPath: String, taskPath: String? = nil, id: String? = nil) -> Outcome {
+    public func evaluate(audioPath: String, request: JSONSource, task: JSONSource? = nil, id: String? = nil) -> Outcome {
         let id = id ?? Self.trackID(audioPath)
-        var outcome = Outcome(report: TrackReport(id: id, file: audioPath, verdict: .error, durationS: nil, requestedDurationS: nil,
-                                                  loudness: nil, checks: [], boundaries: [], unrequestedChanges: [], output: nil,
-                                                  error: nil, unreadable: false))
-        switch JSONInput.read(requestPath) {
+        var outcome = Outcome(report: TrackReport(id: id, file: audioPath, error: nil, unreadable: false))
+        switch request.read() {
         case .failure(let message):
             outcome.report.error = message.description
             outcome.report.unreadable = true
@@ -50,14 +48,14 @@ public struct Gate: Sendable {
             guard let valid = validation.request else {
                 let errors = validation.errors.map(\.description).joined(separator: "; ")
                 outcome.report.checks = [.init(id: "request", status: .fail, message: errors)]
-                outcome.report.error = "\(requestPath): invalid request: \(errors)"
+                outcome.report.error = "\(request.origin): invalid request: \(errors)"
                 return outcome
             }
             outcome.request = valid
             outcome.report.checks.append(.init(id: "request", status: .pass, message: "valid \(Self.kindName(valid.kind)) request"))
         }
-        if let taskPath {
-            switch JSONInput.read(taskPath) {
+        if let task {
+            switch task.read() {
             case .failure(let message):
                 outcome.report.error = message.description
                 outcome.report.unreadable = true
@@ -66,7 +64,7 @@ public struct Gate: Sendable {
                 outcome.taskJSON = json
                 let validation = TaskAnswer.validate(json)
                 guard let answer = validation.answer else {
-                    outcome.report.error = "\(taskPath): invalid task answer: " + validation.issues.map(\.description).joined(separator: "; ")
+                    outcome.report.error = "\(task.origin): invalid task answer: " + validation.issues.map(\.description).joined(separator: "; ")
                     return outcome
                 }
                 outcome.task = answer

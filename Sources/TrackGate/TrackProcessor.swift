@@ -26,18 +26,23 @@ public struct TrackProcessor: Sendable {
 
     public func process(audioPath: String, requestPath: String, taskPath: String? = nil,
                         outputDirectory: String, id: String? = nil) -> TrackReport {
+        process(audioPath: audioPath, request: .file(requestPath), task: taskPath.map(JSONSource.file),
+                outputDirectory: outputDirectory, id: id)
+    }
+
+    public func process(audioPath: String, request: JSONSource, task: JSONSource?,
+                        outputDirectory: String, id: String? = nil, fingerprint: Fingerprint? = nil) -> TrackReport {
         let id = id ?? Gate.trackID(audioPath)
         let settings = finisher.settings
         let (audioOut, reportOut) = outputPaths(id: id, directory: outputDirectory)
 
         if let problem = outputProblem(audioPath: audioPath, id: id, directory: outputDirectory) {
-            return TrackReport(id: id, file: audioPath, verdict: .error, durationS: nil, requestedDurationS: nil,
-                               loudness: nil, checks: [], boundaries: [], unrequestedChanges: [], output: nil,
-                               error: problem, unreadable: false)
+            return TrackReport(id: id, file: audioPath, error: problem, unreadable: false)
         }
 
-        let outcome = gate.evaluate(audioPath: audioPath, requestPath: requestPath, taskPath: taskPath, id: id)
+        let outcome = gate.evaluate(audioPath: audioPath, request: request, task: task, id: id)
         var report = outcome.report
+        report.fingerprint = fingerprint
         report.request = outcome.requestJSON
         report.task = outcome.taskJSON
         let sourceRate = outcome.analysis?.info.sampleRate ?? 0
@@ -68,7 +73,7 @@ public struct TrackProcessor: Sendable {
         }
         report.output = output
         do throws(AudioIOError) {
-            try writeSidecar(report, to: reportOut)
+            try report.write(to: reportOut, replaceExisting: overwrite)
         } catch {
             report.verdict = .error
             report.error = [report.error, error.description].compactMap { $0 }.joined(separator: "; ")
@@ -150,15 +155,5 @@ public struct TrackProcessor: Sendable {
             }
         }
         return nil
-    }
-
-    private func writeSidecar(_ report: TrackReport, to path: String) throws(AudioIOError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data: Data
-        do { data = try encoder.encode(report) } catch {
-            throw AudioIOError(.writeFailed, path: path, detail: "cannot encode the report: \(error)")
-        }
-        try AtomicFile.write(Array(data) + [0x0A], to: path, replaceExisting: overwrite)
     }
 }

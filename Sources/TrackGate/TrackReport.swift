@@ -1,3 +1,4 @@
+import AudioIO
 import Foundation
 import NuroRequest
 
@@ -62,10 +63,13 @@ public struct TrackReport: Sendable, Encodable {
     /// delivery file's sidecar says everything about how it was made.
     public var request: JSONValue?
     public var task: JSONValue?
+    /// What the outputs were made from (batch runs), so a rerun can tell
+    /// whether they are current.
+    public var fingerprint: Fingerprint?
 
     enum CodingKeys: String, CodingKey {
         case id, file, verdict, durationS = "duration_s", requestedDurationS = "requested_duration_s", loudness, checks
-        case boundaries, unrequestedChanges = "unrequested_changes", output, error, request, task
+        case boundaries, unrequestedChanges = "unrequested_changes", output, error, request, task, fingerprint
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -86,14 +90,34 @@ public struct TrackReport: Sendable, Encodable {
         if let error { try c.encode(error, forKey: .error) }
         if let request { try c.encode(request, forKey: .request) }
         if let task { try c.encode(task, forKey: .task) }
+        if let fingerprint { try c.encode(fingerprint, forKey: .fingerprint) }
+    }
+
+    /// A report with verdict `error` and nothing measured: the track could not
+    /// be checked (`error` says why) or has not been yet (`error` nil).
+    public init(id: String, file: String, error: String?, unreadable: Bool) {
+        self.id = id
+        self.file = file
+        self.verdict = .error
+        self.checks = []
+        self.boundaries = []
+        self.unrequestedChanges = []
+        self.error = error
+        self.unreadable = unreadable
+    }
+
+    /// Writes the report as pretty JSON (the sidecar `OUT/ID.json`), complete
+    /// under its name or not at all.
+    public func write(to path: String, replaceExisting: Bool) throws(AudioIOError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data: Data
+        do { data = try encoder.encode(self) } catch {
+            throw AudioIOError(.writeFailed, path: path, detail: "cannot encode the report: \(error)")
+        }
+        try AtomicFile.write(Array(data) + [0x0A], to: path, replaceExisting: replaceExisting)
     }
 
     /// The exit status this track calls for (see `ExitStatus`).
-    public var exitStatus: ExitStatus {
-        switch verdict {
-        case .pass, .warn: .success
-        case .fail: .failed
-        case .error: unreadable ? .unreadable : .failed
-        }
-    }
+    public var exitStatus: ExitStatus { ExitStatus(verdict: verdict, unreadable: unreadable) }
 }

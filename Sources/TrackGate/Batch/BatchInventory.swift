@@ -1,0 +1,153 @@
+import Foundation
+import NuroRequest
+
+/// Lists a batch's tracks from its `INPUT` arguments: folders and JSON Lines
+/// manifests (`../shared/reference/cli-contract.md`). Listing never stops at a
+/// bad entry: the entry becomes a track with a `problem`, so one broken line
+/// costs one track, not the batch.
+public enum BatchInventory {
+    /// Extensions taken for audio in a folder: what libsndfile decodes.
+    public static let audioExtensions: Set<String> = [
+        "wav", "wave", "bwf", "rf64", "w64", "flac", "ogg", "oga", "opus", "mp3", "aif", "aiff", "aifc", "caf", "au", "snd",
+    ]
+
+    /// The tracks of every input, in the order given (folders sorted by name,
+    /// manifests in line order). A later track whose id is taken gets a problem.
+    public static func collect(_ inputs: [String]) -> [BatchTrack] {
+        var tracks: [BatchTrack] = []
+        for input in inputs {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
+                tracks += folder(input)
+            } else if FileManager.default.fileExists(atPath: input) {
+                tracks += manifest(input)
+            } else {
+                tracks.append(BatchTrack(id: input, audio: nil, request: nil, origin: input,
+                                         problem: "\(input): no such file or folder"))
+            }
+        }
+        return markDuplicates(tracks)
+    }
+
+    /// A folder's tracks: `NAME.<audio ext>` with `NAME.request.json` (and,
+    /// optionally, `NAME.task.json`) beside it. Not recursive: an output folder
+    /// inside the input folder is never read back as input.
+    public static func folder(_ path: String) -> [BatchTrack] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: path).filter { !$0.hasPrefix(".") }.sorted()
+        } catch {
+            return [BatchTrack(id: path, audio: nil, request: nil, origin: path,
+                               problem: "\(path): cannot list the folder: \(error.localizedDescription)")]
+        }
+        let present = Set(names)
+        let dir = path as NSString
+        var tracks: [BatchTrack] = []
+        var audioIDs = Set<String>()
+        for name in names {
+            let ext = (name as NSString).pathExtension.lowercased()
+            guard audioExtensions.contains(ext) else { continue }
+            let id = (name as NSString).deletingPathExtension
+            audioIDs.insert(id)
+            let audio = dir.appendingPathComponent(name)
+            var track = BatchTrack(id: id, audio: audio, request: nil, origin: audio)
+            if present.contains("\(id).request.json") {
+                track.request = .file(dir.appendingPathComponent("\(id).request.json"))
+            } else {
+                track.problem = "\(audio): no request: expected \(id).request.json beside it"
+            }
+            if present.contains("\(id).task.json") {
+                track.task = .file(dir.appendingPathComponent("\(id).task.json"))
+            }
+            if let problem = TrackID.problem(id) { track.problem = "\(audio): \(problem)" }
+            tracks.append(track)
+        }
+        // A request with no audio is a download that went missing: say so.
+        for name in names where name.hasSuffix(".request.json") {
+            let id = String(name.dropLast(".request.json".count))
+            guard !audioIDs.contains(id) else { continue }
+            let request = dir.appendingPathComponent(name)
+            tracks.append(BatchTrack(id: id, audio: nil, request: .file(request), origin: request,
+                                     problem: "\(request): no audio file \(id).<wav|flac|...> beside the request"))
+        }
+        return tracks
+    }
+
+    /// A JSON Lines manifest: one `{"id", "audio", "request", "task"}` object a
+    /// line; paths are relative to the manifest's folder; blank lines are skipped.
+    public static func manifest(_ path: String) -> [BatchTrack] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return [BatchTrack(id: path, audio: nil, request: nil, origin: path, problem: "\(path): cannot be read")]
+        }
+        let base = ((path as NSString).deletingLastPathComponent as NSString)
+        func resolve(_ p: String) -> String { p.hasPrefix("/") || base.length == 0 ? p : base.appendingPathComponent(p) }
+
+        var tracks: [BatchTrack] = []
+        for (number, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            let origin = "\(path):\(number + 1)"
+            guard line.contains(where: { ![0x20, 0x09, 0x0D].contains($0) }) else { continue }
+            var track = BatchTrack(id: origin, audio: nil, request: nil, origin: origin)
+            let object: [String: JSONValue]
+            do {
+                guard case .object(let o) = try JSONValue.parse(Data(line)) else {
+                    track.problem = "\(origin): expected a JSON object with \"audio\" and \"request\""
+                    tracks.append(track)
+                    continue
+                }
+                object = o
+            } catch {
+                track.problem = "\(origin): not valid JSON: \(error.description)"
+                tracks.append(track)
+                continue
+            }
+            var problems: [String] = []
+            let known: Set<String> = ["id", "audio", "request", "task"]
+            for key in object.keys.sorted() where !known.contains(key) {
+                problems.append("unknown key \"\(key)\" (a line has id, audio, request and task)")
+            }
+            switch object["audio"] {
+            case .string(let audio) where !audio.isEmpty: track.audio = resolve(audio)
+            case nil: problems.append("\"audio\" is missing")
+            default: problems.append("\"audio\" must be a path")
+            }
+            switch object["id"] {
+            case .string(let id): track.id = id
+            case nil: if let audio = track.audio { track.id = ((audio as NSString).lastPathComponent as NSString).deletingPathExtension }
+            default: problems.append("\"id\" must be a string")
+            }
+            func source(_ key: String) -> JSONSource? {
+                switch object[key] {
+                case .string(let p) where !p.isEmpty: return .file(resolve(p))
+                case .object(let o): return .inline(.object(o), origin: "\(origin) \(key)")
+                case nil, .null: return nil
+                default:
+                    problems.append("\"\(key)\" must be a path or a JSON object")
+                    return nil
+                }
+            }
+            track.request = source("request")
+            track.task = source("task")
+            if object["request"] == nil || object["request"] == .null { problems.append("\"request\" is missing") }
+            if problems.isEmpty, let problem = TrackID.problem(track.id) { problems.append(problem) }
+            if !problems.isEmpty { track.problem = "\(origin): " + problems.joined(separator: "; ") }
+            tracks.append(track)
+        }
+        return tracks
+    }
+
+    /// Outputs are named by id, so two tracks with one id would overwrite each
+    /// other: the first keeps it, later ones become problems.
+    static func markDuplicates(_ tracks: [BatchTrack]) -> [BatchTrack] {
+        var firstOrigin: [String: String] = [:]
+        return tracks.map { track in
+            guard track.problem == nil else { return track }
+            if let first = firstOrigin[track.id] {
+                var duplicate = track
+                duplicate.problem = "\(track.origin): the id \"\(track.id)\" is already used by \(first)"
+                return duplicate
+            }
+            firstOrigin[track.id] = track.origin
+            return track
+        }
+    }
+}

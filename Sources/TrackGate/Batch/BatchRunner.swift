@@ -1,0 +1,160 @@
+import AudioIO
+import Foundation
+import NuroRequest
+import Synchronization
+
+/// Runs `check` or `process` over a batch on several threads.
+///
+/// Each track is independent: a bad one gets verdict `error` or `fail` and the
+/// batch goes on. With an output folder, a track whose earlier outputs are
+/// complete and current (same `Fingerprint`) is not redone; one whose run was
+/// killed is redone from scratch, its temporaries removed. Memory is one
+/// track's streaming state per job plus a small `BatchResult` per finished
+/// track: no track is ever held in memory whole.
+public struct BatchRunner: Sendable {
+    public var gate: Gate
+    /// nil: check only, no audio written.
+    public var finisher: Finisher?
+    /// Write tracks the gate fails (`process --force`).
+    public var force: Bool
+    /// Where per-track reports (and audio) go; nil writes nothing per track.
+    public var outputDirectory: String?
+    /// Concurrent tracks.
+    public var jobs: Int
+
+    public init(gate: Gate, finisher: Finisher?, force: Bool = false, outputDirectory: String?, jobs: Int) {
+        self.gate = gate
+        self.finisher = finisher
+        self.force = force
+        self.outputDirectory = outputDirectory
+        self.jobs = max(1, jobs)
+    }
+
+    public var settings: RunSettings {
+        RunSettings(checkOnly: finisher == nil, finish: finisher?.settings ?? FinishSettings(),
+                    policy: gate.policy, strict: gate.strict, force: force)
+    }
+
+    /// Runs every track and returns when all have finished, or, once
+    /// `cancellation` fires, when the tracks already started have.
+    ///
+    /// - Parameters:
+    ///   - finished: each result as it completes (for progress).
+    ///   - ordered: each result in listing order (for reports). Both are called
+    ///     one at a time, from worker threads; keep them short.
+    public func run(_ tracks: [BatchTrack], cancellation: BatchCancellation = BatchCancellation(),
+                    finished: @escaping @Sendable (BatchResult) -> Void = { _ in },
+                    ordered: @escaping @Sendable (BatchResult) -> Void) {
+        let folder = outputDirectory.map { directory -> OutputFolder in
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            return OutputFolder(path: directory)
+        }
+        let settingsDigest = settings.digest
+        let queue = Mutex(Delivery())
+        let group = DispatchGroup()
+        for _ in 0..<min(jobs, tracks.count) {
+            group.enter()
+            let worker = Thread {
+                defer { group.leave() }
+                while !cancellation.isCancelled, let index = queue.withLock({ $0.take(below: tracks.count) }) {
+                    let result = run(tracks[index], index: index, folder: folder, settingsDigest: settingsDigest)
+                    queue.withLock { delivery in
+                        finished(result)
+                        delivery.pending[index] = result
+                        while let next = delivery.pending.removeValue(forKey: delivery.nextToDeliver) {
+                            ordered(next)
+                            delivery.nextToDeliver += 1
+                        }
+                    }
+                }
+            }
+            // Decoders and DSP keep their buffers on the heap; 8 MiB is the
+            // main thread's size, so nothing behaves differently on a worker.
+            worker.stackSize = 8 << 20
+            worker.start()
+        }
+        group.wait()
+    }
+
+    private struct Delivery {
+        var nextToTake = 0
+        var nextToDeliver = 0
+        var pending: [Int: BatchResult] = [:]
+
+        mutating func take(below count: Int) -> Int? {
+            guard nextToTake < count else { return nil }
+            defer { nextToTake += 1 }
+            return nextToTake
+        }
+    }
+
+    /// One track, start to finish. Never throws.
+    func run(_ track: BatchTrack, index: Int, folder: OutputFolder?, settingsDigest: String) -> BatchResult {
+        let start = DispatchTime.now()
+        func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+        guard track.problem == nil, let audio = track.audio, let request = track.request else {
+            let report = TrackReport(id: track.id, file: track.audio ?? track.origin,
+                                     error: track.problem ?? "\(track.origin): no audio or no request", unreadable: true)
+            return BatchResult(index: index, report: report, resume: .fresh, seconds: seconds())
+        }
+        let fingerprint = Fingerprint.make(audioPath: audio, request: request, task: track.task, settingsDigest: settingsDigest)
+        var resume = BatchResult.Resume.fresh
+        if let folder, let earlier = folder.earlierReport(of: track.id) {
+            let reasons = staleness(of: earlier.digest, now: fingerprint, folder: folder)
+            if reasons.isEmpty {
+                return BatchResult(index: index, digest: earlier.digest, reportJSON: Self.compact(earlier.json),
+                                   resume: .current, seconds: seconds())
+            }
+            resume = .redone(reasons)
+        }
+        folder?.removeLeftovers(of: track.id)
+
+        var report: TrackReport
+        if let finisher, let folder {
+            let processor = TrackProcessor(gate: gate, finisher: finisher, force: force, overwrite: true)
+            report = processor.process(audioPath: audio, request: request, task: track.task,
+                                       outputDirectory: folder.path, id: track.id, fingerprint: fingerprint)
+            folder.removeAudio(of: track.id, except: report.output?.audio, input: audio)
+        } else {
+            let outcome = gate.evaluate(audioPath: audio, request: request, task: track.task, id: track.id)
+            report = outcome.report
+            report.request = outcome.requestJSON
+            report.task = outcome.taskJSON
+            report.fingerprint = fingerprint
+            if let folder {
+                do throws(AudioIOError) {
+                    try report.write(to: folder.file("\(track.id).json"), replaceExisting: true)
+                } catch {
+                    report.verdict = .error
+                    report.error = [report.error, error.description].compactMap { $0 }.joined(separator: "; ")
+                }
+            }
+        }
+        return BatchResult(index: index, report: report, resume: resume, seconds: seconds())
+    }
+
+    /// Why an earlier run's outputs cannot stand for this run's; empty when they can.
+    func staleness(of earlier: ReportDigest, now: Fingerprint?, folder: OutputFolder) -> [String] {
+        if earlier.verdict == .error { return ["the earlier run ended in error"] }
+        guard let now else { return ["an input cannot be read now"] }
+        guard let stored = earlier.fingerprint else { return ["the earlier report carries no fingerprint"] }
+        let changes = now.changes(since: stored)
+        if !changes.isEmpty { return changes }
+        // The sidecar is written last, so its audio exists unless someone removed it.
+        if finisher != nil, let audio = earlier.output?.audio,
+           !FileManager.default.fileExists(atPath: folder.file((audio as NSString).lastPathComponent)) {
+            return ["its audio output is missing"]
+        }
+        return []
+    }
+
+    /// A sidecar as one compact line of JSON.
+    static func compact(_ json: Data) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let value = try? JSONValue.parse(json), let line = try? encoder.encode(value) else {
+            return Data(json.filter { $0 != 0x0A })
+        }
+        return line
+    }
+}

@@ -1,0 +1,23 @@
+/// One track of a batch, as a folder or a manifest line lists it.
+public struct BatchTrack: Sendable, Equatable {
+    /// Names the outputs (`OUT/ID.wav`, `OUT/ID.json`) and the track in reports.
+    public var id: String
+    public var audio: String?
+    public var request: JSONSource?
+    public var task: JSONSource?
+    /// Where the track was listed (`DIR/NAME.wav`, `tracks.jsonl:12`), for messages.
+    public var origin: String
+    /// Why the track cannot be run (no request beside the audio, an unsafe id, a
+    /// manifest line that is not JSON); such a track gets verdict `error`.
+    public var problem: String?
+
+    public init(id: String, audio: String?, request: JSONSource?, task: JSONSource? = nil,
+                origin: String, problem: String? = nil) {
+        self.id = id
+        self.audio = audio
+        self.request = request
+        self.task = task
+        self.origin = origin
+        self.problem = problem
+    }
+}

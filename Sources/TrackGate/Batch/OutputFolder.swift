@@ -1,0 +1,54 @@
+import AudioIO
+import Foundation
+
+/// What an earlier run left in the output folder, read once at the start of a
+/// batch: the temporaries of runs killed mid-write, by track id.
+struct OutputFolder: Sendable {
+    let path: String
+    /// `.ID.EXT.XXXXXX.partial` files (see `AtomicFile`), by ID.
+    private let leftovers: [String: [String]]
+
+    init(path: String) {
+        self.path = path
+        var leftovers: [String: [String]] = [:]
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        for name in names where name.hasPrefix(".") && name.hasSuffix(".partial") {
+            // ".ID.EXT.XXXXXX.partial" -> "ID.EXT.XXXXXX" -> "ID.EXT" -> "ID"
+            let core = name.dropFirst().dropLast(".partial".count)
+            guard let random = core.lastIndex(of: ".") else { continue }
+            let id = (String(core[..<random]) as NSString).deletingPathExtension
+            leftovers[id, default: []].append(name)
+        }
+        self.leftovers = leftovers
+    }
+
+    /// Removes the temporaries a killed run left for this track. Only the
+    /// track's own: other shards may be writing theirs into the same folder.
+    func removeLeftovers(of id: String) {
+        for name in leftovers[id] ?? [] {
+            try? FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent(name))
+        }
+    }
+
+    /// Removes the track's audio outputs (`ID.wav`, `ID.flac`) other than the one
+    /// this run wrote: a file an earlier run wrote and this one did not would
+    /// outlive the report that described it. Never the input.
+    func removeAudio(of id: String, except written: String?, input: String) {
+        let source = URL(fileURLWithPath: input).resolvingSymlinksInPath().path
+        for container in OutputFormat.Container.allCases {
+            let path = file("\(id).\(container.fileExtension)")
+            guard path != written, URL(fileURLWithPath: path).resolvingSymlinksInPath().path != source,
+                  FileManager.default.fileExists(atPath: path) else { continue }
+            try? FileManager.default.removeItem(atPath: path)
+        }
+    }
+
+    func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+
+    /// The earlier sidecar of a track, when there is one and it parses.
+    func earlierReport(of id: String) -> (digest: ReportDigest, json: Data)? {
+        guard let data = FileManager.default.contents(atPath: file("\(id).json")),
+              let digest = try? JSONDecoder().decode(ReportDigest.self, from: data) else { return nil }
+        return (digest, data)
+    }
+}
