@@ -61,19 +61,51 @@ struct AtomicOutputFile: ~Copyable {
     }
 }
 
+/// A file written in pieces (a report of thousands of lines) that appears
+/// under its name only once `commit` is called: a run killed half-way leaves
+/// the earlier file, or none, never half a report.
+public struct AtomicFileStream: ~Copyable {
+    private let file: AtomicOutputFile
+
+    public init(path: String, replaceExisting: Bool) throws(AudioIOError) {
+        file = try AtomicOutputFile(path: path, replaceExisting: replaceExisting)
+    }
+
+    public var path: String { file.finalPath }
+
+    public func write(_ bytes: [UInt8]) throws(AudioIOError) {
+        let result = bytes.withUnsafeBytes { raw in Result { () throws(AudioIOError) in try write(raw) } }
+        try result.get()
+    }
+
+    public func write(_ raw: UnsafeRawBufferPointer) throws(AudioIOError) {
+        let failure: Int32? = {
+            var done = 0
+            while done < raw.count {
+                let n = Glibc.write(file.descriptor, raw.baseAddress! + done, raw.count - done)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return errno }
+                done += n
+            }
+            return nil
+        }()
+        if let failure {
+            throw AudioIOError(.writeFailed, path: file.finalPath, detail: "writing failed: \(String(cString: strerror(failure)))")
+        }
+    }
+
+    /// Flushes and moves the file to its name.
+    public consuming func commit() throws(AudioIOError) {
+        try file.commit()
+    }
+}
+
 /// Whole-file writes with the same guarantees as audio outputs: complete under
 /// the final name or absent, and an existing file replaced only when asked.
 public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String, replaceExisting: Bool) throws(AudioIOError) {
-        let file = try AtomicOutputFile(path: path, replaceExisting: replaceExisting)
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(file.descriptor, $0.baseAddress! + done, $0.count - done) }
-            guard n > 0 else {
-                throw AudioIOError(.writeFailed, path: path, detail: "writing failed: \(String(cString: strerror(errno)))")
-            }
-            done += n
-        }
-        try file.commit()
+        let stream = try AtomicFileStream(path: path, replaceExisting: replaceExisting)
+        try stream.write(bytes)
+        try stream.commit()
     }
 }

@@ -22,7 +22,7 @@ struct TrackGateCommand: ParsableCommand {
           trackgate process samples/tracks/battle-loop.flac --request samples/tracks/battle-loop.request.json --out out/
         """,
         version: TrackGateVersion.current,
-        subcommands: [ValidateCommand.self, InfoCommand.self, LoudnessCommand.self, CheckCommand.self, ProcessCommand.self]
+        subcommands: [ValidateCommand.self, InfoCommand.self, LoudnessCommand.self, CheckCommand.self, ProcessCommand.self, BatchCommand.self]
     )
 }
 

@@ -30,6 +30,28 @@ public struct BatchResult: Sendable {
         case redone([String])
     }
 
+    /// The result without its report JSON, for keeping thousands of them.
+    public func droppingReport() -> BatchResult {
+        BatchResult(index: index, id: id, file: file, verdict: verdict, exitStatus: exitStatus, problems: problems,
+                    error: error, durationS: durationS, reportJSON: Data(), resume: resume, seconds: seconds)
+    }
+
+    private init(index: Int, id: String, file: String, verdict: TrackReport.Verdict, exitStatus: ExitStatus,
+                 problems: [TrackReport.Check], error: String?, durationS: Double?, reportJSON: Data, resume: Resume,
+                 seconds: Double) {
+        self.index = index
+        self.id = id
+        self.file = file
+        self.verdict = verdict
+        self.exitStatus = exitStatus
+        self.problems = problems
+        self.error = error
+        self.durationS = durationS
+        self.reportJSON = reportJSON
+        self.resume = resume
+        self.seconds = seconds
+    }
+
     init(index: Int, report: TrackReport, resume: Resume, seconds: Double) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -38,17 +60,9 @@ public struct BatchResult: Sendable {
     }
 
     init(index: Int, digest: ReportDigest, reportJSON: Data, resume: Resume, seconds: Double) {
-        self.index = index
-        self.id = digest.id
-        self.file = digest.file
-        self.verdict = digest.verdict
-        self.exitStatus = digest.exitStatus
-        self.problems = digest.checks.filter { $0.status != .pass }
-        self.error = digest.error
-        self.durationS = digest.durationS
-        self.reportJSON = reportJSON
-        self.resume = resume
-        self.seconds = seconds
+        self.init(index: index, id: digest.id, file: digest.file, verdict: digest.verdict, exitStatus: digest.exitStatus,
+                  problems: digest.checks.filter { $0.status != .pass }, error: digest.error, durationS: digest.durationS,
+                  reportJSON: reportJSON, resume: resume, seconds: seconds)
     }
 }
 

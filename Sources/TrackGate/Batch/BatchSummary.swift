@@ -1,0 +1,72 @@
+import Foundation
+
+/// The batch's totals, accumulated as tracks finish: counts per verdict, the
+/// checks that failed most often, and throughput.
+public struct BatchSummary: Sendable {
+    public private(set) var total: Int
+    public private(set) var done = 0
+    public private(set) var counts: [TrackReport.Verdict: Int] = [:]
+    /// Tracks taken from an earlier run unchanged.
+    public private(set) var current = 0
+    /// Tracks redone because an earlier run's outputs were stale.
+    public private(set) var redone = 0
+    /// Failing checks by id, counted once per track.
+    public private(set) var failingChecks: [String: Int] = [:]
+    /// Audio seconds of the tracks this run worked on (not those taken as current).
+    public private(set) var audioSeconds = 0.0
+    public private(set) var exitStatus = ExitStatus.success
+
+    public init(total: Int) { self.total = total }
+
+    public mutating func add(_ result: BatchResult) {
+        done += 1
+        counts[result.verdict, default: 0] += 1
+        exitStatus = max(exitStatus, result.exitStatus)
+        for id in Set(result.problems.filter { $0.status == .fail }.map(\.id)) { failingChecks[id, default: 0] += 1 }
+        switch result.resume {
+        case .current: current += 1
+        case .redone: redone += 1; audioSeconds += result.durationS ?? 0
+        case .fresh: audioSeconds += result.durationS ?? 0
+        }
+    }
+
+    public func count(_ verdict: TrackReport.Verdict) -> Int { counts[verdict] ?? 0 }
+
+    /// The `limit` most frequent failing checks, most frequent first (ties by id).
+    public func mostCommonFailures(_ limit: Int = 5) -> [(id: String, tracks: Int)] {
+        failingChecks.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(limit).map { ($0.key, $0.value) }
+    }
+
+    /// The table printed at the end of a batch.
+    public func renderText(seconds: Double, jobs: Int, interrupted: Bool) -> String {
+        var lines: [String] = []
+        let worked = done - current
+        var head = "\(done) of \(total) tracks in \(Self.clock(seconds))"
+        if worked > 0 && seconds > 0 {
+            head += String(format: " (%.1f tracks/s, %.0fx realtime, %d job%@)", Double(worked) / seconds,
+                           audioSeconds / seconds, jobs, jobs == 1 ? "" : "s")
+        }
+        if interrupted { head += "; interrupted: rerun the same command to finish" }
+        lines.append(head)
+        for verdict in [TrackReport.Verdict.pass, .warn, .fail, .error] {
+            lines.append("  \(verdict.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0))\(String(format: "%7d", count(verdict)))")
+        }
+        if current > 0 { lines.append("  \(current) taken from an earlier run (inputs and settings unchanged)") }
+        if redone > 0 { lines.append("  \(redone) redone (inputs or settings changed since an earlier run)") }
+        let failures = mostCommonFailures()
+        if !failures.isEmpty {
+            lines.append("most common failing checks:")
+            let width = failures.map(\.id.count).max() ?? 0
+            for (id, tracks) in failures {
+                lines.append("  \(id.padding(toLength: width, withPad: " ", startingAt: 0))  \(tracks) track\(tracks == 1 ? "" : "s")")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `m:ss` or `h:mm:ss`.
+    public static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
+}

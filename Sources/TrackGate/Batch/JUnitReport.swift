@@ -1,0 +1,65 @@
+import Foundation
+
+/// The batch as a JUnit XML report, the format CI systems (GitLab, Jenkins,
+/// GitHub test reporters) show as a test run: one test case per track, the
+/// gate's failures as `<failure>`, unreadable inputs as `<error>`.
+public enum JUnitReport {
+    public static func render(_ results: [BatchResult], seconds: Double, timestamp: Date = Date()) -> String {
+        let failures = results.filter { $0.verdict == .fail }.count
+        let errors = results.filter { $0.verdict == .error }.count
+        let time = String(format: "%.3f", seconds)
+        let stamp = ISO8601DateFormatter().string(from: timestamp)
+        var xml = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <testsuites name="trackgate batch" tests="\(results.count)" failures="\(failures)" errors="\(errors)" time="\(time)">
+          <testsuite name="trackgate" tests="\(results.count)" failures="\(failures)" errors="\(errors)" skipped="0" time="\(time)" timestamp="\(stamp)">
+
+        """
+        for r in results {
+            xml += "    <testcase classname=\"trackgate.gate\" name=\"\(escape(r.id))\" file=\"\(escape(r.file))\" time=\(quote(String(format: "%.3f", r.seconds)))"
+            let warnings = r.problems.filter { $0.status == .warn }.map { "warn \($0.id): \($0.message)" }
+            switch r.verdict {
+            case .pass where warnings.isEmpty:
+                xml += "/>\n"
+                continue
+            case .pass, .warn:
+                xml += ">\n"
+            case .fail:
+                let failed = r.problems.filter { $0.status == .fail }
+                let message = failed.map { "\($0.id): \($0.message)" }.joined(separator: "; ")
+                xml += ">\n      <failure type=\"gate\" message=\(quote(message))>\(escape(failed.map { "fail \($0.id): \($0.message)" }.joined(separator: "\n")))</failure>\n"
+            case .error:
+                let message = r.error ?? "the track could not be checked"
+                xml += ">\n      <error type=\"unreadable\" message=\(quote(message))>\(escape(message))</error>\n"
+            }
+            if !warnings.isEmpty { xml += "      <system-out>\(escape(warnings.joined(separator: "\n")))</system-out>\n" }
+            xml += "    </testcase>\n"
+        }
+        xml += "  </testsuite>\n</testsuites>\n"
+        return xml
+    }
+
+    private static func quote(_ text: String) -> String { "\"\(escape(text))\"" }
+
+    /// XML 1.0 text: the five markup characters escaped, and the control
+    /// characters XML cannot carry at all (a file name may hold them) dropped.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\n": out += "&#10;"
+            case "\t": out += "&#9;"
+            default:
+                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) { continue }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,229 @@
+import ArgumentParser
+import AudioIO
+import Foundation
+import Synchronization
+import TrackGate
+
+struct BatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batch",
+        abstract: "Check or process many tracks on all cores: resumable, shardable, with reports for CI.",
+        discussion: """
+        INPUT is a folder or a JSON Lines manifest. In a folder, a track is NAME.<wav|flac|ogg|mp3|...> \
+        with NAME.request.json (and optionally NAME.task.json) beside it; NAME is its id. Folders are \
+        not searched recursively. A manifest has one track a line:
+          {"id": "song-01", "audio": "dl/song-01.wav", "request": "req/song-01.json", "task": {...}}
+        where request and task are paths (relative to the manifest) or JSON objects, and id defaults \
+        to the audio file's name. Ids name the outputs, so they must be plain file names.
+
+        Each track is processed as by `process` (or checked as by `check` with --check-only), \
+        writing OUT/ID.json and, when written, OUT/ID.wav|flac. A broken track (corrupt audio, \
+        missing or invalid request) gets verdict `error` and the batch goes on.
+
+        Reruns are cheap: a track whose outputs in OUT are complete and current (same audio \
+        content, same request and task, same settings and version) is not redone. Outputs that \
+        are not current are replaced: OUT belongs to the batch. A run stopped at any moment, \
+        even by kill -9, leaves no partial file under a final name; rerunning the same command \
+        finishes it. Ctrl-C (or SIGTERM) stops taking new tracks, lets started ones finish and \
+        writes the reports; exit code 130.
+
+        --shard I/N keeps the tracks whose id hashes to share I of N (I from 0): run N machines \
+        with I = 0 ... N-1 over the same inputs and OUT and each track is done exactly once.
+
+        Exit codes: 0 every track passed or warned, 1 a track failed, 2 a track could not be \
+        read, 64 usage; the highest wins. 130 when interrupted.
+
+        Examples:
+          trackgate batch downloads/ --out delivery/ --report delivery/report.jsonl
+          trackgate batch tracks.jsonl --check-only --junit gate.xml --jobs 8
+          trackgate batch downloads/ --out delivery/ --shard $JOB_COMPLETION_INDEX/10
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Folders of tracks, or JSON Lines manifests (.jsonl).", valueName: "input"))
+    var inputs: [String]
+
+    @Option(help: ArgumentHelp("Folder for each track's outputs and report (required unless --check-only).", valueName: "dir"))
+    var out: String?
+
+    @Flag(help: "Only gate the tracks: no audio is written (with --out, each track's report still is).")
+    var checkOnly = false
+
+    @OptionGroup(title: "Finishing") var finishing: FinishOptions
+
+    @OptionGroup var gateOptions: GateOptions
+
+    @Flag(help: "Write tracks even when the gate or the verification fails them.")
+    var force = false
+
+    @Option(help: ArgumentHelp("Tracks worked on at once (default: all cores).", valueName: "n"))
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: ArgumentHelp("Only this deterministic share of the tracks, I of N counting from 0.", valueName: "I/N"))
+    var shard: String?
+
+    @Option(help: ArgumentHelp("Write every track's report to this JSON Lines file, in input order.", valueName: "file.jsonl"))
+    var report: String?
+
+    @Option(help: ArgumentHelp("Write a JUnit XML report (one test case per track) for CI systems.", valueName: "file.xml"))
+    var junit: String?
+
+    @OptionGroup var output: OutputOptions
+
+    @Flag(name: .shortAndLong, help: "No progress, no per-track lines, no summary: only the exit code and the files.")
+    var quiet = false
+
+    func validate() throws {
+        if out == nil && !checkOnly {
+            throw ValidationError("--out is required (or --check-only, to gate without writing audio)")
+        }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        if let shard { _ = try parsedShard(shard) }
+        if let report, report == junit { throw ValidationError("--report and --junit name the same file") }
+    }
+
+    private func parsedShard(_ text: String) throws -> Shard {
+        do { return try Shard(parsing: text) } catch { throw ValidationError(error.description) }
+    }
+
+    func run() throws {
+        let gate = try gateOptions.gate()
+        let shard = try shard.map(parsedShard) ?? .all
+        let tracks = BatchInventory.collect(inputs).filter { shard.contains($0.id) }
+        let runner = BatchRunner(gate: gate, finisher: checkOnly ? nil : Finisher(settings: finishing.settings),
+                                 force: force, outputDirectory: out, jobs: jobs)
+        let sink = try ReportSink(path: report, junit: junit, echoJSON: output.json)
+        let progress = ProgressDisplay(total: tracks.count, jobs: min(jobs, max(tracks.count, 1)), quiet: quiet)
+        let cancellation = BatchCancellation()
+        let interrupts = InterruptHandler { cancellation.cancel() }
+        let ticker = DispatchSource.makeTimerSource(queue: .global())
+        ticker.schedule(deadline: .now() + 0.25, repeating: 0.25)
+        ticker.setEventHandler { progress.tick() }
+        ticker.resume()
+
+        let text = !output.json && !quiet
+        runner.run(tracks, cancellation: cancellation, finished: { progress.add($0) }, ordered: { result in
+            sink.add(result)
+            if text, let line = Self.line(for: result) { progress.printAbove(line) }
+        })
+        ticker.cancel()
+        interrupts.stop()
+        progress.end()
+
+        let summary = progress.summary
+        let seconds = progress.elapsed
+        do {
+            try sink.commit(seconds: seconds)
+        } catch {
+            printError(error.description)
+            throw ExitCode(ExitStatus.unreadable.rawValue)
+        }
+        if !quiet {
+            let table = tracks.isEmpty
+                ? "no tracks in \(inputs.joined(separator: ", "))\(shard == .all ? "" : " for shard \(shard)")"
+                : summary.renderText(seconds: seconds, jobs: min(jobs, tracks.count), interrupted: cancellation.isCancelled)
+            if output.json { FileHandle.standardError.write(Data((table + "\n").utf8)) } else { print(table) }
+        }
+        if cancellation.isCancelled { throw ExitCode(130) }
+        try finish(with: summary.exitStatus)
+    }
+
+    /// One line for a track that did not simply pass.
+    static func line(for r: BatchResult) -> String? {
+        switch r.verdict {
+        case .pass where r.problems.isEmpty: return nil
+        case .error: return "error  \(r.id): \(r.error ?? "the track could not be checked")"
+        default:
+            let worst = r.problems.filter { $0.status == (r.verdict == .fail ? .fail : .warn) }
+            let shown = worst.isEmpty ? r.problems : worst
+            return "\(r.verdict.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0))  \(r.id): "
+                + shown.map { "\($0.id): \($0.message)" }.joined(separator: "; ")
+        }
+    }
+}
+
+/// Where finished tracks go, in input order: the `--report` JSON Lines file
+/// (written under a temporary name and moved into place at the end), standard
+/// output for `--json`, and the results kept for `--junit`.
+final class ReportSink: @unchecked Sendable {
+    // Only touched from the runner's `ordered` callback (one at a time) and,
+    // after the run, from `commit`.
+    private var stream: AtomicFileStream?
+    private var writeError: AudioIOError?
+    private let junitPath: String?
+    private var kept: [BatchResult] = []
+    private let echoJSON: Bool
+
+    init(path: String?, junit: String?, echoJSON: Bool) throws {
+        junitPath = junit
+        self.echoJSON = echoJSON
+        // Like --out, the reports' folders are created when missing.
+        for (option, file) in [("--report", path), ("--junit", junit)] {
+            guard let file else { continue }
+            let folder = (file as NSString).deletingLastPathComponent
+            do {
+                if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+                guard FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder) else {
+                    throw CocoaError(.fileWriteNoPermission)
+                }
+            } catch {
+                printError("\(option) \(file): cannot write in \(folder.isEmpty ? "." : folder): \(error.localizedDescription)")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
+        }
+        if let path {
+            do { stream = try AtomicFileStream(path: path, replaceExisting: true) } catch {
+                printError("--report: \(error.description)")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
+        }
+    }
+
+    func add(_ result: BatchResult) {
+        let line = Array(result.reportJSON) + [0x0A]
+        if echoJSON { FileHandle.standardOutput.write(Data(line)) }
+        if writeError == nil {
+            do throws(AudioIOError) { try stream?.write(line) } catch { writeError = error }
+        }
+        if junitPath != nil { kept.append(result.droppingReport()) }
+    }
+
+    func commit(seconds: Double) throws(AudioIOError) {
+        if let writeError { throw writeError }
+        if let stream = stream.take() { try stream.commit() }
+        if let junitPath {
+            try AtomicFile.write(Array(JUnitReport.render(kept, seconds: seconds).utf8), to: junitPath, replaceExisting: true)
+        }
+    }
+}
+
+/// Ctrl-C and SIGTERM (what Kubernetes and Slurm send before killing) ask the
+/// batch to stop after the tracks in hand; a second one ends the process at
+/// once (temporaries it leaves are hidden and removed by the rerun).
+final class InterruptHandler {
+    private let sources: [any DispatchSourceSignal]
+
+    init(_ onFirst: @escaping @Sendable () -> Void) {
+        let count = Atomic<Int>(0)
+        sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                if count.add(1, ordering: .relaxed).newValue == 1 {
+                    FileHandle.standardError.write(Data("\ntrackgate: stopping after the tracks in hand (again to quit now)\n".utf8))
+                    onFirst()
+                } else {
+                    exit(130)
+                }
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    func stop() {
+        for source in sources { source.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}
