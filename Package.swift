@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "AudioIOTests", dependencies: ["AudioIO", "AudioDSP", "TrackGateTestSupport"]),
         .testTarget(name: "NuroRequestTests", dependencies: ["NuroRequest"]),
         .testTarget(name: "TrackGateTests", dependencies: ["TrackGate", "TrackGateTestSupport"]),
-        .testTarget(name: "TrackGateCLITests", dependencies: ["TrackGateTestSupport"]),
+        .testTarget(name: "TrackGateCLITests", dependencies: ["TrackGateTestSupport", "AudioIO"]),
     ],
     swiftLanguageModes: [.v6]
 )

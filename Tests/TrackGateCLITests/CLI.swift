@@ -20,6 +20,10 @@ enum CLI {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
     static func run(_ arguments: String...) throws -> ExternalTool.Result {
+        try run(arguments)
+    }
+
+    static func run(_ arguments: [String]) throws -> ExternalTool.Result {
         try #require(FileManager.default.isExecutableFile(atPath: executable), "no trackgate binary at \(executable)")
         return try ExternalTool.run(executable, arguments)
     }
