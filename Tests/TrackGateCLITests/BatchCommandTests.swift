@@ -134,13 +134,21 @@ import TrackGateTestSupport
         let out = batch.dir.file("out")
         let arguments = ["batch", batch.tracks, "--out", out, "--report", "\(out)/report.jsonl", "--jobs", "2",
                          "--sample-rate", "48000"]
-        for delay in [0.3, 0.8, 1.3] {
+        func sidecars() -> Int {
+            ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).filter { $0.hasSuffix(".json") }.count
+        }
+        // Each run is killed just after it finishes a new track, plus a varying
+        // moment, so the kills land while other tracks are being written.
+        for extra in [0.0, 0.05, 0.12] {
+            let before = sidecars()
             let process = try Self.start(arguments)
-            Thread.sleep(forTimeInterval: delay)
+            while process.isRunning && sidecars() == before { Thread.sleep(forTimeInterval: 0.005) }
+            Thread.sleep(forTimeInterval: extra)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             try Self.expectOnlyCompleteFiles(in: out)
         }
+        #expect(sidecars() < 10, "the kills came too late to interrupt anything")
         let done = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".json") }.count
         let rerun = try CLI.run(arguments)
         #expect(rerun.status == 0, "\(rerun.stdout)\(rerun.stderr)")
