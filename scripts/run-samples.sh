@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs TrackGate on the bundled samples: validates every
-# request, describes and measures every track. The reference's invalid examples are
+# request, describes, measures, checks and processes every track, then runs the
+# folder as a batch (twice: the second run finds everything current). The reference's invalid examples are
 # shown last; their exit code 1 is the expected outcome and does not fail this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +39,13 @@ echo
 echo "== trackgate process samples/tracks/battle-loop.flac ... --sample-rate 44100 --resampler soxr --format flac --bit-depth 16"
 $tg process samples/tracks/battle-loop.flac --request samples/tracks/battle-loop.request.json \
   --out out/flac-44k1/ --sample-rate 44100 --resampler soxr --format flac --bit-depth 16 --overwrite
+
+echo
+echo "== trackgate batch samples/tracks --out out/batch --report out/batch/report.jsonl --junit out/batch/junit.xml"
+$tg batch samples/tracks --out out/batch --report out/batch/report.jsonl --junit out/batch/junit.xml
+echo
+echo "== the same again: every track is current, nothing is redone"
+$tg batch samples/tracks --out out/batch --report out/batch/report.jsonl --junit out/batch/junit.xml
 
 echo
 echo "== trackgate validate samples/requests/invalid/*.json   (the reference's own invalid examples)"

@@ -71,7 +71,11 @@ final class ProgressDisplay: Sendable {
     private func bar(_ summary: BatchSummary) -> String {
         let width = 24
         let filled = summary.total == 0 ? width : width * summary.done / summary.total
-        return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] " + status(summary)
+        let line = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] " + status(summary)
+        // A line longer than the terminal wraps, and "\r" then redraws only its tail.
+        var size = winsize()
+        let columns = ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
+        return String(line.prefix(columns - 1))
     }
 
     private func status(_ s: BatchSummary) -> String {

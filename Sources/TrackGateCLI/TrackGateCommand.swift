@@ -13,6 +13,7 @@ struct TrackGateCommand: ParsableCommand {
           2   at least one input could not be read (missing, corrupt, not audio, not JSON)
           64  usage error
         When inputs disagree, the highest applicable code wins (2 over 1 over 0).
+        `batch` exits 130 when stopped by Ctrl-C or SIGTERM.
 
         Examples:
           trackgate validate samples/requests/*.json
@@ -20,6 +21,7 @@ struct TrackGateCommand: ParsableCommand {
           trackgate loudness samples/tracks/*.flac
           trackgate check samples/tracks/battle-loop.flac --request samples/tracks/battle-loop.request.json
           trackgate process samples/tracks/battle-loop.flac --request samples/tracks/battle-loop.request.json --out out/
+          trackgate batch samples/tracks --out out/ --report out/report.jsonl
         """,
         version: TrackGateVersion.current,
         subcommands: [ValidateCommand.self, InfoCommand.self, LoudnessCommand.self, CheckCommand.self, ProcessCommand.self, BatchCommand.self]
