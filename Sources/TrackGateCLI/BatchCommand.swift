@@ -56,8 +56,10 @@ struct BatchCommand: ParsableCommand {
     @Flag(help: "Write tracks even when the gate or the verification fails them.")
     var force = false
 
-    @Option(help: ArgumentHelp("Tracks worked on at once (default: all cores).", valueName: "n"))
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("jobs"), help: ArgumentHelp("Tracks worked on at once (default: all cores).", valueName: "n"))
+    var jobsOption: Int?
+
+    var jobs: Int { jobsOption ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Option(help: ArgumentHelp("Only this deterministic share of the tracks, I of N counting from 0.", valueName: "I/N"))
     var shard: String?
@@ -93,7 +95,7 @@ struct BatchCommand: ParsableCommand {
         let runner = BatchRunner(gate: gate, finisher: checkOnly ? nil : Finisher(settings: finishing.settings),
                                  force: force, outputDirectory: out, jobs: jobs)
         let sink = try ReportSink(path: report, junit: junit, echoJSON: output.json)
-        let progress = ProgressDisplay(total: tracks.count, jobs: min(jobs, max(tracks.count, 1)), quiet: quiet)
+        let progress = ProgressDisplay(total: tracks.count, quiet: quiet)
         let cancellation = BatchCancellation()
         let interrupts = InterruptHandler { cancellation.cancel() }
         let ticker = DispatchSource.makeTimerSource(queue: .global())

@@ -14,14 +14,12 @@ final class ProgressDisplay: Sendable {
     }
 
     private let mode: Mode
-    private let jobs: Int
     private let start = DispatchTime.now()
     private let interval: Double
     private let state: Mutex<State>
 
-    init(total: Int, jobs: Int, quiet: Bool, interval: Double = 10) {
+    init(total: Int, quiet: Bool, interval: Double = 10) {
         mode = quiet ? .silent : isatty(STDERR_FILENO) == 1 ? .bar : .lines
-        self.jobs = jobs
         self.interval = interval
         state = Mutex(State(summary: BatchSummary(total: total)))
     }
