@@ -82,6 +82,13 @@ struct BatchCommand: ParsableCommand {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         if let shard { _ = try parsedShard(shard) }
         if let report, report == junit { throw ValidationError("--report and --junit name the same file") }
+        // Outputs named like the inputs would be listed as tracks by the next run.
+        if let out {
+            let resolved = { (path: String) in URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path }
+            if let input = inputs.first(where: { resolved($0) == resolved(out) }) {
+                throw ValidationError("--out \(out) is the input folder \(input); choose a folder of its own")
+            }
+        }
     }
 
     private func parsedShard(_ text: String) throws -> Shard {

@@ -184,6 +184,7 @@ import TrackGateTestSupport
         let batch = try MixedBatch(goodCount: 1, broken: false)
         for arguments in [["batch", batch.tracks], ["batch", batch.tracks, "--check-only", "--shard", "3/3"],
                           ["batch", batch.tracks, "--check-only", "--jobs", "0"],
+                          ["batch", batch.tracks, "--out", batch.tracks + "/"],
                           ["batch", batch.tracks, "--check-only", "--report", "/proc/none/r.jsonl"]] {
             let r = try CLI.run(arguments)
             #expect(r.status == 64, "\(arguments): \(r.stderr)")
