@@ -103,6 +103,31 @@ public struct AtomicFileStream: ~Copyable {
 /// Whole-file writes with the same guarantees as audio outputs: complete under
 /// the final name or absent, and an existing file replaced only when asked.
 public enum AtomicFile {
+    /// The name of the file a temporary was being written for (`.NAME.XXXXXX.partial`
+    /// -> `NAME`), or nil when `name` is not one of TrackGate's temporaries.
+    public static func finalName(ofTemporary name: String) -> String? {
+        guard name.hasPrefix("."), name.hasSuffix(".partial") else { return nil }
+        let core = name.dropFirst().dropLast(".partial".count)
+        guard let dot = core.lastIndex(of: "."), core.distance(from: dot, to: core.endIndex) == 7 else { return nil }
+        let final = core[..<dot]
+        return final.isEmpty ? nil : String(final)
+    }
+
+    /// Removes the temporaries a killed writer of `path` left beside it.
+    public static func removeTemporaries(of path: String) {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard let directory = opendir(folder.isEmpty ? "/" : folder) else { return }
+        defer { closedir(directory) }
+        var leftovers: [String] = []
+        while let entry = readdir(directory) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if finalName(ofTemporary: entryName) == name { leftovers.append(entryName) }
+        }
+        for leftover in leftovers { unlink("\(folder)/\(leftover)") }
+    }
+
     public static func write(_ bytes: [UInt8], to path: String, replaceExisting: Bool) throws(AudioIOError) {
         let stream = try AtomicFileStream(path: path, replaceExisting: replaceExisting)
         try stream.write(bytes)

@@ -31,6 +31,15 @@ public struct Gate: Sendable {
         public var task: TaskAnswer?
         /// Present unless the audio could not be read (or was never reached).
         public var analysis: TrackAnalysis?
+
+        /// The report carrying the request and task answer as given, as sidecars
+        /// do: a report file then says everything about how its track was judged.
+        public var reportWithInputs: TrackReport {
+            var full = report
+            full.request = requestJSON
+            full.task = taskJSON
+            return full
+        }
     }
 
     /// `check`, keeping the inputs and measurements for later stages.

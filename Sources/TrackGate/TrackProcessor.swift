@@ -41,10 +41,8 @@ public struct TrackProcessor: Sendable {
         }
 
         let outcome = gate.evaluate(audioPath: audioPath, request: request, task: task, id: id)
-        var report = outcome.report
+        var report = outcome.reportWithInputs
         report.fingerprint = fingerprint
-        report.request = outcome.requestJSON
-        report.task = outcome.taskJSON
         let sourceRate = outcome.analysis?.info.sampleRate ?? 0
         let outputRate = settings.outputRate(for: sourceRate)
         var output = OutputReport(

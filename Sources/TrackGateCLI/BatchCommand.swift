@@ -180,22 +180,12 @@ final class ReportSink: @unchecked Sendable {
                 throw ExitCode(ExitStatus.usage.rawValue)
             }
         }
-        for file in [path, junit].compactMap({ $0 }) { Self.removeLeftovers(of: file) }
+        for file in [path, junit].compactMap({ $0 }) { AtomicFile.removeTemporaries(of: file) }
         if let path {
             do { stream = try AtomicFileStream(path: path, replaceExisting: true) } catch {
                 printError("--report: \(error.description)")
                 throw ExitCode(ExitStatus.usage.rawValue)
             }
-        }
-    }
-
-    /// Temporaries of this report file that a killed run left (`.NAME.XXXXXX.partial`).
-    static func removeLeftovers(of file: String) {
-        let folder = (file as NSString).deletingLastPathComponent
-        let prefix = "." + (file as NSString).lastPathComponent + "."
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
-        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".partial") && name.count == prefix.count + 6 + 8 {
-            try? FileManager.default.removeItem(atPath: ((folder.isEmpty ? "." : folder) as NSString).appendingPathComponent(name))
         }
     }
 

@@ -127,6 +127,27 @@ import TrackGateTestSupport
         #expect(try SoundFile(path: path).info.frameCount == 44_100)
     }
 
+    /// What a killed writer leaves can be traced to its file, and removed
+    /// without touching anyone else's temporaries.
+    @Test func temporariesAreTracedToTheirFileAndRemovedAlone() throws {
+        let dir = try TemporaryDirectory()
+        let stream = try AtomicFileStream(path: dir.file("report.jsonl"), replaceExisting: true)
+        try stream.write(Array("{}\n".utf8))
+        let other = try AtomicFileStream(path: dir.file("report.jsonl.bak"), replaceExisting: true)
+        let names = try dir.contents()
+        #expect(names.map { AtomicFile.finalName(ofTemporary: $0) }.sorted { ($0 ?? "") < ($1 ?? "") } == ["report.jsonl", "report.jsonl.bak"])
+        for notOurs in ["report.jsonl", ".report.jsonl.partial", ".x.abc.partial", "..ABCDEF.partial", ".a.wav.ABCDEF.tmp"] {
+            #expect(AtomicFile.finalName(ofTemporary: notOurs) == nil, "\(notOurs)")
+        }
+        // A crash leaves the temporary behind: simulate it by copying one.
+        let stray = try #require(names.first { AtomicFile.finalName(ofTemporary: $0) == "report.jsonl" })
+        try FileManager.default.copyItem(atPath: dir.file(stray), toPath: dir.file(".report.jsonl.zzzzzz.partial"))
+        AtomicFile.removeTemporaries(of: dir.file("report.jsonl"))
+        #expect(try dir.contents().map { AtomicFile.finalName(ofTemporary: $0) } == ["report.jsonl.bak"])
+        try other.commit()
+        _ = consume stream
+    }
+
     @Test func aWriterDroppedWithoutCommitLeavesNothing() throws {
         let dir = try TemporaryDirectory()
         do {

@@ -116,10 +116,7 @@ public struct BatchRunner: Sendable {
                                        outputDirectory: folder.path, id: track.id, fingerprint: fingerprint)
             folder.removeAudio(of: track.id, except: report.output?.audio, input: audio)
         } else {
-            let outcome = gate.evaluate(audioPath: audio, request: request, task: track.task, id: track.id)
-            report = outcome.report
-            report.request = outcome.requestJSON
-            report.task = outcome.taskJSON
+            report = gate.evaluate(audioPath: audio, request: request, task: track.task, id: track.id).reportWithInputs
             report.fingerprint = fingerprint
             if let folder {
                 do throws(AudioIOError) {

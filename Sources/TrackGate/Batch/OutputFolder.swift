@@ -12,12 +12,9 @@ struct OutputFolder: Sendable {
         self.path = path
         var leftovers: [String: [String]] = [:]
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        for name in names where name.hasPrefix(".") && name.hasSuffix(".partial") {
-            // ".ID.EXT.XXXXXX.partial" -> "ID.EXT.XXXXXX" -> "ID.EXT" -> "ID"
-            let core = name.dropFirst().dropLast(".partial".count)
-            guard let random = core.lastIndex(of: ".") else { continue }
-            let id = (String(core[..<random]) as NSString).deletingPathExtension
-            leftovers[id, default: []].append(name)
+        for name in names {
+            guard let final = AtomicFile.finalName(ofTemporary: name) else { continue }
+            leftovers[(final as NSString).deletingPathExtension, default: []].append(name)
         }
         self.leftovers = leftovers
     }
