@@ -70,12 +70,7 @@ public struct TrackProcessor: Sendable {
             }
         }
         report.output = output
-        do throws(AudioIOError) {
-            try report.write(to: reportOut, replaceExisting: overwrite)
-        } catch {
-            report.verdict = .error
-            report.error = [report.error, error.description].compactMap { $0 }.joined(separator: "; ")
-        }
+        report.save(to: reportOut, replaceExisting: overwrite)
         return report
     }
 

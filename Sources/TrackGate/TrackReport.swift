@@ -107,15 +107,20 @@ public struct TrackReport: Sendable, Encodable {
     }
 
     /// Writes the report as pretty JSON (the sidecar `OUT/ID.json`), complete
-    /// under its name or not at all.
-    public func write(to path: String, replaceExisting: Bool) throws(AudioIOError) {
+    /// under its name or not at all. When it cannot be written the report itself
+    /// turns to `error` and says why: a track with no report file did not pass.
+    public mutating func save(to path: String, replaceExisting: Bool) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data: Data
-        do { data = try encoder.encode(self) } catch {
-            throw AudioIOError(.writeFailed, path: path, detail: "cannot encode the report: \(error)")
+        do throws(AudioIOError) {
+            guard let data = try? encoder.encode(self) else {
+                throw AudioIOError(.writeFailed, path: path, detail: "cannot encode the report")
+            }
+            try AtomicFile.write(Array(data) + [0x0A], to: path, replaceExisting: replaceExisting)
+        } catch {
+            verdict = .error
+            self.error = [self.error, error.description].compactMap { $0 }.joined(separator: "; ")
         }
-        try AtomicFile.write(Array(data) + [0x0A], to: path, replaceExisting: replaceExisting)
     }
 
     /// The exit status this track calls for (see `ExitStatus`).

@@ -13,7 +13,8 @@ import Synchronization
 /// track: no track is ever held in memory whole.
 public struct BatchRunner: Sendable {
     public var gate: Gate
-    /// nil: check only, no audio written.
+    /// nil: check only, no audio written. Processing also needs `outputDirectory`;
+    /// without one, tracks are only checked.
     public var finisher: Finisher?
     /// Write tracks the gate fails (`process --force`).
     public var force: Bool
@@ -118,14 +119,7 @@ public struct BatchRunner: Sendable {
         } else {
             report = gate.evaluate(audioPath: audio, request: request, task: track.task, id: track.id).reportWithInputs
             report.fingerprint = fingerprint
-            if let folder {
-                do throws(AudioIOError) {
-                    try report.write(to: folder.file("\(track.id).json"), replaceExisting: true)
-                } catch {
-                    report.verdict = .error
-                    report.error = [report.error, error.description].compactMap { $0 }.joined(separator: "; ")
-                }
-            }
+            if let folder { report.save(to: folder.file("\(track.id).json"), replaceExisting: true) }
         }
         return BatchResult(index: index, report: report, resume: resume, seconds: seconds())
     }

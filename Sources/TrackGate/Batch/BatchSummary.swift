@@ -52,7 +52,7 @@ public struct BatchSummary: Sendable {
             lines.append("  \(verdict.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0))\(String(format: "%7d", count(verdict)))")
         }
         if current > 0 { lines.append("  \(current) taken from an earlier run (inputs and settings unchanged)") }
-        if redone > 0 { lines.append("  \(redone) redone (inputs or settings changed since an earlier run)") }
+        if redone > 0 { lines.append("  \(redone) redone: an earlier run's outputs were not current (changed inputs or settings) or in error") }
         let failures = mostCommonFailures()
         if !failures.isEmpty {
             lines.append("most common failing checks:")
