@@ -13,7 +13,8 @@ public struct MixedBatch {
     public static let expected: [String: String] = [
         "good-1": "pass", "good-2": "pass", "good-3": "pass",
         "silent": "fail",            // nothing but silence
-        "nan-float": "fail",         // a float WAV with NaN samples
+        "nan-float": "fail",         // a float WAV with NaN samples here and there
+        "nan-filled": "fail",        // a float WAV of nothing but NaN
         "corrupt": "error",          // random bytes named .wav
         "no-request": "error",       // audio without its request
         "bad-json": "error",         // a request that is not JSON
@@ -40,6 +41,8 @@ public struct MixedBatch {
         var nan = MusicSynth(sampleRate: rate, seed: 99).render(plan: [("verse", Double(seconds))]).channels
         for i in stride(from: 1000, to: frames, by: 4_999) { nan[0][i] = .nan }
         try write("nan-float", nan, format: .wavFloat, rate: rate, request: Self.request(seconds: seconds))
+        let allNaN = [Float](repeating: .nan, count: frames)
+        try write("nan-filled", [allNaN, allNaN], format: .wavFloat, rate: rate, request: Self.request(seconds: seconds))
         try CorruptFiles.randomBytes(count: 50_000).write(to: URL(fileURLWithPath: file("corrupt.wav")))
         try Data(Self.request(seconds: seconds).utf8).write(to: URL(fileURLWithPath: file("corrupt.request.json")))
         let music = MusicSynth(sampleRate: rate, seed: 42).render(plan: [("verse", Double(seconds))])

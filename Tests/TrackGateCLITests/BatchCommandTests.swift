@@ -55,7 +55,8 @@ import TrackGateTestSupport
         #expect(result.status == 2, "an unreadable track makes the exit code 2\n\(result.stdout)\(result.stderr)")
         // Listing order: folder tracks by name, then requests with no audio.
         let ids = try Self.reportIDs(batch.dir.file("r/report.jsonl"))
-        #expect(ids == ["bad-json", "corrupt", "good-1", "good-2", "good-3", "nan-float", "no-request", "silent", "lost-audio"])
+        #expect(ids == ["bad-json", "corrupt", "good-1", "good-2", "good-3", "nan-filled", "nan-float", "no-request", "silent",
+                       "lost-audio"])
         let lines = try CLI.jsonLines(String(contentsOfFile: batch.dir.file("r/report.jsonl"), encoding: .utf8))
         for line in lines {
             let id = try #require(line["id"] as? String)
@@ -64,19 +65,19 @@ import TrackGateTestSupport
         // People get a line for each track that did not pass, and the table.
         #expect(result.stdout.contains("fail   silent: leading_silence: the whole track is silent"), "\(result.stdout)")
         #expect(result.stdout.contains("error  no-request: \(batch.file("no-request.wav")): no request"))
-        #expect(result.stdout.contains("9 of 9 tracks in"))
-        #expect(result.stdout.contains("  pass        3\n  warn        0\n  fail        2\n  error       4"))
+        #expect(result.stdout.contains("10 of 10 tracks in"))
+        #expect(result.stdout.contains("  pass        3\n  warn        0\n  fail        3\n  error       4"))
         #expect(result.stdout.contains("most common failing checks:"))
 
         // The JUnit file parses as XML and agrees with the report.
         let xml = try XMLDocument(contentsOf: URL(fileURLWithPath: batch.dir.file("r/junit.xml")))
         let suites = try #require(xml.rootElement())
-        #expect(suites.name == "testsuites" && suites.attribute(forName: "tests")?.stringValue == "9")
-        #expect(suites.attribute(forName: "failures")?.stringValue == "2" && suites.attribute(forName: "errors")?.stringValue == "4")
+        #expect(suites.name == "testsuites" && suites.attribute(forName: "tests")?.stringValue == "10")
+        #expect(suites.attribute(forName: "failures")?.stringValue == "3" && suites.attribute(forName: "errors")?.stringValue == "4")
         let cases = try xml.nodes(forXPath: "//testcase").compactMap { $0 as? XMLElement }
         #expect(cases.compactMap { $0.attribute(forName: "name")?.stringValue } == ids)
         let failed = try xml.nodes(forXPath: "//testcase[failure]/@name").compactMap(\.stringValue)
-        #expect(failed.sorted() == ["nan-float", "silent"])
+        #expect(failed.sorted() == ["nan-filled", "nan-float", "silent"])
         let errored = try xml.nodes(forXPath: "//testcase[error]/@name").compactMap(\.stringValue)
         #expect(errored.sorted() == ["bad-json", "corrupt", "lost-audio", "no-request"])
         let message = try xml.nodes(forXPath: "//testcase[@name='bad-json']/error/@message").first?.stringValue

@@ -189,7 +189,8 @@ import TrackGateTestSupport
         let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
         #expect(files.filter { $0.hasSuffix(".wav") } == ["good-1.wav", "good-2.wav", "good-3.wav"])
         #expect(files.filter { $0.hasSuffix(".json") } == ["bad-json.json", "corrupt.json", "good-1.json", "good-2.json",
-                                                            "good-3.json", "nan-float.json", "silent.json"])
+                                                            "good-3.json", "nan-filled.json", "nan-float.json", "silent.json"])
+        #expect(byID["nan-filled"]?.problems.map(\.id).contains("non_finite") == true)
         #expect(!files.contains { $0.hasPrefix(".") })
     }
 
