@@ -43,7 +43,10 @@ public struct Gate: Sendable {
     }
 
     /// `check`, keeping the inputs and measurements for later stages.
-    public func evaluate(audioPath: String, request: JSONSource, task: JSONSource? = nil, id: String? = nil) -> Outcome {
+    ///
+    /// - Parameter envelopeColumns: also outline the waveform for a picture (`TrackPlot`).
+    public func evaluate(audioPath: String, request: JSONSource, task: JSONSource? = nil, id: String? = nil,
+                         envelopeColumns: Int? = nil) -> Outcome {
         let id = id ?? Self.trackID(audioPath)
         var outcome = Outcome(report: TrackReport(id: id, file: audioPath, error: nil, unreadable: false))
         switch request.read() {
@@ -80,7 +83,7 @@ public struct Gate: Sendable {
             }
         }
         do throws(AudioIOError) {
-            outcome.analysis = try TrackAnalysis.analyse(path: audioPath)
+            outcome.analysis = try TrackAnalysis.analyse(path: audioPath, envelopeColumns: envelopeColumns)
         } catch {
             outcome.report.error = error.description
             outcome.report.unreadable = true

@@ -8,27 +8,39 @@ public struct TrackAnalysis: Sendable {
     public let loudness: LoudnessReport
     public let defects: DefectFindings
     public let novelty: NoveltyCurve
+    /// Short-term (3 s) loudness every 100 ms from 3 s on, as energies
+    /// (`LoudnessGating.loudness(energy:)` turns them into LUFS).
+    public let shortTermEnergies: [Double]
+    /// The waveform's outline for a picture, when asked for.
+    public let envelope: WaveformEnvelope?
 
     /// Decodes `path` block by block; memory stays bounded by the track's length
     /// in 10 ms and 46 ms frames, not by its samples.
-    public static func analyse(path: String) throws(AudioIOError) -> TrackAnalysis {
+    ///
+    /// - Parameter envelopeColumns: also outline the waveform in this many columns (for plots).
+    public static func analyse(path: String, envelopeColumns: Int? = nil) throws(AudioIOError) -> TrackAnalysis {
         var file = try SoundFile(path: path)
         let info = file.info
         let weights = ChannelWeighting.weights(layout: info.channelLayout, channelCount: info.channelCount)
         var meter = LoudnessMeter(sampleRate: info.sampleRate, channelWeights: weights)
         var scanner = DefectScanner(sampleRate: info.sampleRate, channelCount: info.channelCount)
         var features = SpectralFeatures(sampleRate: info.sampleRate)
+        var envelope = envelopeColumns.map {
+            WaveformEnvelope(channelCount: info.channelCount, frameCount: info.frameCount, columns: $0)
+        }
         var block = AudioBlock(channelCount: info.channelCount, capacity: 16_384)
         while try file.read(into: &block) {
             block.withChannels { channels in
                 meter.add(channels)
                 scanner.add(channels)
                 features.add(channels)
+                envelope?.add(channels)
             }
         }
         return TrackAnalysis(
             info: info,
             loudness: LoudnessReport(file: path, measurement: meter.measurement, weights: weights, sampleRate: info.sampleRate),
-            defects: scanner.findings, novelty: NoveltyCurve.sectionChanges(features: features))
+            defects: scanner.findings, novelty: NoveltyCurve.sectionChanges(features: features),
+            shortTermEnergies: meter.shortTermEnergies, envelope: envelope)
     }
 }

@@ -16,12 +16,16 @@ public struct TrackProcessor: Sendable {
     public var force: Bool
     /// Replace existing outputs.
     public var overwrite: Bool
+    /// Draw `DIR/ID.svg` (`TrackPlot`).
+    public var plots: Bool
 
-    public init(gate: Gate = Gate(), finisher: Finisher = Finisher(), force: Bool = false, overwrite: Bool = false) {
+    public init(gate: Gate = Gate(), finisher: Finisher = Finisher(), force: Bool = false, overwrite: Bool = false,
+                plots: Bool = false) {
         self.gate = gate
         self.finisher = finisher
         self.force = force
         self.overwrite = overwrite
+        self.plots = plots
     }
 
     public func process(audioPath: String, requestPath: String, taskPath: String? = nil,
@@ -34,13 +38,14 @@ public struct TrackProcessor: Sendable {
                         outputDirectory: String, id: String? = nil, fingerprint: Fingerprint? = nil) -> TrackReport {
         let id = id ?? Gate.trackID(audioPath)
         let settings = finisher.settings
-        let (audioOut, reportOut) = outputPaths(id: id, directory: outputDirectory)
+        let (audioOut, reportOut, plotOut) = outputPaths(id: id, directory: outputDirectory)
 
         if let problem = outputProblem(audioPath: audioPath, id: id, directory: outputDirectory) {
             return TrackReport(id: id, file: audioPath, error: problem, unreadable: false)
         }
 
-        let outcome = gate.evaluate(audioPath: audioPath, request: request, task: task, id: id)
+        let outcome = gate.evaluate(audioPath: audioPath, request: request, task: task, id: id,
+                                    envelopeColumns: plots ? TrackPlot.envelopeColumns : nil)
         var report = outcome.reportWithInputs
         report.fingerprint = fingerprint
         let sourceRate = outcome.analysis?.info.sampleRate ?? 0
@@ -70,6 +75,9 @@ public struct TrackProcessor: Sendable {
             }
         }
         report.output = output
+        if plots {
+            report.attachPlot(analysis: outcome.analysis, policy: gate.policy, targetLUFS: settings.targetLUFS, path: plotOut)
+        }
         report.save(to: reportOut, replaceExisting: overwrite)
         return report
     }
@@ -116,17 +124,17 @@ public struct TrackProcessor: Sendable {
         output.audio = audioOut
     }
 
-    /// `DIR/ID.<wav|flac>` and `DIR/ID.json`.
-    public func outputPaths(id: String, directory: String) -> (audio: String, report: String) {
+    /// `DIR/ID.<wav|flac>`, `DIR/ID.json` and `DIR/ID.svg`.
+    public func outputPaths(id: String, directory: String) -> (audio: String, report: String, plot: String) {
         let dir = directory as NSString
         return (dir.appendingPathComponent("\(id).\(finisher.settings.format.container.fileExtension)"),
-                dir.appendingPathComponent("\(id).json"))
+                dir.appendingPathComponent("\(id).json"), dir.appendingPathComponent("\(id).svg"))
     }
 
     /// Why the outputs cannot be written (they exist, or would replace the input),
     /// checked before any work is done; creates a missing output folder.
     public func outputProblem(audioPath: String, id: String, directory: String) -> String? {
-        let (audioOut, reportOut) = outputPaths(id: id, directory: directory)
+        let (audioOut, reportOut, plotOut) = outputPaths(id: id, directory: directory)
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         if fm.fileExists(atPath: directory, isDirectory: &isDirectory) {
@@ -139,7 +147,7 @@ public struct TrackProcessor: Sendable {
             }
         }
         let source = URL(fileURLWithPath: audioPath).resolvingSymlinksInPath().standardizedFileURL.path
-        for path in [audioOut, reportOut] {
+        for path in [audioOut, reportOut] + (plots ? [plotOut] : []) {
             if URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path == source {
                 return "\(path): the output would replace the input; choose another --out folder"
             }

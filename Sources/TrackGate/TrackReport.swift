@@ -66,10 +66,14 @@ public struct TrackReport: Sendable, Encodable {
     /// What the outputs were made from (batch runs), so a rerun can tell
     /// whether they are current.
     public var fingerprint: Fingerprint?
+    /// The track's picture (`ID.svg`), when one was drawn.
+    public var plot: String?
+    /// Why the picture could not be written (the verdict does not depend on it).
+    public var plotError: String?
 
     enum CodingKeys: String, CodingKey {
         case id, file, verdict, durationS = "duration_s", requestedDurationS = "requested_duration_s", loudness, checks
-        case boundaries, unrequestedChanges = "unrequested_changes", output, error, request, task, fingerprint
+        case boundaries, unrequestedChanges = "unrequested_changes", output, error, request, task, fingerprint, plot, plotError = "plot_error"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -91,6 +95,8 @@ public struct TrackReport: Sendable, Encodable {
         if let request { try c.encode(request, forKey: .request) }
         if let task { try c.encode(task, forKey: .task) }
         if let fingerprint { try c.encode(fingerprint, forKey: .fingerprint) }
+        if let plot { try c.encode(plot, forKey: .plot) }
+        if let plotError { try c.encode(plotError, forKey: .plotError) }
     }
 
     /// A report with verdict `error` and nothing measured: the track could not

@@ -27,6 +27,10 @@ struct BatchCommand: ParsableCommand {
         finishes it. Ctrl-C (or SIGTERM) stops taking new tracks, lets started ones finish and \
         writes the reports; exit code 130.
 
+        Unless --no-plots, each track also gets OUT/ID.svg, its picture. The batch gets \
+        OUT/index.html: the summary and a table of every track (sortable, filterable by \
+        verdict) that opens each picture, all in one file that needs no network.
+
         --shard I/N keeps the tracks whose id hashes to share I of N (I from 0): run N machines \
         with I = 0 ... N-1 over the same inputs and OUT and each track is done exactly once.
 
@@ -70,6 +74,8 @@ struct BatchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write a JUnit XML report (one test case per track) for CI systems.", valueName: "file.xml"))
     var junit: String?
 
+    @OptionGroup var plotOptions: PlotOptions
+
     @OptionGroup var output: OutputOptions
 
     @Flag(name: .shortAndLong, help: "No progress, no per-track lines, no summary: only the exit code and the files.")
@@ -100,8 +106,9 @@ struct BatchCommand: ParsableCommand {
         let shard = try shard.map(parsedShard) ?? .all
         let tracks = BatchInventory.collect(inputs).filter { shard.contains($0.id) }
         let runner = BatchRunner(gate: gate, finisher: checkOnly ? nil : Finisher(settings: finishing.settings),
-                                 force: force, outputDirectory: out, jobs: jobs)
-        let sink = try ReportSink(path: report, junit: junit, echoJSON: output.json)
+                                 force: force, outputDirectory: out, jobs: jobs, plots: !plotOptions.noPlots)
+        let page = out.map { ($0 as NSString).appendingPathComponent("index.html") }
+        let sink = try ReportSink(path: report, junit: junit, keep: page != nil, echoJSON: output.json)
         let progress = ProgressDisplay(total: tracks.count, quiet: quiet)
         let cancellation = BatchCancellation()
         let interrupts = InterruptHandler { cancellation.cancel() }
@@ -123,6 +130,11 @@ struct BatchCommand: ParsableCommand {
         let seconds = progress.elapsed
         do {
             try sink.commit(seconds: seconds)
+            if let page {
+                let html = BatchIndexPage.render(sink.kept, summary: summary, seconds: seconds, jobs: min(jobs, max(tracks.count, 1)),
+                                                 settings: pageSettings(shard: shard))
+                try AtomicFile.write(Array(html.utf8), to: page, replaceExisting: true)
+            }
         } catch {
             printError(error.description)
             throw ExitCode(ExitStatus.unreadable.rawValue)
@@ -135,6 +147,22 @@ struct BatchCommand: ParsableCommand {
         }
         if cancellation.isCancelled { throw ExitCode(130) }
         try finish(with: summary.exitStatus)
+    }
+
+    /// What the page's settings table shows.
+    private func pageSettings(shard: Shard) -> [(String, String)] {
+        let f = finishing.settings
+        var rows: [(String, String)] = [("inputs", inputs.joined(separator: " ")), ("mode", checkOnly ? "check only" : "process")]
+        if !checkOnly {
+            rows += [("target", String(format: "%.1f LUFS", f.targetLUFS)), ("true-peak ceiling", String(format: "%.1f dBTP", f.ceilingDBTP)),
+                     ("peaks", f.peakHandling.rawValue), ("sample rate", f.sampleRate.map { "\($0) Hz" } ?? "source rate"),
+                     ("format", "\(f.format.container.rawValue), \(f.format.sampleFormat.rawValue)"),
+                     ("resampler", "\(f.resampler.rawValue) \(f.resampleQuality.rawValue)"), ("dither", f.dither ? "TPDF" : "none"),
+                     ("force", force ? "yes" : "no")]
+        }
+        rows += [("policy", gateOptions.policy ?? "defaults"), ("strict", gateOptions.strict ? "yes" : "no"),
+                 ("jobs", String(jobs)), ("shard", shard.description)]
+        return rows
     }
 
     /// One line for a track that did not simply pass.
@@ -160,11 +188,14 @@ final class ReportSink: @unchecked Sendable {
     private var stream: AtomicFileStream?
     private var writeError: AudioIOError?
     private let junitPath: String?
-    private var kept: [BatchResult] = []
+    private let keep: Bool
+    /// Every result without its report JSON, for the JUnit file and the page.
+    private(set) var kept: [BatchResult] = []
     private let echoJSON: Bool
 
-    init(path: String?, junit: String?, echoJSON: Bool) throws {
+    init(path: String?, junit: String?, keep: Bool, echoJSON: Bool) throws {
         junitPath = junit
+        self.keep = keep || junit != nil
         self.echoJSON = echoJSON
         // Like --out, the reports' folders are created when missing.
         for (option, file) in [("--report", path), ("--junit", junit)] {
@@ -195,7 +226,7 @@ final class ReportSink: @unchecked Sendable {
         if writeError == nil {
             do throws(AudioIOError) { try stream?.write(line) } catch { writeError = error }
         }
-        if junitPath != nil { kept.append(result.droppingReport()) }
+        if keep { kept.append(result.droppingReport()) }
     }
 
     func commit(seconds: Double) throws(AudioIOError) {

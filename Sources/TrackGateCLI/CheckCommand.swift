@@ -15,6 +15,10 @@ struct CheckCommand: ParsableCommand {
         Thresholds, with their reasons, are the defaults of the policy (see the README); \
         --policy overrides any of them.
 
+        It also draws NAME.svg in --plot-dir (the current folder by default): the waveform \
+        with defects shaded, short-term loudness against -14 LUFS, and the novelty curve \
+        with the requested section boundaries. --no-plots turns it off.
+
         Exit codes: 0 pass or warn (warn fails with --strict), 1 fail or an invalid request, \
         2 an input that cannot be read.
         """
@@ -24,10 +28,26 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var gateOptions: GateOptions
 
+    @Option(help: ArgumentHelp("Folder for NAME.svg, the track's picture (created if missing; an older picture is replaced).",
+                               valueName: "dir"))
+    var plotDir = "."
+
+    @OptionGroup var plotOptions: PlotOptions
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let report = try gateOptions.gate().check(audioPath: track.audio, requestPath: track.request, taskPath: track.task)
+        let gate = try gateOptions.gate()
+        let plots = !plotOptions.noPlots
+        var outcome = gate.evaluate(audioPath: track.audio, request: .file(track.request), task: track.task.map(JSONSource.file),
+                                    envelopeColumns: plots ? TrackPlot.envelopeColumns : nil)
+        if plots {
+            try? FileManager.default.createDirectory(atPath: plotDir, withIntermediateDirectories: true)
+            let path = (plotDir as NSString).appendingPathComponent("\(Gate.trackID(track.audio)).svg")
+            outcome.report.attachPlot(analysis: outcome.analysis, policy: gate.policy,
+                                      targetLUFS: FinishSettings().targetLUFS, path: path)
+        }
+        let report = outcome.report
         if output.json {
             try JSONLinesWriter().write(report)
         } else if report.unreadable {

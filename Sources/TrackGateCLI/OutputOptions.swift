@@ -39,6 +39,12 @@ struct GateOptions: ParsableArguments {
     }
 }
 
+/// Whether to draw each track's picture (`NAME.svg`).
+struct PlotOptions: ParsableArguments {
+    @Flag(help: "Do not draw NAME.svg (waveform, loudness, section changes and defects of the track).")
+    var noPlots = false
+}
+
 struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON Lines (one object per input) instead of text for people.")
     var json = false

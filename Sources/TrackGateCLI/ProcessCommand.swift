@@ -74,9 +74,9 @@ struct ProcessCommand: ParsableCommand {
         commandName: "process",
         abstract: "Gate a track, then normalise, resample and write it with tags and a report.",
         discussion: """
-        Runs the checks of `check`, then writes OUT/NAME.wav (or .flac) and OUT/NAME.json, \
-        the report with the request, the task answer and every measurement. NAME is the \
-        audio file's name without its extension.
+        Runs the checks of `check`, then writes OUT/NAME.wav (or .flac), OUT/NAME.json, \
+        the report with the request, the task answer and every measurement, and OUT/NAME.svg, \
+        the track's picture (unless --no-plots). NAME is the audio file's name without its extension.
 
         The chain: one static gain to --target-lufs; the resampler, when --sample-rate \
         differs from the source; a look-ahead true-peak limiter under --true-peak-dbtp \
@@ -110,12 +110,14 @@ struct ProcessCommand: ParsableCommand {
     @Flag(help: "Replace existing output files.")
     var overwrite = false
 
+    @OptionGroup var plotOptions: PlotOptions
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let processor = TrackProcessor(gate: try gateOptions.gate(),
                                        finisher: Finisher(settings: finishing.settings),
-                                       force: force, overwrite: overwrite)
+                                       force: force, overwrite: overwrite, plots: !plotOptions.noPlots)
         // Outputs that exist (without --overwrite) or would replace the input are a usage problem.
         if let problem = processor.outputProblem(audioPath: track.audio, id: Gate.trackID(track.audio), directory: out) {
             printError(problem)

@@ -16,8 +16,10 @@ public enum ExternalTool {
             .first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    public static func run(_ executable: String, _ arguments: [String]) throws -> Result {
+    /// - Parameter directory: the working directory (default: this process's).
+    public static func run(_ executable: String, _ arguments: [String], in directory: String? = nil) throws -> Result {
         let process = Process()
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.executableURL = URL(fileURLWithPath: executable.contains("/") ? executable : (find(executable) ?? executable))
         process.arguments = arguments
         let out = Pipe(), err = Pipe()

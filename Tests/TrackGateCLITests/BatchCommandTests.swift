@@ -34,6 +34,11 @@ import TrackGateTestSupport
             } else if name.hasSuffix(".jsonl") {
                 let text = try String(contentsOfFile: path, encoding: .utf8)
                 #expect((try? CLI.jsonLines(text)) != nil, "\(name) is not whole JSON Lines")
+            } else if name.hasSuffix(".svg") {
+                #expect((try? XMLDocument(contentsOf: URL(fileURLWithPath: path))) != nil, "\(name) is not whole XML")
+            } else if name.hasSuffix(".html") {
+                let text = try String(contentsOfFile: path, encoding: .utf8)
+                #expect(text.hasSuffix("</html>\n"), "\(name) is not whole")
             } else {
                 var file = try SoundFile(path: path)
                 var block = AudioBlock(channelCount: file.info.channelCount, capacity: 65_536)
@@ -123,7 +128,7 @@ import TrackGateTestSupport
         let reports = try CLI.jsonLines(r.stdout)
         #expect(reports.map { $0["verdict"] as? String } == ["error", "error", "pass"])
         #expect((reports[0]["error"] as? String)?.contains("contains a path separator") == true)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["fine.json", "fine.wav"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["fine.json", "fine.svg", "fine.wav", "index.html"])
         #expect(try batch.dir.contents().sorted() == ["deep", "m.jsonl", "tracks"])
         #expect(!FileManager.default.fileExists(atPath: "/tmp/absolute.json"))
     }
@@ -156,6 +161,7 @@ import TrackGateTestSupport
         try Self.expectOnlyCompleteFiles(in: out)
         let files = try FileManager.default.contentsOfDirectory(atPath: out)
         #expect(files.filter { $0.hasSuffix(".wav") }.count == 10 && files.filter { $0.hasSuffix(".json") }.count == 10)
+        #expect(files.filter { $0.hasSuffix(".svg") }.count == 10 && files.contains("index.html"))
         #expect(!files.contains { $0.hasPrefix(".") }, "the rerun removed the killed runs' temporaries: \(files)")
         #expect(try Self.reportIDs("\(out)/report.jsonl") == (1...10).map { "good-\($0)" }.sorted())
         if done > 0 { #expect(rerun.stdout.contains("taken from an earlier run"), "\(rerun.stdout)") }

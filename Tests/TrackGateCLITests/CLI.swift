@@ -23,10 +23,18 @@ enum CLI {
         try run(arguments)
     }
 
+    /// Runs in a scratch folder, so what a command writes to the current folder
+    /// (`check` draws NAME.svg there) stays out of the repository.
     static func run(_ arguments: [String]) throws -> ExternalTool.Result {
         try #require(FileManager.default.isExecutableFile(atPath: executable), "no trackgate binary at \(executable)")
-        return try ExternalTool.run(executable, arguments)
+        return try ExternalTool.run(executable, arguments, in: scratch.path)
     }
+
+    static let scratch: TemporaryDirectory = {
+        // A folder that outlives every test of the run; the system cleans temporaries.
+        guard let dir = try? TemporaryDirectory("trackgate-cli") else { fatalError("cannot create a scratch folder") }
+        return dir
+    }()
 
     static func sample(_ path: String) -> String { "\(repository)/samples/\(path)" }
 

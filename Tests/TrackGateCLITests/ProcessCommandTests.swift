@@ -22,7 +22,8 @@ import TrackGateTestSupport
         let loudness = try #require(output["loudness"] as? [String: Any])
         #expect(abs((loudness["integrated_lufs"] as? Double ?? 0) + 14) <= 0.1)
         #expect((loudness["true_peak_dbtp"] as? Double ?? 0) <= -1)
-        #expect(try dir.contents() == ["trailer-structured.\(format)", "trailer-structured.json"].sorted())
+        #expect(try dir.contents() == ["trailer-structured.\(format)", "trailer-structured.json", "trailer-structured.svg"].sorted())
+        #expect(report["plot"] as? String == dir.file("trailer-structured.svg"))
         // The human form says what was written.
         let again = try CLI.run("process", s.audio, "--request", s.request, "--out", dir.path, "--format", format,
                                 "--bit-depth", bits, "--overwrite")

@@ -15,6 +15,11 @@ public struct BatchResult: Sendable {
     public let problems: [TrackReport.Check]
     public let error: String?
     public let durationS: Double?
+    public let requestedDurationS: Double?
+    public let integratedLUFS: Double?
+    public let truePeakDBTP: Double?
+    /// The track's picture, when one was drawn.
+    public let plot: String?
     /// The full track report, compact JSON, no newline.
     public let reportJSON: Data
     public let resume: Resume
@@ -32,21 +37,29 @@ public struct BatchResult: Sendable {
 
     /// The result without its report JSON, for keeping thousands of them.
     public func droppingReport() -> BatchResult {
-        BatchResult(index: index, id: id, file: file, verdict: verdict, exitStatus: exitStatus, problems: problems,
-                    error: error, durationS: durationS, reportJSON: Data(), resume: resume, seconds: seconds)
+        BatchResult(index: index, digest: digest, reportJSON: Data(), resume: resume, seconds: seconds)
     }
 
-    private init(index: Int, id: String, file: String, verdict: TrackReport.Verdict, exitStatus: ExitStatus,
-                 problems: [TrackReport.Check], error: String?, durationS: Double?, reportJSON: Data, resume: Resume,
-                 seconds: Double) {
+    /// What the result was made from, minus the checks that passed.
+    private var digest: ReportDigest {
+        ReportDigest(id: id, file: file, verdict: verdict, durationS: durationS, requestedDurationS: requestedDurationS,
+                     checks: problems, error: error, unreadable: exitStatus == .unreadable,
+                     loudness: .init(integratedLUFS: integratedLUFS, truePeakDBTP: truePeakDBTP), plot: plot)
+    }
+
+    init(index: Int, digest: ReportDigest, reportJSON: Data, resume: Resume, seconds: Double) {
         self.index = index
-        self.id = id
-        self.file = file
-        self.verdict = verdict
-        self.exitStatus = exitStatus
-        self.problems = problems
-        self.error = error
-        self.durationS = durationS
+        self.id = digest.id
+        self.file = digest.file
+        self.verdict = digest.verdict
+        self.exitStatus = digest.exitStatus
+        self.problems = digest.checks.filter { $0.status != .pass }
+        self.error = digest.error
+        self.durationS = digest.durationS
+        self.requestedDurationS = digest.requestedDurationS
+        self.integratedLUFS = digest.loudness?.integratedLUFS
+        self.truePeakDBTP = digest.loudness?.truePeakDBTP
+        self.plot = digest.plot
         self.reportJSON = reportJSON
         self.resume = resume
         self.seconds = seconds
@@ -59,11 +72,6 @@ public struct BatchResult: Sendable {
                   resume: resume, seconds: seconds)
     }
 
-    init(index: Int, digest: ReportDigest, reportJSON: Data, resume: Resume, seconds: Double) {
-        self.init(index: index, id: digest.id, file: digest.file, verdict: digest.verdict, exitStatus: digest.exitStatus,
-                  problems: digest.checks.filter { $0.status != .pass }, error: digest.error, durationS: digest.durationS,
-                  reportJSON: reportJSON, resume: resume, seconds: seconds)
-    }
 }
 
 /// The parts of a track report a rerun reads back from an earlier sidecar.
@@ -72,26 +80,48 @@ struct ReportDigest: Sendable, Decodable {
     var file: String
     var verdict: TrackReport.Verdict
     var durationS: Double?
+    var requestedDurationS: Double?
     var checks: [TrackReport.Check]
     var error: String?
     var unreadable = false
+    var loudness: Loudness?
+    var plot: String?
     var fingerprint: Fingerprint?
     var output: Output?
 
     struct Output: Sendable, Decodable { var audio: String? }
 
+    struct Loudness: Sendable, Decodable {
+        var integratedLUFS: Double?
+        var truePeakDBTP: Double?
+        enum CodingKeys: String, CodingKey { case integratedLUFS = "integrated_lufs", truePeakDBTP = "true_peak_dbtp" }
+    }
+
     enum CodingKeys: String, CodingKey {
-        case id, file, verdict, durationS = "duration_s", checks, error, fingerprint, output
+        case id, file, verdict, durationS = "duration_s", requestedDurationS = "requested_duration_s", checks, error
+        case loudness, plot, fingerprint, output
+    }
+
+    init(id: String, file: String, verdict: TrackReport.Verdict, durationS: Double?, requestedDurationS: Double?,
+         checks: [TrackReport.Check], error: String?, unreadable: Bool, loudness: Loudness?, plot: String?) {
+        self.id = id
+        self.file = file
+        self.verdict = verdict
+        self.durationS = durationS
+        self.requestedDurationS = requestedDurationS
+        self.checks = checks
+        self.error = error
+        self.unreadable = unreadable
+        self.loudness = loudness
+        self.plot = plot
     }
 
     init(_ report: TrackReport) {
-        id = report.id
-        file = report.file
-        verdict = report.verdict
-        durationS = report.durationS
-        checks = report.checks
-        error = report.error
-        unreadable = report.unreadable
+        self.init(id: report.id, file: report.file, verdict: report.verdict, durationS: report.durationS,
+                  requestedDurationS: report.requestedDurationS, checks: report.checks, error: report.error,
+                  unreadable: report.unreadable,
+                  loudness: report.loudness.map { Loudness(integratedLUFS: $0.integratedLUFS, truePeakDBTP: $0.truePeakDBTP) },
+                  plot: report.plot)
         fingerprint = report.fingerprint
         output = report.output.map { Output(audio: $0.audio) }
     }

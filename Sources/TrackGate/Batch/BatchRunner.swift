@@ -22,13 +22,17 @@ public struct BatchRunner: Sendable {
     public var outputDirectory: String?
     /// Concurrent tracks.
     public var jobs: Int
+    /// Draw `OUT/ID.svg` for every track that could be read (needs `outputDirectory`).
+    public var plots: Bool
 
-    public init(gate: Gate, finisher: Finisher?, force: Bool = false, outputDirectory: String?, jobs: Int) {
+    public init(gate: Gate, finisher: Finisher?, force: Bool = false, outputDirectory: String?, jobs: Int,
+                plots: Bool = false) {
         self.gate = gate
         self.finisher = finisher
         self.force = force
         self.outputDirectory = outputDirectory
         self.jobs = max(1, jobs)
+        self.plots = plots
     }
 
     public var settings: RunSettings {
@@ -112,14 +116,22 @@ public struct BatchRunner: Sendable {
 
         var report: TrackReport
         if let finisher, let folder {
-            let processor = TrackProcessor(gate: gate, finisher: finisher, force: force, overwrite: true)
+            let processor = TrackProcessor(gate: gate, finisher: finisher, force: force, overwrite: true, plots: plots)
             report = processor.process(audioPath: audio, request: request, task: track.task,
                                        outputDirectory: folder.path, id: track.id, fingerprint: fingerprint)
             folder.removeAudio(of: track.id, except: report.output?.audio, input: audio)
         } else {
-            report = gate.evaluate(audioPath: audio, request: request, task: track.task, id: track.id).reportWithInputs
+            let outcome = gate.evaluate(audioPath: audio, request: request, task: track.task, id: track.id,
+                                        envelopeColumns: plots && folder != nil ? TrackPlot.envelopeColumns : nil)
+            report = outcome.reportWithInputs
             report.fingerprint = fingerprint
-            if let folder { report.save(to: folder.file("\(track.id).json"), replaceExisting: true) }
+            if let folder {
+                if plots {
+                    report.attachPlot(analysis: outcome.analysis, policy: gate.policy,
+                                      targetLUFS: FinishSettings().targetLUFS, path: folder.file("\(track.id).svg"))
+                }
+                report.save(to: folder.file("\(track.id).json"), replaceExisting: true)
+            }
         }
         return BatchResult(index: index, report: report, resume: resume, seconds: seconds())
     }
@@ -135,6 +147,9 @@ public struct BatchRunner: Sendable {
         if finisher != nil, let audio = earlier.output?.audio,
            !FileManager.default.fileExists(atPath: folder.file((audio as NSString).lastPathComponent)) {
             return ["its audio output is missing"]
+        }
+        if plots && !FileManager.default.fileExists(atPath: folder.file("\(earlier.id).svg")) {
+            return ["its picture is missing"]
         }
         return []
     }
