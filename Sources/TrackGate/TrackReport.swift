@@ -22,6 +22,12 @@ public struct TrackReport: Sendable, Encodable {
         public let id: String
         public let status: Status
         public let message: String
+
+        public init(id: String, status: Status, message: String) {
+            self.id = id
+            self.status = status
+            self.message = message
+        }
     }
 
     /// One requested section boundary and what was found near it.

@@ -65,7 +65,7 @@ public struct BatchResult: Sendable {
         self.seconds = seconds
     }
 
-    init(index: Int, report: TrackReport, resume: Resume, seconds: Double) {
+    public init(index: Int, report: TrackReport, resume: Resume, seconds: Double) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         self.init(index: index, digest: .init(report), reportJSON: (try? encoder.encode(report)) ?? Data("{}".utf8),
