@@ -24,8 +24,8 @@ for track in samples/tracks/*.flac; do
   task=()
   [ -f "$name.task.json" ] && task=(--task "$name.task.json")
   echo
-  echo "== trackgate check $track --request $name.request.json ${task[*]}"
-  $tg check "$track" --request "$name.request.json" "${task[@]}"
+  echo "== trackgate check $track --request $name.request.json ${task[*]} --plot-dir out/check"
+  $tg check "$track" --request "$name.request.json" "${task[@]}" --plot-dir out/check
 done
 
 # Delivery files go to out/ (ignored by git); reruns replace them.

@@ -27,6 +27,8 @@ extension TrackReport {
             lines.append(String(format: "  unrequested change at %.2f s, strength %.2f", c.timeS, c.strength))
         }
         if let output { lines += output.renderText() }
+        if let plot { lines.append("  picture  \(plot)") }
+        if let plotError { lines.append("  no picture: \(plotError)") }
         if let error { lines.append("  error: \(error)") }
         return lines.joined(separator: "\n")
     }
