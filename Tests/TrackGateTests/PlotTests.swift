@@ -133,3 +133,13 @@ extension XMLElement {
         attributes?.first { $0.name == name }
     }
 }
+
+@Suite struct SVGNumberTests {
+    @Test func numbersAreWrittenToATenth() {
+        let cases: [(Double, String)] = [(0, "0"), (12, "12"), (12.34, "12.3"), (12.36, "12.4"), (-0.04, "0"), (-0.06, "-0.1"),
+                                         (-0.5, "-0.5"), (-12.25, "-12.3"), (1199.96, "1200"), (.nan, "0")]
+        for (value, text) in cases {
+            #expect(TrackPlotSVG.formatted(value) == text, "\(value)")
+        }
+    }
+}

@@ -12,9 +12,14 @@ struct SVGCanvas {
         self.height = height
     }
 
+    /// `x` to 0.1, without a trailing ".0". A picture holds some ten thousand
+    /// numbers; integer arithmetic formats them many times faster than `String(format:)`.
     static func number(_ x: Double) -> String {
-        let rounded = (x * 10).rounded() / 10
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.1f", rounded)
+        guard x.isFinite else { return "0" }
+        let tenths = Int((x * 10).rounded())
+        let whole = String(tenths / 10), fraction = abs(tenths % 10)
+        guard fraction != 0 else { return whole }
+        return (tenths < 0 && tenths > -10 ? "-" : "") + whole + "." + String(fraction)
     }
 
     static func escape(_ text: String) -> String {

@@ -27,6 +27,9 @@ public enum TrackPlotSVG {
         "wave": "#0969da", "loudness": "#8250df", "target": "#1a7f37", "novelty": "#0a3069",
     ]
 
+    /// A coordinate as the pictures write it (to 0.1 px).
+    public static func formatted(_ value: Double) -> String { SVGCanvas.number(value) }
+
     public static func render(_ plot: TrackPlot) -> String {
         var svg = SVGCanvas(width: width, height: height)
         svg.rect(x: 0, y: 0, width: Double(width), height: Double(height), style: "fill=\"#ffffff\"")
