@@ -16,7 +16,7 @@ public enum JUnitReport {
 
         """
         for r in results {
-            xml += "    <testcase classname=\"trackgate.gate\" name=\"\(escape(r.id))\" file=\"\(escape(r.file))\" time=\(quote(String(format: "%.3f", r.seconds)))"
+            xml += "    <testcase classname=\"trackgate.gate\" name=\"\(MarkupText.escape(r.id))\" file=\"\(MarkupText.escape(r.file))\" time=\(quote(String(format: "%.3f", r.seconds)))"
             let warnings = r.problems.filter { $0.status == .warn }.map { "warn \($0.id): \($0.message)" }
             switch r.verdict {
             case .pass where warnings.isEmpty:
@@ -27,39 +27,17 @@ public enum JUnitReport {
             case .fail:
                 let failed = r.problems.filter { $0.status == .fail }
                 let message = failed.map { "\($0.id): \($0.message)" }.joined(separator: "; ")
-                xml += ">\n      <failure type=\"gate\" message=\(quote(message))>\(escape(failed.map { "fail \($0.id): \($0.message)" }.joined(separator: "\n")))</failure>\n"
+                xml += ">\n      <failure type=\"gate\" message=\(quote(message))>\(MarkupText.escape(failed.map { "fail \($0.id): \($0.message)" }.joined(separator: "\n")))</failure>\n"
             case .error:
                 let message = r.error ?? "the track could not be checked"
-                xml += ">\n      <error type=\"unreadable\" message=\(quote(message))>\(escape(message))</error>\n"
+                xml += ">\n      <error type=\"unreadable\" message=\(quote(message))>\(MarkupText.escape(message))</error>\n"
             }
-            if !warnings.isEmpty { xml += "      <system-out>\(escape(warnings.joined(separator: "\n")))</system-out>\n" }
+            if !warnings.isEmpty { xml += "      <system-out>\(MarkupText.escape(warnings.joined(separator: "\n")))</system-out>\n" }
             xml += "    </testcase>\n"
         }
         xml += "  </testsuite>\n</testsuites>\n"
         return xml
     }
 
-    private static func quote(_ text: String) -> String { "\"\(escape(text))\"" }
-
-    /// XML 1.0 text: the five markup characters escaped, and the control
-    /// characters XML cannot carry at all (a file name may hold them) dropped.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n": out += "&#10;"
-            case "\t": out += "&#9;"
-            default:
-                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    private static func quote(_ text: String) -> String { "\"\(MarkupText.escape(text))\"" }
 }

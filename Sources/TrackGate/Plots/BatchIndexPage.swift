@@ -18,22 +18,22 @@ public enum BatchIndexPage {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>TrackGate batch: \(summary.done) tracks</title>
         <style>\(style)</style></head><body>
-        <header><h1>TrackGate batch</h1><p class="muted">\(escape(TrackGateVersion.software)), \(stamp)</p></header>
+        <header><h1>TrackGate batch</h1><p class="muted">\(MarkupText.escape(TrackGateVersion.software)), \(stamp)</p></header>
         <section class="summary">
 
         """
         for verdict in [TrackReport.Verdict.pass, .warn, .fail, .error] {
             html += "<span class=\"badge \(verdict.rawValue)\">\(verdict.rawValue) <b>\(summary.count(verdict))</b></span>\n"
         }
-        html += "<p>" + escape(summary.renderText(seconds: seconds, jobs: jobs, interrupted: false)
+        html += "<p>" + MarkupText.escape(summary.renderText(seconds: seconds, jobs: jobs, interrupted: false)
             .split(separator: "\n").first.map(String.init) ?? "") + "</p>\n"
         let failures = summary.mostCommonFailures()
         if !failures.isEmpty {
-            html += "<p>Most common failing checks: " + failures.map { "<code>\(escape($0.id))</code> \($0.tracks)" }
+            html += "<p>Most common failing checks: " + failures.map { "<code>\(MarkupText.escape($0.id))</code> \($0.tracks)" }
                 .joined(separator: ", ") + "</p>\n"
         }
         html += "<details><summary>Settings</summary><table class=\"settings\">"
-            + settings.map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined()
+            + settings.map { "<tr><th>\(MarkupText.escape($0.0))</th><td>\(MarkupText.escape($0.1))</td></tr>" }.joined()
             + "</table></details>\n</section>\n"
         html += """
         <section class="controls">
@@ -73,27 +73,13 @@ public enum BatchIndexPage {
         let brief = r.verdict == .error ? "error" : r.problems.map(\.id).joined(separator: ", ")
         // The picture sits beside the page: link it by file name.
         let picture = r.plot.map { ($0 as NSString).lastPathComponent }
-        let name = picture.map { "<a href=\"\(escape($0))\" data-plot=\"\(escape($0))\">\(escape(r.id))</a>" } ?? escape(r.id)
+        let name = picture.map { "<a href=\"\(MarkupText.escape($0))\" data-plot=\"\(MarkupText.escape($0))\">\(MarkupText.escape(r.id))</a>" } ?? MarkupText.escape(r.id)
         return "<tr data-verdict=\"\(r.verdict.rawValue)\" data-rank=\"\(rank)\" data-duration=\"\(duration.0)\" data-requested=\"\(requested.0)\" data-lufs=\"\(lufs.0)\" data-peak=\"\(peak.0)\">"
             + "<td>\(name)</td><td><span class=\"badge \(r.verdict.rawValue)\">\(r.verdict.rawValue)</span></td>"
             + "<td class=\"n\">\(duration.1)</td><td class=\"n\">\(requested.1)</td><td class=\"n\">\(lufs.1)</td><td class=\"n\">\(peak.1)</td>"
-            + "<td title=\"\(escape(checks))\">\(escape(brief))</td></tr>\n"
+            + "<td title=\"\(MarkupText.escape(checks))\">\(MarkupText.escape(brief))</td></tr>\n"
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
 
     private static let style = """
     body{font:14px/1.4 system-ui,-apple-system,"DejaVu Sans",sans-serif;margin:24px;color:#1f2328}

@@ -22,21 +22,6 @@ struct SVGCanvas {
         return (tenths < 0 && tenths > -10 ? "-" : "") + whole + "." + String(fraction)
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default:
-                // XML 1.0 cannot carry most control characters at all.
-                if scalar.value < 0x20 { out += " " } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
-    }
 
     mutating func raw(_ element: String) { body.append(element) }
 
@@ -49,7 +34,7 @@ struct SVGCanvas {
     }
 
     mutating func text(_ text: String, x: Double, y: Double, style: String = "") {
-        body.append("<text x=\"\(Self.number(x))\" y=\"\(Self.number(y))\"\(style.isEmpty ? "" : " " + style)>\(Self.escape(text))</text>")
+        body.append("<text x=\"\(Self.number(x))\" y=\"\(Self.number(y))\"\(style.isEmpty ? "" : " " + style)>\(MarkupText.escape(text))</text>")
     }
 
     /// A path through points; a nil point lifts the pen.

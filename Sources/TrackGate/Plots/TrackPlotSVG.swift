@@ -165,7 +165,7 @@ public enum TrackPlotSVG {
                      style: "fill=\"\(colour)\"")
             if let detected = boundary.detectedS {
                 let (cx, cy) = (x(detected), y(boundary.strength))
-                svg.raw("<path d=\"M\(SVGCanvas.number(cx)) \(SVGCanvas.number(cy - 2))l-6 -10h12Z\" fill=\"\(colour)\"><title>\(boundary.status): \(SVGCanvas.escape(String(format: "%.2f s, strength %.2f", detected, boundary.strength)))</title></path>")
+                svg.raw("<path d=\"M\(SVGCanvas.number(cx)) \(SVGCanvas.number(cy - 2))l-6 -10h12Z\" fill=\"\(colour)\"><title>\(boundary.status): \(MarkupText.escape(String(format: "%.2f s, strength %.2f", detected, boundary.strength)))</title></path>")
             }
         }
     }
