@@ -48,13 +48,6 @@ struct CheckCommand: ParsableCommand {
                                       targetLUFS: FinishSettings().targetLUFS, path: path)
         }
         let report = outcome.report
-        if output.json {
-            try JSONLinesWriter().write(report)
-        } else if report.unreadable {
-            printError(report.error ?? "unreadable input")
-        } else {
-            print(report.renderText())
-        }
-        try finish(with: report.exitStatus)
+        try output.show(report)
     }
 }

@@ -48,6 +48,19 @@ struct PlotOptions: ParsableArguments {
 struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON Lines (one object per input) instead of text for people.")
     var json = false
+
+    /// Prints one track's report (text, or a JSON line; an unreadable input as
+    /// one line on standard error) and ends with the exit code it calls for.
+    func show(_ report: TrackReport) throws {
+        if json {
+            try JSONLinesWriter().write(report)
+        } else if report.unreadable {
+            printError(report.error ?? "unreadable input")
+        } else {
+            print(report.renderText())
+        }
+        try finish(with: report.exitStatus)
+    }
 }
 
 /// Writes one compact JSON object per line to standard output.

@@ -124,13 +124,6 @@ struct ProcessCommand: ParsableCommand {
             throw ExitCode(ExitStatus.usage.rawValue)
         }
         let report = processor.process(audioPath: track.audio, requestPath: track.request, taskPath: track.task, outputDirectory: out)
-        if output.json {
-            try JSONLinesWriter().write(report)
-        } else if report.unreadable {
-            printError(report.error ?? "unreadable input")
-        } else {
-            print(report.renderText())
-        }
-        try finish(with: report.exitStatus)
+        try output.show(report)
     }
 }
