@@ -28,6 +28,8 @@ public struct Finisher: Sendable {
         public var shortfallLU: Double?
         /// Whether the gain alone would cross the ceiling (less the margin).
         public var needsLimiting = false
+        /// By how much, dB (0 when it would not).
+        public var overshootDB = 0.0
         /// Why the track is not normalised (a silent track has no loudness).
         public var skipped: String?
     }
@@ -47,31 +49,29 @@ public struct Finisher: Sendable {
                 plan.gainDB = allowed - peak
             case .limit:
                 plan.needsLimiting = true
+                plan.overshootDB = peak + plan.gainDB - allowed
             }
         }
         return plan
     }
 
+    /// Gain over the ceiling (dB) up to which `TrackProcessor` renders first and
+    /// lets the verification's own measurement decide on make-up: light limiting
+    /// takes so little loudness (under 0.02 LU on most music) that a separate
+    /// measuring pass would mostly confirm that nothing is needed.
+    public static let lightLimitingDB = 3.0
+
     /// Limiting lowers the integrated loudness; this measures by how much, on
     /// the source (gain and limiter only, nothing written), and raises the gain
-    /// to make it up. The loudness of limited audio grows more slowly than the
-    /// gain, so the make-up is found by the secant method, until within 0.02 LU
-    /// (two or three passes on ordinary music, at most six).
+    /// to make it up (`MakeupSearch`: two or three passes on ordinary music, at most six).
     public func makeup(for plan: Plan, source path: String) throws(AudioIOError) -> Plan {
         guard plan.needsLimiting, plan.skipped == nil else { return plan }
         var plan = plan
-        var previous: (makeup: Double, missing: Double)?
+        var search = MakeupSearch(targetLUFS: settings.targetLUFS)
         for _ in 0..<6 {
-            guard let measured = try limitedLoudness(source: path, gainDB: plan.gainDB + plan.makeupDB) else { break }
-            let missing = settings.targetLUFS - measured
-            if abs(missing) < 0.02 { break }
-            // Slope of loudness against gain: 1 without limiting, less with it.
-            var slope = 1.0
-            if let p = previous, abs(plan.makeupDB - p.makeup) > 1e-6 {
-                slope = min(1, max(0.05, (p.missing - missing) / (plan.makeupDB - p.makeup)))
-            }
-            previous = (plan.makeupDB, missing)
-            plan.makeupDB += missing / slope
+            guard let measured = try limitedLoudness(source: path, gainDB: plan.gainDB + plan.makeupDB),
+                  let next = search.next(makeup: plan.makeupDB, measured: measured) else { break }
+            plan.makeupDB = next
         }
         return plan
     }

@@ -84,24 +84,31 @@ public struct TrackProcessor: Sendable {
 
     private func finish(analysis: TrackAnalysis, request: NuroRequest, task: TaskAnswer?, source: String,
                         audioOut: String, report: inout TrackReport, output: inout OutputReport) throws(AudioIOError) {
-        let plan = try finisher.makeup(for: finisher.plan(analysis.loudness), source: source)
+        var plan = finisher.plan(analysis.loudness)
+        // Heavy limiting: find the make-up on the source first (cheaper passes).
+        // Light limiting: render at once; the written file's own measurement
+        // tells whether any make-up is needed, and mostly none is.
+        let renderFirst = plan.needsLimiting && plan.overshootDB <= Finisher.lightLimitingDB
+        if !renderFirst { plan = try finisher.makeup(for: plan, source: source) }
         let settings = finisher.settings
         let outputRate = settings.outputRate(for: analysis.info.sampleRate)
         let tags = DeliveryTags(request: request, task: task, settings: settings, format: settings.format,
                                 sourceRate: analysis.info.sampleRate, outputRate: outputRate,
                                 channelCount: analysis.info.channelCount)
-        let rendering = try finisher.render(source: source, plan: plan, tags: tags, to: audioOut, replaceExisting: overwrite)
-
-        // Verification reads the file back from disk, as any later user will.
-        var measured = LoudnessReport.measure(path: rendering.file.temporaryPath)
-        if let error = measured.error {
-            throw AudioIOError(.writeFailed, path: audioOut, detail: "the written file cannot be read back: \(error)")
+        var search = MakeupSearch(targetLUFS: settings.targetLUFS)
+        var attempt = try renderAndMeasure(source: source, plan: plan, tags: tags, audioOut: audioOut)
+        for _ in 0..<3 where renderFirst {
+            guard let integrated = attempt.measured.integratedLUFS,
+                  let next = search.next(makeup: plan.makeupDB, measured: integrated) else { break }
+            plan.makeupDB = next
+            // The earlier attempt's temporary file goes as it is replaced.
+            attempt = try renderAndMeasure(source: source, plan: plan, tags: tags, audioOut: audioOut)
         }
-        measured.file = audioOut
+        let measured = attempt.measured
         try MetadataPatch.replaceText(tags.loudnessPlaceholder, with: DeliveryTags.loudnessSentence(measured),
-                                      path: rendering.file.temporaryPath)
+                                      path: attempt.rendering.file.temporaryPath)
         if tags.broadcastInfo != nil {
-            try MetadataPatch.setLoudness(DeliveryTags.broadcastLoudness(measured), path: rendering.file.temporaryPath)
+            try MetadataPatch.setLoudness(DeliveryTags.broadcastLoudness(measured), path: attempt.rendering.file.temporaryPath)
         }
 
         let checks = finisher.verify(measured, plan: plan)
@@ -110,18 +117,35 @@ public struct TrackProcessor: Sendable {
         output.gainDB = plan.gainDB + plan.makeupDB
         output.makeupDB = plan.makeupDB
         output.shortfallLU = plan.shortfallLU
-        output.limiterMaxReductionDB = rendering.limiterMaxReductionDB
-        output.limiterActiveS = rendering.limiterActiveS
+        output.limiterMaxReductionDB = attempt.rendering.limiterMaxReductionDB
+        output.limiterActiveS = attempt.rendering.limiterActiveS
         output.peakHandling = plan.shortfallLU != nil ? "capped"
-            : (rendering.limiterActiveS ?? 0) > 0 ? "limited" : "none"
+            : (attempt.rendering.limiterActiveS ?? 0) > 0 ? "limited" : "none"
         output.loudness = measured
         output.verified = checks.allSatisfy { $0.status == .pass }
         if !output.verified && !force {
             output.notWritten = "the written file failed verification (--force keeps it)"
-            return   // the temporary file is removed with `rendering`
+            return   // the temporary file is removed with `attempt`
         }
-        try rendering.file.commit()
+        try attempt.rendering.file.commit()
         output.audio = audioOut
+    }
+
+    /// A rendered temporary file and its loudness, read back from disk as any later user will.
+    private struct Attempt: ~Copyable {
+        var rendering: Finisher.Rendering
+        var measured: LoudnessReport
+    }
+
+    private func renderAndMeasure(source: String, plan: Finisher.Plan, tags: DeliveryTags,
+                                  audioOut: String) throws(AudioIOError) -> Attempt {
+        let rendering = try finisher.render(source: source, plan: plan, tags: tags, to: audioOut, replaceExisting: overwrite)
+        var measured = LoudnessReport.measure(path: rendering.file.temporaryPath)
+        if let error = measured.error {
+            throw AudioIOError(.writeFailed, path: audioOut, detail: "the written file cannot be read back: \(error)")
+        }
+        measured.file = audioOut
+        return Attempt(rendering: rendering, measured: measured)
     }
 
     /// `DIR/ID.<wav|flac>`, `DIR/ID.json` and `DIR/ID.svg`.

@@ -199,3 +199,27 @@ import TrackGateTestSupport
         #expect(a == b)
     }
 }
+
+@Suite struct MakeupSearchTests {
+    /// On a loudness that grows at 0.4 LU per dB of make-up (heavy limiting) the
+    /// secant steps land within 0.02 LU in a few steps; at slope 1 in one.
+    @Test(arguments: [0.4, 0.7, 1.0])
+    func convergesOnLimitedLoudness(slope: Double) {
+        var search = MakeupSearch(targetLUFS: -14)
+        let loudness = { (makeup: Double) in -14.9 + slope * makeup - 0.02 * makeup * makeup }
+        var makeup = 0.0, steps = 0
+        while let next = search.next(makeup: makeup, measured: loudness(makeup)) {
+            makeup = next
+            steps += 1
+            if steps > 6 { break }
+        }
+        #expect(abs(loudness(makeup) + 14) < MakeupSearch.precision)
+        #expect(steps <= (slope == 1 ? 2 : 4), "\(steps) steps")
+    }
+
+    @Test func nothingToDoWithinPrecision() {
+        var search = MakeupSearch(targetLUFS: -14)
+        #expect(search.next(makeup: 0, measured: -14.015) == nil)
+        #expect(search.next(makeup: 0, measured: -14.03) != nil)
+    }
+}
