@@ -10,6 +10,7 @@ let package = Package(
     name: "TrackGateBenchmarks",
     dependencies: [
         .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         .systemLibrary(name: "CEBUR128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
@@ -22,6 +23,19 @@ let package = Package(
                 .product(name: "TrackGate", package: root),
                 .product(name: "TrackGateTestSupport", package: root),
             ]
+        ),
+        // package-benchmark suites (`swift package benchmark`): the hot stages on
+        // 30 s of music-like stereo, gated on allocation counts.
+        .executableTarget(
+            name: "TrackGateStages",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "AudioDSP", package: root),
+                .product(name: "AudioIO", package: root),
+                .product(name: "TrackGateTestSupport", package: root),
+            ],
+            path: "Benchmarks/TrackGateStages",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
             name: "boundary-eval",
