@@ -71,8 +71,6 @@ public struct AtomicFileStream: ~Copyable {
         file = try AtomicOutputFile(path: path, replaceExisting: replaceExisting)
     }
 
-    public var path: String { file.finalPath }
-
     public func write(_ bytes: [UInt8]) throws(AudioIOError) {
         let result = bytes.withUnsafeBytes { raw in Result { () throws(AudioIOError) in try write(raw) } }
         try result.get()

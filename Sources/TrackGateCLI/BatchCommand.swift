@@ -108,6 +108,8 @@ struct BatchCommand: ParsableCommand {
         let runner = BatchRunner(gate: gate, finisher: checkOnly ? nil : Finisher(settings: finishing.settings),
                                  force: force, outputDirectory: out, jobs: jobs, plots: !plotOptions.noPlots)
         let page = out.map { ($0 as NSString).appendingPathComponent("index.html") }
+        // Workers actually started: never more than there are tracks.
+        let activeJobs = min(jobs, max(tracks.count, 1))
         let sink = try ReportSink(path: report, junit: junit, keep: page != nil, echoJSON: output.json)
         let progress = ProgressDisplay(total: tracks.count, quiet: quiet)
         let cancellation = BatchCancellation()
@@ -131,7 +133,7 @@ struct BatchCommand: ParsableCommand {
         do {
             try sink.commit(seconds: seconds)
             if let page {
-                let html = BatchIndexPage.render(sink.kept, summary: summary, seconds: seconds, jobs: min(jobs, max(tracks.count, 1)),
+                let html = BatchIndexPage.render(sink.kept, summary: summary, seconds: seconds, jobs: activeJobs,
                                                  settings: pageSettings(shard: shard))
                 try AtomicFile.write(Array(html.utf8), to: page, replaceExisting: true)
             }
@@ -142,7 +144,7 @@ struct BatchCommand: ParsableCommand {
         if !quiet {
             let table = tracks.isEmpty
                 ? "no tracks in \(inputs.joined(separator: ", "))\(shard == .all ? "" : " for shard \(shard)")"
-                : summary.renderText(seconds: seconds, jobs: min(jobs, tracks.count), interrupted: cancellation.isCancelled)
+                : summary.renderText(seconds: seconds, jobs: activeJobs, interrupted: cancellation.isCancelled)
             if output.json { FileHandle.standardError.write(Data((table + "\n").utf8)) } else { print(table) }
         }
         if cancellation.isCancelled { throw ExitCode(130) }

@@ -84,7 +84,7 @@ final class ProgressDisplay: Sendable {
             let rate = Double(worked) / seconds
             parts.append(String(format: "%.1f tracks/s", rate))
             parts.append(String(format: "%.0fx realtime", s.audioSeconds / seconds))
-            parts.append("ETA " + BatchSummary.clock(Double(s.total - s.done) / rate))
+            parts.append("ETA " + DurationText.elapsed(Double(s.total - s.done) / rate))
         }
         parts.append("\(s.count(.fail)) failed")
         if s.count(.error) > 0 { parts.append("\(s.count(.error)) errors") }

@@ -41,7 +41,7 @@ public struct BatchSummary: Sendable {
     public func renderText(seconds: Double, jobs: Int, interrupted: Bool) -> String {
         var lines: [String] = []
         let worked = done - current
-        var head = "\(done) of \(total) tracks in \(Self.clock(seconds))"
+        var head = "\(done) of \(total) tracks in \(DurationText.elapsed(seconds))"
         if worked > 0 && seconds > 0 {
             head += String(format: " (%.1f tracks/s, %.0fx realtime, %d job%@)", Double(worked) / seconds,
                            audioSeconds / seconds, jobs, jobs == 1 ? "" : "s")
@@ -62,11 +62,5 @@ public struct BatchSummary: Sendable {
             }
         }
         return lines.joined(separator: "\n")
-    }
-
-    /// `m:ss` or `h:mm:ss`.
-    public static func clock(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
     }
 }
