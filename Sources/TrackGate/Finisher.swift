@@ -28,8 +28,6 @@ public struct Finisher: Sendable {
         public var shortfallLU: Double?
         /// Whether the gain alone would cross the ceiling (less the margin).
         public var needsLimiting = false
-        /// By how much, dB (0 when it would not).
-        public var overshootDB = 0.0
         /// Why the track is not normalised (a silent track has no loudness).
         public var skipped: String?
     }
@@ -49,49 +47,62 @@ public struct Finisher: Sendable {
                 plan.gainDB = allowed - peak
             case .limit:
                 plan.needsLimiting = true
-                plan.overshootDB = peak + plan.gainDB - allowed
             }
         }
         return plan
     }
 
-    /// Gain over the ceiling (dB) up to which `TrackProcessor` renders first and
-    /// lets the verification's own measurement decide on make-up: light limiting
-    /// takes so little loudness (under 0.02 LU on most music) that a separate
-    /// measuring pass would mostly confirm that nothing is needed.
-    public static let lightLimitingDB = 3.0
-
-    /// Limiting lowers the integrated loudness; this measures by how much, on
-    /// the source (gain and limiter only, nothing written), and raises the gain
-    /// to make it up (`MakeupSearch`: two or three passes on ordinary music, at most six).
-    public func makeup(for plan: Plan, source path: String) throws(AudioIOError) -> Plan {
-        guard plan.needsLimiting, plan.skipped == nil else { return plan }
-        var plan = plan
-        var search = MakeupSearch(targetLUFS: settings.targetLUFS)
-        for _ in 0..<6 {
-            guard let measured = try limitedLoudness(source: path, gainDB: plan.gainDB + plan.makeupDB),
-                  let next = search.next(makeup: plan.makeupDB, measured: measured) else { break }
-            plan.makeupDB = next
-        }
-        return plan
+    /// A make-up gain and how the output loudness moves with it.
+    public struct Makeup: Sendable, Equatable {
+        public var makeupDB: Double
+        /// d(output loudness) / d(make-up) at `makeupDB`, 0...1: limiting takes part of every extra dB.
+        public var slope: Double
     }
 
-    /// Integrated loudness of the source after the gain and the limiter.
-    private func limitedLoudness(source path: String, gainDB: Double) throws(AudioIOError) -> Double? {
+    /// Limiting lowers the integrated loudness; this predicts by how much from
+    /// one pass over the source at the planned gain and delivery rate (`LimiterPreview`), and
+    /// finds the make-up that restores it by secant steps on the prediction.
+    /// The render is then verified by measuring the written file.
+    public func makeup(for plan: Plan, source path: String) throws(AudioIOError) -> Makeup {
+        guard plan.needsLimiting, plan.skipped == nil else { return Makeup(makeupDB: 0, slope: 1) }
         var file = try SoundFile(path: path)
         let info = file.info
-        let weights = ChannelWeighting.weights(layout: info.channelLayout, channelCount: info.channelCount)
-        var meter = LoudnessMeter(sampleRate: info.sampleRate, channelWeights: weights, truePeak: false)
-        var limiter = TruePeakLimiter(channelCount: info.channelCount, sampleRate: info.sampleRate,
-                                      ceilingDBTP: settings.ceilingDBTP, margin: FinishSettings.peakMargin)
+        // The preview sees what the limiter will: the source after the gain and
+        // the resampler (whose reconstruction moves peaks a little).
+        let rate = settings.outputRate(for: info.sampleRate)
+        var preview = LimiterPreview(
+            channelCount: info.channelCount, sampleRate: rate,
+            channelWeights: ChannelWeighting.weights(layout: info.channelLayout, channelCount: info.channelCount),
+            ceilingDBTP: settings.ceilingDBTP, margin: FinishSettings.peakMargin)
+        var resampler = rate == info.sampleRate ? nil
+            : try Resampler(engine: settings.resampler, quality: settings.resampleQuality,
+                            channelCount: info.channelCount, inputRate: info.sampleRate, outputRate: rate)
         var block = AudioBlock(channelCount: info.channelCount, capacity: 16_384)
-        let gain = Float(pow(10, gainDB / 20))
+        let gain = Float(pow(10, plan.gainDB / 20))
         while try file.read(into: &block) {
             Self.applyGain(gain, to: &block)
-            block.withChannels { limiter.process($0) { meter.add($0) } }
+            if resampler != nil {
+                try block.withChannels { (b) throws(AudioIOError) in try resampler!.process(b) { preview.add($0) } }
+            } else {
+                block.withChannels { preview.add($0) }
+            }
         }
-        limiter.finish { meter.add($0) }
-        return meter.measurement.integratedLUFS
+        if resampler != nil { try resampler!.finish { preview.add($0) } }
+        preview.finish()
+        // Measured on what the limiter sees, so a resampler's own small change
+        // of loudness (its roll-off above 20 kHz, which K-weighting lifts) is made up too.
+        func missing(_ m: Double) -> Double? { preview.integratedLUFS(makeupDB: m).map { settings.targetLUFS - $0 } }
+        var m = 0.0
+        var previous: (m: Double, missing: Double)?
+        for _ in 0..<12 {
+            guard let miss = missing(m), abs(miss) >= 0.001 else { break }
+            var slope = 1.0
+            if let p = previous, abs(m - p.m) > 1e-9 { slope = min(1, max(0.05, (p.missing - miss) / (m - p.m))) }
+            previous = (m, miss)
+            m = min(preview.headroomDB, m + miss / slope)
+        }
+        let slope = missing(m).flatMap { a in missing(m + 0.05).map { b in min(1, max(0.05, (a - b) / 0.05)) } } ?? 1
+        return Makeup(makeupDB: m, slope: slope)
     }
 
     /// What one finishing pass did.

@@ -2,22 +2,26 @@
 ///
 /// Limiting takes loudness away, and the loudness of limited audio grows more
 /// slowly than the gain, so each step is a secant step: the slope of loudness
-/// against make-up comes from the last two measurements (1 before there are
-/// two, clamped to 0.05...1).
+/// against make-up comes from the last two measurements (before there are two,
+/// from `initialSlope`, e.g. the `LimiterPreview`'s), clamped to 0.05...1.
 public struct MakeupSearch: Sendable {
     /// Close enough, LU: a fifth of the verification tolerance.
     public static let precision = 0.02
 
     public let targetLUFS: Double
+    private let initialSlope: Double
     private var previous: (makeup: Double, missing: Double)?
 
-    public init(targetLUFS: Double) { self.targetLUFS = targetLUFS }
+    public init(targetLUFS: Double, initialSlope: Double = 1) {
+        self.targetLUFS = targetLUFS
+        self.initialSlope = min(1, max(0.05, initialSlope))
+    }
 
     /// The make-up to try next, given what `makeup` measured; nil once within `precision`.
     public mutating func next(makeup: Double, measured: Double) -> Double? {
         let missing = targetLUFS - measured
         guard abs(missing) >= Self.precision else { return nil }
-        var slope = 1.0
+        var slope = initialSlope
         if let p = previous, abs(makeup - p.makeup) > 1e-6 {
             slope = min(1, max(0.05, (p.missing - missing) / (makeup - p.makeup)))
         }

@@ -85,19 +85,18 @@ public struct TrackProcessor: Sendable {
     private func finish(analysis: TrackAnalysis, request: NuroRequest, task: TaskAnswer?, source: String,
                         audioOut: String, report: inout TrackReport, output: inout OutputReport) throws(AudioIOError) {
         var plan = finisher.plan(analysis.loudness)
-        // Heavy limiting: find the make-up on the source first (cheaper passes).
-        // Light limiting: render at once; the written file's own measurement
-        // tells whether any make-up is needed, and mostly none is.
-        let renderFirst = plan.needsLimiting && plan.overshootDB <= Finisher.lightLimitingDB
-        if !renderFirst { plan = try finisher.makeup(for: plan, source: source) }
+        // Limiting takes loudness: predict the make-up from the source, render
+        // once, and correct by secant steps only if the written file says so.
+        let makeup = try finisher.makeup(for: plan, source: source)
+        plan.makeupDB = makeup.makeupDB
         let settings = finisher.settings
         let outputRate = settings.outputRate(for: analysis.info.sampleRate)
         let tags = DeliveryTags(request: request, task: task, settings: settings, format: settings.format,
                                 sourceRate: analysis.info.sampleRate, outputRate: outputRate,
                                 channelCount: analysis.info.channelCount)
-        var search = MakeupSearch(targetLUFS: settings.targetLUFS)
+        var search = MakeupSearch(targetLUFS: settings.targetLUFS, initialSlope: makeup.slope)
         var attempt = try renderAndMeasure(source: source, plan: plan, tags: tags, audioOut: audioOut)
-        for _ in 0..<3 where renderFirst {
+        for _ in 0..<3 where plan.needsLimiting {
             guard let integrated = attempt.measured.integratedLUFS,
                   let next = search.next(makeup: plan.makeupDB, measured: integrated) else { break }
             plan.makeupDB = next

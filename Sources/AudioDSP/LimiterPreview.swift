@@ -1,0 +1,210 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Predicts how much integrated loudness (ITU-R BS.1770-4) `TruePeakLimiter`
+/// takes from a track at any make-up gain, from one pass over the audio.
+///
+/// Limiting lowers loudness, so normalising under a true-peak ceiling needs
+/// make-up gain, and the right amount depends on the limiter's work at that
+/// gain. Rendering the whole chain once per guess costs a decode, resample,
+/// limiter and encode each time; this preview records, per window of about
+/// 1 ms, the largest true-peak estimate (the limiter's own detector) and the
+/// K-weighted energy (BS.1770-4 Annex 1), then replays the limiter's gain
+/// computer (hold, release, attack ramp) on those windows for each make-up
+/// asked about, and gates the result as BS.1770-4 section 5 does. A question
+/// costs a pass over the windows (a few milliseconds for a 4-minute track).
+///
+/// The replay is coarser than the limiter (windows, not frames; the source
+/// rate, not the delivery rate), so the answer is a prediction: on music it
+/// comes within a few hundredths of an LU of what the limiter really leaves,
+/// and the caller verifies the written file. Feed frames at the planned gain;
+/// peaks are measured `headroomDB` below the limiter's detection level, the
+/// largest make-up the preview can answer for.
+public struct LimiterPreview: Sendable {
+    public let sampleRate: Int
+    public let channelCount: Int
+    /// Frames per window: a divisor of the 100 ms hop, about 1 ms.
+    public let windowFrames: Int
+    /// The largest make-up gain (dB) the preview answers for.
+    public let headroomDB: Double
+
+    private let limiterTarget: Float
+    private var detector: TruePeakDetector
+    private let attackFrames: Int
+    private let holdFrames: Int
+    private let releaseCoefficient: Double
+    private let hopLength: Int
+    private let weights: [Double]
+    private let preFilter: BiquadCoefficients
+    private let highPass: BiquadCoefficients
+    private var filterState: [SIMD4<Double>]
+    private var windowPeaks: [Float] = []
+    private var windowEnergies: [Double] = []
+    private var framesIn = 0
+    private var peaksIn = 0
+    private var finished = false
+
+    /// - Parameters mirror `TruePeakLimiter`'s; `channelWeights` are BS.1770-4's G_i.
+    public init(channelCount: Int, sampleRate: Int, channelWeights: [Double], ceilingDBTP: Double,
+                attack: Double = 0.005, release: Double = 0.15, margin: Double = 0.1, headroomDB: Double = 6) {
+        precondition(channelCount > 0 && sampleRate > 0 && channelWeights.count == channelCount)
+        self.sampleRate = sampleRate
+        self.channelCount = channelCount
+        self.headroomDB = headroomDB
+        weights = channelWeights
+        limiterTarget = Float(pow(10, (ceilingDBTP - max(0, margin)) / 20))
+        detector = TruePeakDetector(channelCount: channelCount, sampleRate: sampleRate,
+                                    level: Float(pow(10, (ceilingDBTP - max(0, margin) - headroomDB) / 20)))
+        attackFrames = max(1, Int((attack * Double(sampleRate)).rounded()))
+        holdFrames = attackFrames + 2 * detector.reach
+        releaseCoefficient = exp(-1 / (release * Double(sampleRate)))
+        let hop = MeasurementGrid(sampleRate: sampleRate).hopLength
+        hopLength = hop
+        windowFrames = (1...max(1, sampleRate / 1000)).reversed().first { hop % $0 == 0 } ?? 1
+        preFilter = KWeighting.preFilter(sampleRate: Double(sampleRate))
+        highPass = KWeighting.highPass(sampleRate: Double(sampleRate))
+        filterState = Array(repeating: .zero, count: channelCount)
+    }
+
+    /// Records the next frames (one buffer per channel, equal lengths), already at the planned gain.
+    public mutating func add(_ channels: [UnsafeBufferPointer<Float>]) {
+        precondition(channels.count == channelCount && !finished)
+        let n = channels.first?.count ?? 0
+        guard n > 0 else { return }
+        detector.detect(channels, count: n)
+        recordPeaks(count: n)
+        recordEnergies(channels, count: n)
+        framesIn += n
+    }
+
+    /// Flushes the detector's delay; call once after the last frames.
+    public mutating func finish() {
+        guard !finished else { return }
+        let zeros = [Float](repeating: 0, count: detector.delay)
+        if !zeros.isEmpty {
+            zeros.withUnsafeBufferPointer { z in detector.detect(Array(repeating: z, count: channelCount), count: z.count) }
+            recordPeaks(count: zeros.count)
+        }
+        finished = true
+    }
+
+    /// Detection index `peaksIn + t` describes input frame `peaksIn + t - delay`.
+    private mutating func recordPeaks(count n: Int) {
+        let delay = detector.delay
+        for t in 0..<n {
+            let frame = peaksIn + t - delay
+            guard frame >= 0 else { continue }
+            let w = frame / windowFrames
+            while windowPeaks.count <= w { windowPeaks.append(0) }
+            windowPeaks[w] = max(windowPeaks[w], detector.peaks[t])
+        }
+        peaksIn += n
+    }
+
+    private mutating func recordEnergies(_ channels: [UnsafeBufferPointer<Float>], count n: Int) {
+        var offset = 0
+        while offset < n {
+            let w = (framesIn + offset) / windowFrames
+            let take = min(n - offset, (w + 1) * windowFrames - (framesIn + offset))
+            if windowEnergies.count <= w { windowEnergies.append(0) }
+            var energy = 0.0
+            for c in 0..<channelCount where weights[c] != 0 {
+                energy += weights[c] * kWeightedEnergy(UnsafeBufferPointer(rebasing: channels[c][offset ..< offset + take]),
+                                                       state: &filterState[c])
+            }
+            windowEnergies[w] += energy
+            offset += take
+        }
+    }
+
+    private func kWeightedEnergy(_ x: UnsafeBufferPointer<Float>, state: inout SIMD4<Double>) -> Double {
+        let p = preFilter, h = highPass
+        var (s1, s2, t1, t2) = (state[0], state[1], state[2], state[3])
+        var sum = 0.0
+        for sample in x {
+            // Transposed direct form II, both stages, as `LoudnessMeter` filters.
+            let v = Double(sample)
+            let y = p.b0 * v + s1
+            s1 = p.b1 * v - p.a1 * y + s2
+            s2 = p.b2 * v - p.a2 * y
+            let z = h.b0 * y + t1
+            t1 = h.b1 * y - h.a1 * z + t2
+            t2 = h.b2 * y - h.a2 * z
+            sum += z * z
+        }
+        state = SIMD4(s1, s2, t1, t2)
+        return sum
+    }
+
+    /// The integrated loudness (LUFS) of the limiter's output at `makeupDB` over
+    /// the gain the frames were fed at; nil when nothing passes the gates.
+    public func integratedLUFS(makeupDB: Double) -> Double? {
+        let makeup = Float(pow(10, makeupDB / 20))
+        return integrated(gains: replayGains(makeup: makeup), power: Double(makeup) * Double(makeup))
+    }
+
+    /// What limiting takes at `makeupDB`: the loudness after the limiter less the
+    /// loudness without it, in LU (negative, 0 when it has nothing to do).
+    public func limitingChange(makeupDB: Double) -> Double? {
+        let makeup = Float(pow(10, makeupDB / 20))
+        let power = Double(makeup) * Double(makeup)
+        guard let limited = integrated(gains: replayGains(makeup: makeup), power: power),
+              let plain = integrated(gains: nil, power: power) else { return nil }
+        return limited - plain
+    }
+
+    /// The limiter's gain per window, as its gain computer would set it at this make-up.
+    private func replayGains(makeup: Float) -> [Float] {
+        let n = windowEnergies.count
+        let W = windowFrames
+        let hold = max(1, (holdFrames + W - 1) / W)
+        let attack = max(1, Int((Double(attackFrames) / Double(W)).rounded()))
+        // A peak at window j turns down windows j - lookAhead ... : the ramp starts
+        // `reach + attack` frames before it, and the hold keeps it down `reach` after.
+        let lookAhead = max(0, Int((Double(detector.reach + attackFrames - 1) / Double(W)).rounded()))
+        let release = pow(releaseCoefficient, Double(W))
+        let target = limiterTarget
+        var gains = [Float](repeating: 1, count: n)
+        var queue: [(index: Int, gain: Float)] = []
+        var head = 0
+        var released = 1.0
+        var box = [Double](repeating: 1, count: attack)
+        var boxSum = Double(attack)
+        for v in 0..<(n + lookAhead) {
+            let peak = v < windowPeaks.count ? windowPeaks[v] * makeup : 0
+            let needed: Float = peak > target ? target / peak : 1
+            while queue.count > head, queue[queue.count - 1].gain >= needed { queue.removeLast() }
+            queue.append((v, needed))
+            if queue[head].index <= v - hold { head += 1 }
+            if head > 4096 { queue.removeFirst(head); head = 0 }
+            released = min(Double(queue[head].gain), 1 - (1 - released) * release)
+            boxSum += released - box[v % attack]
+            box[v % attack] = released
+            let q = v - lookAhead
+            if q >= 0 { gains[q] = Float(min(1, boxSum / Double(attack))) }
+        }
+        return gains
+    }
+
+    /// BS.1770-4 gated loudness of the windows, each scaled by its gain squared.
+    private func integrated(gains: [Float]?, power: Double) -> Double? {
+        let perHop = hopLength / windowFrames
+        let hops = windowEnergies.count / perHop
+        guard hops >= 4 else { return nil }
+        var hopEnergy = [Double](repeating: 0, count: hops)
+        for k in 0..<hops {
+            var sum = 0.0
+            for w in (k * perHop)..<((k + 1) * perHop) {
+                let g = gains.map { Double($0[w]) } ?? 1
+                sum += windowEnergies[w] * g * g
+            }
+            hopEnergy[k] = sum * power
+        }
+        let blockFrames = Double(4 * hopLength)
+        let blocks = (0...(hops - 4)).map { k in (hopEnergy[k] + hopEnergy[k + 1] + hopEnergy[k + 2] + hopEnergy[k + 3]) / blockFrames }
+        return LoudnessGating.integrated(blockEnergies: blocks)
+    }
+}
