@@ -37,6 +37,18 @@ let package = Package(
             path: "Benchmarks/TrackGateStages",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // The material of side-by-side.sh, and the decode-and-write limit it measures.
+        .executableTarget(
+            name: "make-batch",
+            dependencies: [
+                .product(name: "AudioIO", package: root),
+                .product(name: "TrackGateTestSupport", package: root),
+            ]
+        ),
+        .executableTarget(
+            name: "decode-write",
+            dependencies: [.product(name: "AudioIO", package: root)]
+        ),
         .executableTarget(
             name: "boundary-eval",
             dependencies: [
