@@ -38,9 +38,8 @@ public struct LimiterPreview: Sendable {
     private let releaseCoefficient: Double
     private let hopLength: Int
     private let weights: [Double]
-    private let preFilter: BiquadCoefficients
-    private let highPass: BiquadCoefficients
-    private var filterState: [SIMD4<Double>]
+    private var kWeighting: KWeightingFilter
+    private var channelEnergies: [Double]
     private var windowPeaks: [Float] = []
     private var windowEnergies: [Double] = []
     private var framesIn = 0
@@ -64,9 +63,8 @@ public struct LimiterPreview: Sendable {
         let hop = MeasurementGrid(sampleRate: sampleRate).hopLength
         hopLength = hop
         windowFrames = (1...max(1, sampleRate / 1000)).reversed().first { hop % $0 == 0 } ?? 1
-        preFilter = KWeighting.preFilter(sampleRate: Double(sampleRate))
-        highPass = KWeighting.highPass(sampleRate: Double(sampleRate))
-        filterState = Array(repeating: .zero, count: channelCount)
+        kWeighting = KWeightingFilter(sampleRate: sampleRate, channelWeights: channelWeights)
+        channelEnergies = Array(repeating: 0, count: channelCount)
     }
 
     /// Records the next frames (one buffer per channel, equal lengths), already at the planned gain.
@@ -94,12 +92,15 @@ public struct LimiterPreview: Sendable {
     /// Detection index `peaksIn + t` describes input frame `peaksIn + t - delay`.
     private mutating func recordPeaks(count n: Int) {
         let delay = detector.delay
-        for t in 0..<n {
+        var t = max(0, delay - peaksIn)
+        while t < n {
             let frame = peaksIn + t - delay
-            guard frame >= 0 else { continue }
             let w = frame / windowFrames
-            while windowPeaks.count <= w { windowPeaks.append(0) }
-            windowPeaks[w] = max(windowPeaks[w], detector.peaks[t])
+            let end = min(n, t + (w + 1) * windowFrames - frame)
+            let peak = detector.peaks.withUnsafeBufferPointer { TruePeakMeter.maxMagnitude(UnsafeBufferPointer(rebasing: $0[t ..< end])) }
+            if windowPeaks.count <= w { windowPeaks.append(0) }
+            windowPeaks[w] = max(windowPeaks[w], peak)
+            t = end
         }
         peaksIn += n
     }
@@ -110,33 +111,13 @@ public struct LimiterPreview: Sendable {
             let w = (framesIn + offset) / windowFrames
             let take = min(n - offset, (w + 1) * windowFrames - (framesIn + offset))
             if windowEnergies.count <= w { windowEnergies.append(0) }
+            for c in 0..<channelCount { channelEnergies[c] = 0 }
+            kWeighting.accumulate(channels, range: offset ..< offset + take, into: &channelEnergies)
             var energy = 0.0
-            for c in 0..<channelCount where weights[c] != 0 {
-                energy += weights[c] * kWeightedEnergy(UnsafeBufferPointer(rebasing: channels[c][offset ..< offset + take]),
-                                                       state: &filterState[c])
-            }
+            for c in 0..<channelCount { energy += weights[c] * channelEnergies[c] }
             windowEnergies[w] += energy
             offset += take
         }
-    }
-
-    private func kWeightedEnergy(_ x: UnsafeBufferPointer<Float>, state: inout SIMD4<Double>) -> Double {
-        let p = preFilter, h = highPass
-        var (s1, s2, t1, t2) = (state[0], state[1], state[2], state[3])
-        var sum = 0.0
-        for sample in x {
-            // Transposed direct form II, both stages, as `LoudnessMeter` filters.
-            let v = Double(sample)
-            let y = p.b0 * v + s1
-            s1 = p.b1 * v - p.a1 * y + s2
-            s2 = p.b2 * v - p.a2 * y
-            let z = h.b0 * y + t1
-            t1 = h.b1 * y - h.a1 * z + t2
-            t2 = h.b2 * y - h.a2 * z
-            sum += z * z
-        }
-        state = SIMD4(s1, s2, t1, t2)
-        return sum
     }
 
     /// The integrated loudness (LUFS) of the limiter's output at `makeupDB` over

@@ -17,10 +17,7 @@ public struct LoudnessMeter: Sendable {
     public let channelWeights: [Double]
     public let grid: MeasurementGrid
 
-    private let preFilter: BiquadCoefficients
-    private let highPass: BiquadCoefficients
-    /// Per channel: s1, s2 of the pre-filter, then s1, s2 of the high-pass (transposed direct form II).
-    private var filterState: [SIMD4<Double>]
+    private var kWeighting: KWeightingFilter
     /// Sum of squares of K-weighted samples in the sub-block being filled, per channel.
     private var partialEnergy: [Double]
     private var partialLength = 0
@@ -53,9 +50,7 @@ public struct LoudnessMeter: Sendable {
         self.sampleRate = sampleRate
         self.channelWeights = channelWeights
         grid = MeasurementGrid(sampleRate: sampleRate)
-        preFilter = KWeighting.preFilter(sampleRate: Double(sampleRate))
-        highPass = KWeighting.highPass(sampleRate: Double(sampleRate))
-        filterState = Array(repeating: .zero, count: channelWeights.count)
+        kWeighting = KWeightingFilter(sampleRate: sampleRate, channelWeights: channelWeights)
         partialEnergy = Array(repeating: 0, count: channelWeights.count)
         recent = Array(repeating: 0, count: grid.shortTermSubBlocks)
         // Without true peak the meter still keeps sample peaks, which cost nothing.
@@ -112,76 +107,11 @@ public struct LoudnessMeter: Sendable {
         var offset = 0
         while offset < frames {
             let take = min(frames - offset, grid.subBlockLength - partialLength)
-            var c = 0
-            while c < channelCount {
-                // Two channels at once run their recurrences side by side in one register.
-                if c + 1 < channelCount && channelWeights[c] != 0 && channelWeights[c + 1] != 0 {
-                    var (left, right) = (filterState[c], filterState[c + 1])
-                    let energy = kWeightedEnergy(UnsafeBufferPointer(rebasing: channels[c][offset ..< offset + take]),
-                                                 UnsafeBufferPointer(rebasing: channels[c + 1][offset ..< offset + take]),
-                                                 &left, &right)
-                    (filterState[c], filterState[c + 1]) = (left, right)
-                    partialEnergy[c] += energy[0]
-                    partialEnergy[c + 1] += energy[1]
-                    c += 2
-                    continue
-                }
-                if channelWeights[c] != 0 {
-                    let segment = UnsafeBufferPointer(rebasing: channels[c][offset ..< offset + take])
-                    partialEnergy[c] += kWeightedEnergy(segment, state: &filterState[c])
-                }
-                c += 1
-            }
+            kWeighting.accumulate(channels, range: offset ..< offset + take, into: &partialEnergy)
             partialLength += take
             offset += take
             if partialLength == grid.subBlockLength { closeSubBlock() }
         }
-    }
-
-    /// Runs both K-weighting stages over `x` and returns the sum of squares of the output.
-    @inline(__always)
-    private func kWeightedEnergy(_ x: UnsafeBufferPointer<Float>, state: inout SIMD4<Double>) -> Double {
-        let p = preFilter, h = highPass
-        var (s1, s2, t1, t2) = (state[0], state[1], state[2], state[3])
-        var sum = 0.0
-        for sample in x {
-            let z = Self.kWeight(Double(sample), p, h, &s1, &s2, &t1, &t2)
-            sum += z * z
-        }
-        state = SIMD4(s1, s2, t1, t2)
-        return sum
-    }
-
-    /// One sample through both K-weighting stages, transposed direct form II:
-    /// the single definition of the filter, for one channel or two in SIMD lanes.
-    @inline(__always)
-    private static func kWeight<V: FilterLane>(_ input: V, _ p: BiquadCoefficients, _ h: BiquadCoefficients,
-                                               _ s1: inout V, _ s2: inout V, _ t1: inout V, _ t2: inout V) -> V {
-        let y = p.b0 * input + s1
-        s1 = p.b1 * input - p.a1 * y + s2
-        s2 = p.b2 * input - p.a2 * y
-        let z = h.b0 * y + t1
-        t1 = h.b1 * y - h.a1 * z + t2
-        t2 = h.b2 * y - h.a2 * z
-        return z
-    }
-
-    /// The same two stages for two channels in the lanes of `SIMD2<Double>`.
-    @inline(__always)
-    private func kWeightedEnergy(_ left: UnsafeBufferPointer<Float>, _ right: UnsafeBufferPointer<Float>,
-                                 _ stateL: inout SIMD4<Double>, _ stateR: inout SIMD4<Double>) -> SIMD2<Double> {
-        let p = preFilter, h = highPass
-        var s1 = SIMD2(stateL[0], stateR[0]), s2 = SIMD2(stateL[1], stateR[1])
-        var t1 = SIMD2(stateL[2], stateR[2]), t2 = SIMD2(stateL[3], stateR[3])
-        var sum = SIMD2<Double>(repeating: 0)
-        let lp = left.baseAddress!, rp = right.baseAddress!
-        for i in 0..<left.count {
-            let z = Self.kWeight(SIMD2(Double(lp[i]), Double(rp[i])), p, h, &s1, &s2, &t1, &t2)
-            sum += z * z
-        }
-        stateL = SIMD4(s1[0], s2[0], t1[0], t2[0])
-        stateR = SIMD4(s1[1], s2[1], t1[1], t2[1])
-        return sum
     }
 
     private mutating func closeSubBlock() {
@@ -284,14 +214,3 @@ public struct LoudnessMeter: Sendable {
             unavailable: unavailable, nonFiniteSamples: nonFinite, duration: duration)
     }
 }
-
-/// What the K-weighting step needs of a sample: scaling by a coefficient,
-/// addition and subtraction. One channel is a `Double`, two are a `SIMD2<Double>`.
-protocol FilterLane {
-    static func * (lhs: Double, rhs: Self) -> Self
-    static func + (lhs: Self, rhs: Self) -> Self
-    static func - (lhs: Self, rhs: Self) -> Self
-}
-
-extension Double: FilterLane {}
-extension SIMD2: FilterLane where Scalar == Double {}

@@ -18,7 +18,11 @@ struct TruePeakDetector: Sendable {
     private let gainBound: Float
     private var history: [[Float]]
     private var work: [Float] = []
-    private var phaseOutput: [[Float]]
+    /// The interpolated points of the last channel, phase after phase, `stride` apart.
+    private var phaseOutput: [Float] = []
+    private var stride = 0
+    /// Starts of the stretches of the current channel whose points were computed.
+    private var loudChunks: [Int] = []
     /// The estimates of the last block.
     private(set) var peaks: [Float] = []
 
@@ -29,7 +33,6 @@ struct TruePeakDetector: Sendable {
         broadcastTaps = filter.phases.map { $0.map { SIMD8<Float>(repeating: $0) } }
         gainBound = max(1, filter.phases.map { $0.reduce(0) { $0 + abs($1) } }.max() ?? 1)
         history = Array(repeating: Array(repeating: 0, count: filter.tapsPerPhase - 1), count: channelCount)
-        phaseOutput = Array(repeating: [], count: filter.factor - 1)
     }
 
     /// Half the interpolation filter's length, frames: how far a sample reaches into interpolated points.
@@ -40,82 +43,107 @@ struct TruePeakDetector: Sendable {
     /// Fills `peaks[0..<n]` for the next `n` frames of every channel (buffers of equal length).
     mutating func detect(_ input: [UnsafeBufferPointer<Float>], count n: Int) {
         if peaks.count < n { peaks = [Float](repeating: 0, count: n) }
-        for p in phaseOutput.indices where phaseOutput[p].count < n { phaseOutput[p] = [Float](repeating: 0, count: n) }
-        for p in 0..<n { peaks[p] = 0 }
+        let phases = filter.factor - 1
+        if stride < n {
+            stride = n
+            phaseOutput = [Float](repeating: 0, count: max(1, phases) * n)
+        }
         let taps = filter.tapsPerPhase, half = taps / 2, keep = taps - 1
         let quietBar = level / gainBound
-        let chunk = 512
-        for c in 0..<channelCount {
-            work.removeAll(keepingCapacity: true)
-            work.append(contentsOf: history[c])
-            work.append(contentsOf: input[c])
-            work.withUnsafeBufferPointer { w in
-                // All interpolated points first (refinement looks one interval ahead),
-                // then the per-frame estimates where any were computed.
-                var audible: [Range<Int>] = []
-                var start = 0
-                while start < n {
-                    let count = min(chunk, n - start)
-                    let range = start ..< start + count
-                    // By the filter's bound nothing under it can reach the ceiling: unity gain.
-                    let loud = TruePeakMeter.maxMagnitude(UnsafeBufferPointer(rebasing: w[start ..< start + count + keep])) > quietBar
-                    if loud { audible.append(range) }
-                    for p in 0..<(filter.factor - 1) {
-                        phaseOutput[p].withUnsafeMutableBufferPointer { out in
-                            let destination = UnsafeMutableBufferPointer(rebasing: out[range])
-                            guard loud else { destination.update(repeating: 0); return }
-                            _ = broadcastTaps[p].withUnsafeBufferPointer { h in
-                                TruePeakMeter.convolve(UnsafeBufferPointer(rebasing: w[start...]), h, into: destination, count: count)
+        let near = level * 0.9
+        // Stretches this short skip most of the quiet between the beats of music.
+        let chunk = 128
+        let stride = self.stride, level = self.level, factor = filter.factor
+        var peaks = self.peaks, phaseOutput = self.phaseOutput, work = self.work, loud = self.loudChunks
+        self.peaks = []; self.phaseOutput = []; self.work = []; self.loudChunks = []   // unique storage while borrowed
+        defer { self.peaks = peaks; self.phaseOutput = phaseOutput; self.work = work; self.loudChunks = loud }
+        peaks.withUnsafeMutableBufferPointer { peaks in
+            peaks.update(repeating: 0)
+            for c in 0..<channelCount {
+                work.removeAll(keepingCapacity: true)
+                work.append(contentsOf: history[c])
+                work.append(contentsOf: input[c])
+                work.withUnsafeBufferPointer { w in
+                    phaseOutput.withUnsafeMutableBufferPointer { out in
+                        loud.removeAll(keepingCapacity: true)
+                        var start = 0
+                        while start < n {
+                            let count = min(chunk, n - start)
+                            // By the filter's bound no point here can reach the level: nothing to measure.
+                            if TruePeakMeter.maxMagnitude(UnsafeBufferPointer(rebasing: w[start ..< start + count + keep])) > quietBar {
+                                for p in 0..<phases {
+                                    let destination = UnsafeMutableBufferPointer(rebasing: out[p * stride + start ..< p * stride + start + count])
+                                    _ = broadcastTaps[p].withUnsafeBufferPointer { h in
+                                        TruePeakMeter.convolve(UnsafeBufferPointer(rebasing: w[start...]), h, into: destination, count: count)
+                                    }
+                                }
+                                loud.append(start)
+                                Self.maxima(start ..< start + count, work: w, points: UnsafeBufferPointer(out),
+                                            phases: phases, stride: stride, half: half, into: peaks)
+                            } else {
+                                // Refinement of the stretch before looks one interval ahead, into this one.
+                                for p in 0..<phases { out[p * stride + start] = 0 }
+                            }
+                            start += count
+                        }
+                        // Refinement looks one interval ahead, so it runs once all points are in,
+                        // and only where this channel's points were computed.
+                        for start in loud {
+                            let count = min(chunk, n - start)
+                            for t in start ..< start + count where peaks[t] > near {
+                                let estimate = Self.intervalPeak(t, work: w, points: UnsafeBufferPointer(out), count: n,
+                                                                 factor: factor, stride: stride, half: half, level: level)
+                                if estimate > peaks[t] { peaks[t] = estimate }
                             }
                         }
                     }
-                    start += count
                 }
-                for range in audible {
-                    // The plain maximum of each interval's points, eight frames at a time;
-                    // the parabola only where a point comes near the level.
-                    let near = level * 0.9
-                    var t = range.lowerBound
-                    while t < range.upperBound {
-                        let n8 = min(8, range.upperBound - t)
-                        var m: Float = 0
-                        for k in 0..<n8 {
-                            var v = abs(w[t + k + half])
-                            for p in 0..<(filter.factor - 1) { v = max(v, abs(phaseOutput[p][t + k])) }
-                            m = max(m, v)
-                            if v > peaks[t + k] { peaks[t + k] = v }
-                        }
-                        if m > near {
-                            for k in 0..<n8 {
-                                let estimate = intervalPeak(t + k, work: w, count: n, half: half)
-                                if estimate > peaks[t + k] { peaks[t + k] = estimate }
-                            }
-                        }
-                        t += n8
-                    }
-                }
+                history[c] = Array(work[(work.count - keep)...])
             }
-            history[c] = Array(work[(work.count - keep)...])
+        }
+    }
+
+    /// peaks[t] = max(peaks[t], the largest magnitude among interval t's points), eight frames at a time.
+    @inline(__always)
+    private static func maxima(_ range: Range<Int>, work w: UnsafeBufferPointer<Float>, points: UnsafeBufferPointer<Float>,
+                               phases: Int, stride: Int, half: Int, into peaks: UnsafeMutableBufferPointer<Float>) {
+        var t = range.lowerBound
+        let wp = UnsafeRawPointer(w.baseAddress!), pp = UnsafeRawPointer(points.baseAddress!)
+        let out = UnsafeMutableRawPointer(peaks.baseAddress!)
+        while t + 8 <= range.upperBound {
+            var v = TruePeakMeter.maxMagnitude(.zero, wp.loadUnaligned(fromByteOffset: 4 * (t + half), as: SIMD8<Float>.self))
+            for p in 0..<phases {
+                v = TruePeakMeter.maxMagnitude(v, pp.loadUnaligned(fromByteOffset: 4 * (p * stride + t), as: SIMD8<Float>.self))
+            }
+            let old = out.loadUnaligned(fromByteOffset: 4 * t, as: SIMD8<Float>.self)
+            out.storeBytes(of: old.replacing(with: v, where: v .> old), toByteOffset: 4 * t, as: SIMD8<Float>.self)
+            t += 8
+        }
+        while t < range.upperBound {
+            var v = abs(w[t + half])
+            for p in 0..<phases { v = max(v, abs(points[p * stride + t])) }
+            peaks[t] = max(peaks[t], v)
+            t += 1
         }
     }
 
     /// Largest magnitude among the interpolated points before input `t + half` of
-    /// `work` and that input itself, refined by a parabola where it nears the ceiling.
+    /// `work` and that input itself, refined by a parabola where it nears the level.
     @inline(__always)
-    private func intervalPeak(_ t: Int, work w: UnsafeBufferPointer<Float>, count n: Int, half: Int) -> Float {
-        let factor = filter.factor
+    private static func intervalPeak(_ t: Int, work w: UnsafeBufferPointer<Float>, points: UnsafeBufferPointer<Float>,
+                                     count n: Int, factor: Int, stride: Int, half: Int, level: Float) -> Float {
         // Point p of interval t in time order: p = factor - 1 (earliest) ... 0 (the input).
         func point(_ t: Int, _ p: Int) -> Float? {
             if p == 0 { return t + half < w.count ? w[t + half] : nil }
-            return t >= 0 && t < n ? phaseOutput[p - 1][t] : nil
+            return t >= 0 && t < n ? points[(p - 1) * stride + t] : nil
         }
         var best: Float = abs(w[t + half]), bestPhase = 0
         for p in 1..<factor {
-            let v = abs(phaseOutput[p - 1][t])
+            let v = abs(points[(p - 1) * stride + t])
             if v > best { best = v; bestPhase = p }
         }
         // A parabola through the largest point and its neighbours in time; the
-        // refinement only matters close to the ceiling, so it is skipped elsewhere.
+        // refinement only matters close to the level, so it is skipped elsewhere.
         guard factor > 1, best > level * 0.9 else { return best }
         let earlier = bestPhase + 1 < factor ? point(t, bestPhase + 1) : point(t - 1, 0)
         let later = bestPhase > 0 ? point(t, bestPhase - 1) : point(t + 1, factor - 1)
