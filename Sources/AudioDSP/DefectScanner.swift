@@ -19,7 +19,6 @@ public struct DefectScanner: Sendable {
     /// A sample at or above this magnitude counts as full scale (one 16-bit step below 1.0).
     public static let fullScale: Float = 32_766 / 32_768
 
-    private var frameEnergy: Double = 0
     private var framePosition = 0
     /// Level of each 10 ms frame: the loudest channel's RMS, dBFS (-inf for digital silence).
     public private(set) var frameLevels: [Float] = []
@@ -32,7 +31,12 @@ public struct DefectScanner: Sendable {
     private var clippedSamples = 0
     private var nonFinite = 0
     private var frames = 0
-    private var channelEnergy: [Double]
+    /// Sums over the open frame, per channel, in eight lanes: sample k of the frame
+    /// goes to lane k % 8, so the result does not depend on how blocks cut the audio.
+    private var laneSum: [SIMD8<Float>]
+    private var laneSquare: [SIMD8<Float>]
+    private var laneCross = SIMD8<Float>()
+    private var laneDifference = SIMD8<Float>()
 
     public init(sampleRate: Int, channelCount: Int) {
         precondition(sampleRate > 0 && channelCount > 0)
@@ -42,21 +46,33 @@ public struct DefectScanner: Sendable {
         sums = Array(repeating: 0, count: channelCount)
         squares = Array(repeating: 0, count: channelCount)
         clipRun = Array(repeating: 0, count: channelCount)
-        channelEnergy = Array(repeating: 0, count: channelCount)
+        laneSum = Array(repeating: .zero, count: channelCount)
+        laneSquare = Array(repeating: .zero, count: channelCount)
     }
 
     /// Adds one block: a buffer per channel, equal lengths.
     public mutating func add(_ channels: [UnsafeBufferPointer<Float>]) {
         precondition(channels.count == channelCount)
-        var bad = 0
-        for c in channels { for x in c where !x.isFinite { bad += 1 } }
-        if bad > 0 {
-            // Rare: count them, then measure the block with them as silence.
-            nonFinite += bad
-            channels.map { $0.map { $0.isFinite ? $0 : 0 } }.withUnsafeChannelPointers { addFinite($0) }
-            return
+        guard channels.contains(where: Self.hasNonFinite) else { return addFinite(channels) }
+        // Rare: count them, then measure the block with them as silence.
+        for c in channels { for x in c where !x.isFinite { nonFinite += 1 } }
+        channels.map { $0.map { $0.isFinite ? $0 : 0 } }.withUnsafeChannelPointers { addFinite($0) }
+    }
+
+    /// Whether any sample is NaN or infinite: x - x is 0 for every finite x and NaN otherwise.
+    private static func hasNonFinite(_ x: UnsafeBufferPointer<Float>) -> Bool {
+        guard let base = x.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        var bad = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= x.count {
+            let v = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+            bad += v - v
+            i += 8
         }
-        addFinite(channels)
+        if bad != SIMD8<Float>() { return true }
+        while i < x.count { if !x[i].isFinite { return true }; i += 1 }
+        return false
     }
 
     /// The measuring loop, one channel at a time over each stretch up to the next frame end.
@@ -66,42 +82,88 @@ public struct DefectScanner: Sendable {
         while offset < n {
             let take = min(n - offset, frameLength - framePosition)
             for c in 0..<channelCount {
-                let x = channels[c]
-                var sum = 0.0, square = 0.0
-                var run = clipRun[c]
-                for i in offset ..< offset + take {
-                    let v = x[i]
-                    let d = Double(v)
-                    sum += d
-                    square += d * d
-                    if abs(v) >= Self.fullScale {
-                        run += 1
-                    } else if run > 0 {
-                        recordClipRun(length: run, endingAt: frames + i)
-                        run = 0
+                let x = channels[c].baseAddress! + offset
+                let top = Self.accumulate(x, count: take, phase: framePosition, sum: &laneSum[c], square: &laneSquare[c])
+                // Runs of full-scale samples are rare: scalar only where one is open or starts.
+                if top >= Self.fullScale || clipRun[c] > 0 {
+                    var run = clipRun[c]
+                    for i in 0..<take {
+                        if abs(x[i]) >= Self.fullScale {
+                            run += 1
+                        } else if run > 0 {
+                            recordClipRun(length: run, endingAt: frames + offset + i)
+                            run = 0
+                        }
                     }
+                    clipRun[c] = run
                 }
-                clipRun[c] = run
-                sums[c] += sum
-                squares[c] += square
-                channelEnergy[c] += square
             }
             if channelCount == 2 {
-                let l = channels[0], r = channels[1]
-                var cross = 0.0, difference = 0.0
-                for i in offset ..< offset + take {
-                    let a = Double(l[i]), b = Double(r[i])
-                    cross += a * b
-                    difference += (a - b) * (a - b)
-                }
-                crossLR += cross
-                differenceSquares += difference
+                Self.compare(channels[0].baseAddress! + offset, channels[1].baseAddress! + offset, count: take,
+                             phase: framePosition, cross: &laneCross, difference: &laneDifference)
             }
             framePosition += take
             offset += take
             if framePosition == frameLength { closeFrame() }
         }
         frames += n
+    }
+
+    /// Adds a stretch that starts at sample `phase` of its frame into the lane sums
+    /// and sums of squares; returns its largest magnitude. Frames are 10 ms, so
+    /// single-precision lanes lose nothing that matters; frame totals add up in double.
+    @inline(__always)
+    private static func accumulate(_ x: UnsafePointer<Float>, count: Int, phase: Int,
+                                   sum: inout SIMD8<Float>, square: inout SIMD8<Float>) -> Float {
+        var i = 0
+        var top: Float = 0
+        while i < count && (phase + i) & 7 != 0 {
+            let v = x[i], lane = (phase + i) & 7
+            sum[lane] += v; square[lane] += v * v; top = max(top, abs(v))
+            i += 1
+        }
+        var peak = SIMD8<Float>()
+        let raw = UnsafeRawPointer(x)
+        while i + 8 <= count {
+            let v = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+            sum += v
+            square += v * v
+            peak = TruePeakMeter.maxMagnitude(peak, v)
+            i += 8
+        }
+        top = max(top, peak.max())
+        while i < count {
+            let v = x[i], lane = (phase + i) & 7
+            sum[lane] += v; square[lane] += v * v; top = max(top, abs(v))
+            i += 1
+        }
+        return top
+    }
+
+    /// Adds left * right and (left - right)^2 of a stretch into lanes, as `accumulate`.
+    @inline(__always)
+    private static func compare(_ l: UnsafePointer<Float>, _ r: UnsafePointer<Float>, count: Int, phase: Int,
+                                cross: inout SIMD8<Float>, difference: inout SIMD8<Float>) {
+        var i = 0
+        while i < count && (phase + i) & 7 != 0 {
+            let lane = (phase + i) & 7, d = l[i] - r[i]
+            cross[lane] += l[i] * r[i]; difference[lane] += d * d
+            i += 1
+        }
+        let lr = UnsafeRawPointer(l), rr = UnsafeRawPointer(r)
+        while i + 8 <= count {
+            let a = lr.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+            let b = rr.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+            cross += a * b
+            let d = a - b
+            difference += d * d
+            i += 8
+        }
+        while i < count {
+            let lane = (phase + i) & 7, d = l[i] - r[i]
+            cross[lane] += l[i] * r[i]; difference[lane] += d * d
+            i += 1
+        }
     }
 
     private mutating func recordClipRun(length: Int, endingAt end: Int) {
@@ -117,9 +179,20 @@ public struct DefectScanner: Sendable {
     }
 
     private mutating func closeFrame() {
-        let loudest = channelEnergy.max() ?? 0
+        var loudest = 0.0
+        for c in 0..<channelCount {
+            let energy = Double(laneSquare[c].sum())
+            sums[c] += Double(laneSum[c].sum())
+            squares[c] += energy
+            loudest = max(loudest, energy)
+            laneSum[c] = .zero
+            laneSquare[c] = .zero
+        }
+        crossLR += Double(laneCross.sum())
+        differenceSquares += Double(laneDifference.sum())
+        laneCross = .zero
+        laneDifference = .zero
         frameLevels.append(loudest > 0 ? Float(10 * log10(loudest / Double(framePosition))) : -.infinity)
-        for c in 0..<channelCount { channelEnergy[c] = 0 }
         framePosition = 0
     }
 
@@ -131,15 +204,15 @@ public struct DefectScanner: Sendable {
         let n = Double(max(1, frames))
         var correlation: Double?
         var identical = false
-        if channelCount == 2, squares[0] > 0, squares[1] > 0 {
-            correlation = crossLR / (squares[0] * squares[1]).squareRoot()
-            identical = differenceSquares / n < 1e-10   // RMS difference below -100 dBFS
+        if channelCount == 2, copy.squares[0] > 0, copy.squares[1] > 0 {
+            correlation = copy.crossLR / (copy.squares[0] * copy.squares[1]).squareRoot()
+            identical = copy.differenceSquares / n < 1e-10   // RMS difference below -100 dBFS
         }
         return DefectFindings(
             sampleRate: sampleRate, frameDuration: Double(frameLength) / Double(sampleRate),
             duration: Double(frames) / Double(sampleRate), frameLevels: copy.frameLevels,
             clipRuns: copy.clipRuns.map { ClipRun(start: Double($0.start) / Double(sampleRate), samples: $0.length) },
-            clippedSamples: copy.clippedSamples, dcOffset: sums.map { $0 / n }, nonFiniteSamples: nonFinite,
+            clippedSamples: copy.clippedSamples, dcOffset: copy.sums.map { $0 / n }, nonFiniteSamples: nonFinite,
             channelCorrelation: correlation, channelsIdentical: identical)
     }
 }

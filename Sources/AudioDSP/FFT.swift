@@ -7,6 +7,10 @@ import Darwin
 /// Radix-2 FFTs of a fixed power-of-two size, with twiddle factors and the
 /// bit-reversal order computed once. Buffers are lent as pointers so the hot
 /// loops pay no bounds or uniqueness checks.
+///
+/// Twiddles are stored stage by stage, contiguous (stage `half` at offset
+/// `half - 1`), so the butterflies of every stage with eight or more of them
+/// run eight at a time in SIMD lanes; the first stage needs no multiplies.
 public struct FFT: Sendable {
     public let size: Int
     private let cosines: [Float]
@@ -16,8 +20,17 @@ public struct FFT: Sendable {
     public init(size: Int) {
         precondition(size >= 2 && size & (size - 1) == 0, "FFT size must be a power of two")
         self.size = size
-        cosines = (0..<size / 2).map { Float(cos(-2 * Double.pi * Double($0) / Double(size))) }
-        sines = (0..<size / 2).map { Float(sin(-2 * Double.pi * Double($0) / Double(size))) }
+        var c: [Float] = [], s: [Float] = []
+        var half = 1
+        while half < size {
+            for k in 0..<half {
+                c.append(Float(cos(-Double.pi * Double(k) / Double(half))))
+                s.append(Float(sin(-Double.pi * Double(k) / Double(half))))
+            }
+            half *= 2
+        }
+        cosines = c
+        sines = s
         let bits = size.trailingZeroBitCount
         reversed = (0..<size).map { i in
             var r = 0
@@ -45,14 +58,42 @@ public struct FFT: Sendable {
                             swap(&im[i], &im[j])
                         }
                     }
-                    var half = 1
+                    // Stage 1: twiddle 1.
+                    var start = 0
+                    while start + 1 < size {
+                        let (ar, ai, br, bi) = (re[start], im[start], re[start + 1], im[start + 1])
+                        re[start] = ar + br; im[start] = ai + bi
+                        re[start + 1] = ar - br; im[start + 1] = ai - bi
+                        start += 2
+                    }
+                    var half = 2
                     while half < size {
-                        let step = size / (2 * half)
-                        var start = 0
+                        let w = half - 1
+                        start = 0
                         while start < size {
                             var k = 0
+                            if half >= 8 {
+                                let rr = UnsafeMutableRawPointer(re), ir = UnsafeMutableRawPointer(im)
+                                let cr = UnsafeRawPointer(cs.baseAddress!), sr = UnsafeRawPointer(sn.baseAddress!)
+                                while k < half {
+                                    let a = 4 * (start + k), b = a + 4 * half
+                                    let wr = cr.loadUnaligned(fromByteOffset: 4 * (w + k), as: SIMD8<Float>.self)
+                                    let wi = sr.loadUnaligned(fromByteOffset: 4 * (w + k), as: SIMD8<Float>.self)
+                                    let xr = rr.loadUnaligned(fromByteOffset: b, as: SIMD8<Float>.self)
+                                    let xi = ir.loadUnaligned(fromByteOffset: b, as: SIMD8<Float>.self)
+                                    let yr = rr.loadUnaligned(fromByteOffset: a, as: SIMD8<Float>.self)
+                                    let yi = ir.loadUnaligned(fromByteOffset: a, as: SIMD8<Float>.self)
+                                    let tr = wr * xr - wi * xi
+                                    let ti = wr * xi + wi * xr
+                                    rr.storeBytes(of: yr - tr, toByteOffset: b, as: SIMD8<Float>.self)
+                                    ir.storeBytes(of: yi - ti, toByteOffset: b, as: SIMD8<Float>.self)
+                                    rr.storeBytes(of: yr + tr, toByteOffset: a, as: SIMD8<Float>.self)
+                                    ir.storeBytes(of: yi + ti, toByteOffset: a, as: SIMD8<Float>.self)
+                                    k += 8
+                                }
+                            }
                             while k < half {
-                                let wr = cs[k * step], wi = sn[k * step]
+                                let wr = cs[w + k], wi = sn[w + k]
                                 let a = start + k, b = a + half
                                 let tr = wr * re[b] - wi * im[b]
                                 let ti = wr * im[b] + wi * re[b]
