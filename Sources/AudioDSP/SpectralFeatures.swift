@@ -60,7 +60,8 @@ public struct SpectralFeatures: Sendable {
     /// Seconds between frames.
     public var framePeriod: Double { Double(hop) / Double(sampleRate) }
 
-    /// Adds a block (one buffer per channel); the channels are averaged.
+    /// Adds a block (one buffer per channel); the channels are averaged, a
+    /// non-finite sample counting as silence.
     public mutating func add(_ channels: [UnsafeBufferPointer<Float>]) {
         let n = channels.first?.count ?? 0
         let scale = 1 / Float(channels.count)
@@ -70,10 +71,22 @@ public struct SpectralFeatures: Sendable {
             let start = buffer.count
             buffer.append(contentsOf: repeatElement(0, count: take))
             buffer.withUnsafeMutableBufferPointer { b in
+                let out = UnsafeMutableRawPointer(b.baseAddress! + start)
                 for c in channels {
-                    for i in 0..<take {
-                        let x = c[offset + i]
-                        b[start + i] += x.isFinite ? x : 0
+                    let x = UnsafeRawPointer(c.baseAddress! + offset)
+                    var i = 0
+                    while i + 8 <= take {
+                        let v = x.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+                        // x - x is NaN exactly where x is NaN or infinite.
+                        let finite = v.replacing(with: 0, where: (v - v) .!= 0)
+                        out.storeBytes(of: out.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self) + finite,
+                                       toByteOffset: 4 * i, as: SIMD8<Float>.self)
+                        i += 8
+                    }
+                    while i < take {
+                        let v = c[offset + i]
+                        b[start + i] += v.isFinite ? v : 0
+                        i += 1
                     }
                 }
                 for i in start..<(start + take) { b[i] *= scale }
@@ -87,23 +100,39 @@ public struct SpectralFeatures: Sendable {
     }
 
     private mutating func analyse() {
-        for i in 0..<frameSize { windowed[i] = buffer[i] * window[i] }
+        buffer.withUnsafeBufferPointer { x in
+            window.withUnsafeBufferPointer { w in
+                windowed.withUnsafeMutableBufferPointer { out in
+                    for i in 0..<frameSize { out[i] = x[i] * w[i] }
+                }
+            }
+        }
         windowed.withUnsafeBufferPointer { x in
             power.withUnsafeMutableBufferPointer { p in spectrum.compute(x, into: p) }
         }
         var bands = [Double](repeating: 0, count: Self.bandCount)
         var chroma = [Double](repeating: 0, count: Self.chromaCount)
-        for k in 0...frameSize / 2 {
-            let p = Double(power[k])
-            if binBand[k] >= 0 { bands[binBand[k]] += p }
-            if binChroma[k] >= 0 { chroma[binChroma[k]] += p }
+        power.withUnsafeBufferPointer { power in
+            binBand.withUnsafeBufferPointer { binBand in
+                binChroma.withUnsafeBufferPointer { binChroma in
+                    bands.withUnsafeMutableBufferPointer { bands in
+                        chroma.withUnsafeMutableBufferPointer { chroma in
+                            for k in 0...frameSize / 2 {
+                                let p = Double(power[k])
+                                if binBand[k] >= 0 { bands[binBand[k]] += p }
+                                if binChroma[k] >= 0 { chroma[binChroma[k]] += p }
+                            }
+                        }
+                    }
+                }
+            }
         }
         // Log energies with a floor at about -100 dBFS, so silence is finite.
         let floor = 1e-10 * Double(frameSize)
-        features += bands.map { Float(10 * log10($0 + floor)) }
+        for band in bands { features.append(Float(10 * log10(band + floor))) }
         // Chroma as shares of the harmonic energy, scaled to sit beside dB values.
         let total = chroma.reduce(0, +) + floor
-        features += chroma.map { Float(30 * $0 / total) }
+        for value in chroma { features.append(Float(30 * value / total)) }
         frameCount += 1
     }
 }
