@@ -84,22 +84,34 @@ public struct SoundFile: ~Copyable {
         let chunk = scratchFrames
         let capacity = block.capacity
         var failure: String?
+        // 16-bit PCM is read as integers and scaled here, in the same pass as the
+        // deinterleaving (the scale is the 1/32768 libsndfile's float read uses, so
+        // the values are identical); everything else through libsndfile's float read.
+        let shorts = info.encoding.codec == "pcm_s16"
         block.fill { planar in
             var filled = 0
             while filled < capacity {
                 let want = min(chunk, capacity - filled)
-                let got = Int(sf_readf_float(handle, scratch.baseAddress, sf_count_t(want)))
+                let got = shorts
+                    ? Int(sf_readf_short(handle, UnsafeMutableRawPointer(scratch.baseAddress!).assumingMemoryBound(to: Int16.self),
+                                         sf_count_t(want)))
+                    : Int(sf_readf_float(handle, scratch.baseAddress, sf_count_t(want)))
                 if got <= 0 {
                     failure = LibSndFile.lastError(handle)
                     break
                 }
-                // Deinterleave: frame-major from libsndfile into channel-major storage.
-                for c in 0..<channels {
-                    let base = c * capacity + filled
-                    var src = c
-                    for i in 0..<got {
-                        planar[base + i] = scratch[src]
-                        src += channels
+                if shorts {
+                    Self.deinterleave(shorts: UnsafeRawPointer(scratch.baseAddress!), frames: got, channels: channels,
+                                      into: planar, capacity: capacity, at: filled)
+                } else {
+                    // Deinterleave: frame-major from libsndfile into channel-major storage.
+                    for c in 0..<channels {
+                        let base = c * capacity + filled
+                        var src = c
+                        for i in 0..<got {
+                            planar[base + i] = scratch[src]
+                            src += channels
+                        }
                     }
                 }
                 filled += got
@@ -117,6 +129,31 @@ public struct SoundFile: ~Copyable {
                                    + "of the \(Self.seconds(info.frameCount, info.sampleRate)) it announces")
         }
         return block.frameCount > 0
+    }
+
+    /// Interleaved 16-bit frames to channel-major floats at `offset` of each
+    /// channel's `capacity`-long stretch; stereo eight frames at a time.
+    private static func deinterleave(shorts: UnsafeRawPointer, frames: Int, channels: Int,
+                                     into planar: UnsafeMutableBufferPointer<Float>, capacity: Int, at offset: Int) {
+        let scale: Float = 1.0 / 32_768
+        let out = planar.baseAddress!
+        var i = 0
+        if channels == 2 {
+            let left = UnsafeMutableRawPointer(out + offset), right = UnsafeMutableRawPointer(out + capacity + offset)
+            while i + 8 <= frames {
+                let v = shorts.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<Int16>.self)
+                left.storeBytes(of: SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: v.evenHalf)) * scale,
+                                toByteOffset: 4 * i, as: SIMD8<Float>.self)
+                right.storeBytes(of: SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: v.oddHalf)) * scale,
+                                 toByteOffset: 4 * i, as: SIMD8<Float>.self)
+                i += 8
+            }
+        }
+        let samples = shorts.assumingMemoryBound(to: Int16.self)
+        for c in 0..<channels {
+            let base = c * capacity + offset
+            for f in i..<frames { out[base + f] = Float(samples[f * channels + c]) * scale }
+        }
     }
 
     /// Reads every remaining frame into memory. Meant for short files; stream long ones.

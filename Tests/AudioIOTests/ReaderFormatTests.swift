@@ -71,6 +71,29 @@ import TrackGateTestSupport
         }
     }
 
+    /// 16-bit PCM is read as integers and scaled by the reader itself: every
+    /// sample must equal ffmpeg's raw integer decode divided by 32,768, for the
+    /// stereo fast path and for other channel counts, with lengths that leave
+    /// partial groups of eight frames and blocks that end mid-chunk.
+    @Test(arguments: [1, 2, 3])
+    func sixteenBitSamplesAreExact(channels: Int) throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("noise.wav"), raw = dir.file("noise.raw")
+        try ffmpeg(["-f", "lavfi", "-i", "anoisesrc=color=white:amplitude=0.9:duration=0.75:seed=3", "-ac", "\(channels)",
+                    "-af", "aformat=channel_layouts=\(["mono", "stereo", "3.0"][channels - 1])", "-t", "0.7499",
+                    "-c:a", "pcm_s16le", path])
+        try ffmpeg(["-i", path, "-f", "s16le", "-c:a", "pcm_s16le", raw])
+        let integers = try Data(contentsOf: URL(fileURLWithPath: raw)).withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+        var file = try SoundFile(path: path)
+        var block = AudioBlock(channelCount: channels, capacity: 1_001)
+        var decoded = [[Float]](repeating: [], count: channels)
+        while try file.read(into: &block) { for c in 0..<channels { decoded[c] += block.channel(c) } }
+        #expect(decoded[0].count * channels == integers.count && decoded[0].count % 8 != 0)
+        for c in 0..<channels {
+            #expect(decoded[c] == stride(from: c, to: integers.count, by: channels).map { Float(integers[$0]) / 32_768 })
+        }
+    }
+
     @Test func streamingInSmallBlocksEqualsReadAll() throws {
         let dir = try TemporaryDirectory()
         let path = dir.file("noise.wav")
