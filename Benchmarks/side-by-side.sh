@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # TrackGate next to the tools users would otherwise run, on one batch, in one run:
 #
-#   bash Benchmarks/side-by-side.sh [--tracks 50] [--runs 3] [--jobs "1 N"] [--folder DIR] [--skip-normalize]
+#   bash Benchmarks/side-by-side.sh [--tracks 50] [--runs 3] [--normalize-runs 1] [--jobs "1 N"] [--folder DIR]
+#                                   [--skip-normalize]
 #
 # The batch (default): `make-batch` renders 50 music-like tracks of 30-240 s, stereo
 # 44.1 kHz 16-bit WAV with their Nuro requests, once, into a cache folder
@@ -24,15 +25,18 @@
 #
 # Needs: ffmpeg, libebur128-dev, a C compiler, python3-venv (scripts/setup.sh
 # installs them); ffmpeg-normalize is installed from PyPI into the cache folder.
-# The default run takes about 50 minutes on a 2-core VM, most of it ffmpeg-normalize
+# ffmpeg-normalize is ten times slower than the rest, so by default it runs in the
+# first run only (--normalize-runs); its ratio is far from any other. The default
+# run takes about 30 minutes on a 2-core VM, half of it ffmpeg-normalize
 # (--skip-normalize leaves it out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tracks=50 runs=3 jobs_list="1 $(nproc)" folder="" normalize=1
+tracks=50 runs=3 normalize_runs=1 jobs_list="1 $(nproc)" folder="" normalize=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --tracks) tracks=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
+    --normalize-runs) normalize_runs=$2; shift 2 ;;
     --jobs) jobs_list=$2; shift 2 ;;
     --folder) folder=$2; shift 2 ;;
     --skip-normalize) normalize=0; shift ;;
@@ -106,6 +110,7 @@ for ((r = 0; r < runs; r++)); do
     n=${#contenders[@]}
     for ((k = 0; k < n; k++)); do
       name=${contenders[$(((k + r) % n))]}
+      [ "$name" = fn-finish ] && [ "$r" -ge "$normalize_runs" ] && continue
       start=$EPOCHREALTIME
       if ! run "$name" "$j" >/dev/null 2>"$work/stderr"; then
         echo "side-by-side.sh: $name at $j jobs failed:" >&2; tail -5 "$work/stderr" >&2; exit 1
@@ -129,7 +134,8 @@ label() {
   esac
 }
 echo
-echo "TrackGate side by side: $count tracks, $seconds s of audio, medians of $runs runs, $(date +%F), $(nproc) cores"
+echo "TrackGate side by side: $count tracks, $seconds s of audio, medians of $runs runs" \
+  "(ffmpeg-normalize: $((normalize_runs < runs ? normalize_runs : runs))), $(date +%F), $(nproc) cores"
 printf '%-40s %4s %9s %10s  %s\n' "job" "jobs" "median s" "x realtime" "TrackGate's speed-up"
 for j in $jobs_list; do
   for group in "tg-measure ebur128 ff-measure" "tg-finish ff-finish fn-finish limit"; do
