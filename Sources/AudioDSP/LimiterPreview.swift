@@ -41,7 +41,10 @@ public struct LimiterPreview: Sendable {
     private var kWeighting: KWeightingFilter
     private var channelEnergies: [Double]
     private var windowPeaks: [Float] = []
-    private var windowEnergies: [Double] = []
+    /// K-weighted energy per window; single precision is ample for a millisecond's sum,
+    /// and keeps the preview at 8 bytes per millisecond of audio (29 MB an hour).
+    private var windowEnergies: [Float] = []
+    private var openWindowEnergy = 0.0
     private var framesIn = 0
     private var peaksIn = 0
     private var finished = false
@@ -81,6 +84,7 @@ public struct LimiterPreview: Sendable {
     /// Flushes the detector's delay; call once after the last frames.
     public mutating func finish() {
         guard !finished else { return }
+        if framesIn % windowFrames != 0 { windowEnergies.append(Float(openWindowEnergy)) }
         let zeros = [Float](repeating: 0, count: detector.delay)
         if !zeros.isEmpty {
             zeros.withUnsafeBufferPointer { z in detector.detect(Array(repeating: z, count: channelCount), count: z.count) }
@@ -110,13 +114,15 @@ public struct LimiterPreview: Sendable {
         while offset < n {
             let w = (framesIn + offset) / windowFrames
             let take = min(n - offset, (w + 1) * windowFrames - (framesIn + offset))
-            if windowEnergies.count <= w { windowEnergies.append(0) }
             for c in 0..<channelCount { channelEnergies[c] = 0 }
             kWeighting.accumulate(channels, range: offset ..< offset + take, into: &channelEnergies)
-            var energy = 0.0
-            for c in 0..<channelCount { energy += weights[c] * channelEnergies[c] }
-            windowEnergies[w] += energy
+            for c in 0..<channelCount { openWindowEnergy += weights[c] * channelEnergies[c] }
             offset += take
+            // Stored once whole, so the value does not depend on where blocks end.
+            if (framesIn + offset) % windowFrames == 0 {
+                windowEnergies.append(Float(openWindowEnergy))
+                openWindowEnergy = 0
+            }
         }
     }
 
@@ -124,7 +130,7 @@ public struct LimiterPreview: Sendable {
     /// the gain the frames were fed at; nil when nothing passes the gates.
     public func integratedLUFS(makeupDB: Double) -> Double? {
         let makeup = Float(pow(10, makeupDB / 20))
-        return integrated(gains: replayGains(makeup: makeup), power: Double(makeup) * Double(makeup))
+        return integrated(hops: replay(makeup: makeup), power: Double(makeup) * Double(makeup))
     }
 
     /// What limiting takes at `makeupDB`: the loudness after the limiter less the
@@ -132,15 +138,22 @@ public struct LimiterPreview: Sendable {
     public func limitingChange(makeupDB: Double) -> Double? {
         let makeup = Float(pow(10, makeupDB / 20))
         let power = Double(makeup) * Double(makeup)
-        guard let limited = integrated(gains: replayGains(makeup: makeup), power: power),
-              let plain = integrated(gains: nil, power: power) else { return nil }
+        guard let limited = integrated(hops: replay(makeup: makeup), power: power),
+              let plain = integrated(hops: replay(makeup: nil), power: power) else { return nil }
         return limited - plain
     }
 
-    /// The limiter's gain per window, as its gain computer would set it at this make-up.
-    private func replayGains(makeup: Float) -> [Float] {
+    /// The energy of each 100 ms hop after the limiter's gain computer, as it
+    /// would set its gain per window at this make-up (nil: no limiting).
+    private func replay(makeup: Float?) -> [Double] {
         let n = windowEnergies.count
         let W = windowFrames
+        let perHop = hopLength / W
+        var hops = [Double](repeating: 0, count: n / perHop)
+        guard let makeup else {
+            for w in 0..<(hops.count * perHop) { hops[w / perHop] += Double(windowEnergies[w]) }
+            return hops
+        }
         let hold = max(1, (holdFrames + W - 1) / W)
         let attack = max(1, Int((Double(attackFrames) / Double(W)).rounded()))
         // A peak at window j turns down windows j - lookAhead ... : the ramp starts
@@ -148,7 +161,6 @@ public struct LimiterPreview: Sendable {
         let lookAhead = max(0, Int((Double(detector.reach + attackFrames - 1) / Double(W)).rounded()))
         let release = pow(releaseCoefficient, Double(W))
         let target = limiterTarget
-        var gains = [Float](repeating: 1, count: n)
         var queue: [(index: Int, gain: Float)] = []
         var head = 0
         var released = 1.0
@@ -165,27 +177,22 @@ public struct LimiterPreview: Sendable {
             boxSum += released - box[v % attack]
             box[v % attack] = released
             let q = v - lookAhead
-            if q >= 0 { gains[q] = Float(min(1, boxSum / Double(attack))) }
+            if q >= 0, q / perHop < hops.count {
+                let g = min(1, boxSum / Double(attack))
+                hops[q / perHop] += Double(windowEnergies[q]) * g * g
+            }
         }
-        return gains
+        return hops
     }
 
-    /// BS.1770-4 gated loudness of the windows, each scaled by its gain squared.
-    private func integrated(gains: [Float]?, power: Double) -> Double? {
-        let perHop = hopLength / windowFrames
-        let hops = windowEnergies.count / perHop
+    /// BS.1770-4 gated loudness of 400 ms blocks of four hops, every hop.
+    private func integrated(hops hopEnergy: [Double], power: Double) -> Double? {
+        let hops = hopEnergy.count
         guard hops >= 4 else { return nil }
-        var hopEnergy = [Double](repeating: 0, count: hops)
-        for k in 0..<hops {
-            var sum = 0.0
-            for w in (k * perHop)..<((k + 1) * perHop) {
-                let g = gains.map { Double($0[w]) } ?? 1
-                sum += windowEnergies[w] * g * g
-            }
-            hopEnergy[k] = sum * power
-        }
         let blockFrames = Double(4 * hopLength)
-        let blocks = (0...(hops - 4)).map { k in (hopEnergy[k] + hopEnergy[k + 1] + hopEnergy[k + 2] + hopEnergy[k + 3]) / blockFrames }
+        let blocks = (0...(hops - 4)).map { k in
+            power * (hopEnergy[k] + hopEnergy[k + 1] + hopEnergy[k + 2] + hopEnergy[k + 3]) / blockFrames
+        }
         return LoudnessGating.integrated(blockEnergies: blocks)
     }
 }
