@@ -23,8 +23,9 @@
 # Then every finished batch is measured with libebur128, to show what each tool
 # delivered: the spread of integrated loudness around -14 and the highest true peak.
 #
-# Needs: ffmpeg, libebur128-dev, a C compiler, python3-venv (scripts/setup.sh
-# installs them); ffmpeg-normalize is installed from PyPI into the cache folder.
+# Needs: what scripts/setup.sh installs (ffmpeg, libebur128-dev), a C compiler, and
+# for ffmpeg-normalize (installed from PyPI into the cache folder) Python 3 with venv
+# (Debian: python3-venv).
 # ffmpeg-normalize is ten times slower than the rest, so by default it runs in the
 # first run only (--normalize-runs); its ratio is far from any other. The default
 # run takes about 30 minutes on a 2-core VM, half of it ffmpeg-normalize
@@ -56,9 +57,15 @@ swift build -c release --package-path Benchmarks --product make-batch >/dev/null
 swift build -c release --package-path Benchmarks --product decode-write >/dev/null
 # Copies, so a rebuild while the benchmark runs cannot change what is measured.
 cp .build/release/trackgate Benchmarks/.build/release/decode-write "$work/"
-cc -O2 -o "$work/ebur128-scan" Benchmarks/peers/ebur128-scan.c -lebur128 -lsndfile -lpthread -lm
+cc -O2 -o "$work/ebur128-scan" Benchmarks/peers/ebur128-scan.c -lebur128 -lsndfile -lpthread -lm || {
+  echo "side-by-side.sh: cannot build the libebur128 peer (needs cc and libebur128-dev: bash scripts/setup.sh)" >&2; exit 1; }
 if [ "$normalize" = 1 ] && [ ! -x "$cache/venv/bin/ffmpeg-normalize" ]; then
-  python3 -m venv "$cache/venv" && "$cache/venv/bin/pip" install -q ffmpeg-normalize >&2
+  if ! { python3 -m venv "$cache/venv" && "$cache/venv/bin/pip" install -q ffmpeg-normalize >&2; }; then
+    echo "side-by-side.sh: cannot install ffmpeg-normalize (needs python3 with venv, Debian: python3-venv," \
+      "and PyPI); --skip-normalize runs without it" >&2
+    rm -rf "$cache/venv"
+    exit 1
+  fi
 fi
 
 if [ -z "$folder" ]; then
