@@ -42,16 +42,6 @@ ffmpeg -v error -y -stream_loop -1 -f concat -safe 0 -i "$work/list.txt" -t 3600
 printf '{"type": "bgm", "version": "v1.0", "description": "hour", "duration": 60}\n' > "$work/hour/hour.request.json"
 echo "batch: $tracks tracks, $(printf '%.0f' "$seconds") s of audio; $runs runs; $(nproc) cores"
 
-cat > "$work/ffmpeg-check.sh" <<'SH'
-ffmpeg -hide_banner -nostats -i "$1" -af ebur128=peak=true:framelog=verbose -f null - 2>&1 | grep -q 'Summary:'
-SH
-cat > "$work/ffmpeg-process.sh" <<'SH'
-i=$(ffmpeg -hide_banner -nostats -i "$1" -af ebur128=peak=true:framelog=verbose -f null - 2>&1 \
-    | awk '/Summary:/ { s = 1 } s && $1 == "I:" { print $2; exit }')
-gain=$(awk "BEGIN { print -14 - ($i) }")
-ffmpeg -v error -y -i "$1" -af "volume=${gain}dB,aresample=48000:resampler=soxr" -c:a pcm_s16le "$2/$(basename "$1")"
-SH
-
 # measure NAME CMD...: appends "seconds kib" of the command to $work/NAME.
 measure() {
   local name=$1; shift
@@ -67,9 +57,9 @@ for ((r = 0; r < runs; r++)); do
     measure "tg-resume-$jobs" "$tg" batch "$work/in" --out "$work/out" --jobs "$jobs" --force --quiet \
       --sample-rate 48000 --resampler soxr --bit-depth 16
     rm -rf "$work/ff" && mkdir -p "$work/ff"
-    measure "ff-process-$jobs" sh -c "ls '$work'/in/*.wav | xargs -P $jobs -I{} bash '$work/ffmpeg-process.sh' {} '$work/ff'"
+    measure "ff-process-$jobs" sh -c "ls '$work'/in/*.wav | xargs -P $jobs -I{} bash Benchmarks/peers/ffmpeg-two-pass.sh {} '$work/ff'"
     measure "tg-check-$jobs" "$tg" batch "$work/in" --check-only --jobs "$jobs" --quiet
-    measure "ff-check-$jobs" sh -c "ls '$work'/in/*.wav | xargs -P $jobs -I{} bash '$work/ffmpeg-check.sh' {}"
+    measure "ff-check-$jobs" sh -c "ls '$work'/in/*.wav | xargs -P $jobs -I{} bash Benchmarks/peers/ffmpeg-measure.sh {}"
   done
 done
 measure "tg-hour" "$tg" batch "$work/hour" --out "$work/hour-out" --jobs 1 --force --quiet

@@ -77,15 +77,6 @@ count=${#files[@]}
 seconds=$(for f in "${files[@]}"; do ffprobe -v error -show_entries format=duration -of csv=p=0 "$f"; done \
   | awk '{ s += $1 } END { printf "%.0f", s }')
 
-cat > "$work/ffmpeg-measure.sh" <<'SH'
-ffmpeg -hide_banner -nostats -i "$1" -af ebur128=peak=true:framelog=verbose -f null - 2>&1 | grep -q 'Summary:'
-SH
-cat > "$work/ffmpeg-two-pass.sh" <<'SH'
-i=$(ffmpeg -hide_banner -nostats -i "$1" -af ebur128=peak=true:framelog=verbose -f null - 2>&1 \
-    | awk '/Summary:/ { s = 1 } s && $1 == "I:" { print $2; exit }')
-gain=$(awk "BEGIN { print -14 - ($i) }")
-ffmpeg -v error -y -i "$1" -af "volume=${gain}dB,aresample=48000:resampler=soxr" -c:a pcm_s16le "$2/$(basename "$1")"
-SH
 cat > "$work/ffmpeg-normalize.sh" <<SH
 "$cache/venv/bin/ffmpeg-normalize" "\$1" -o "\$2/\$(basename "\$1")" -f -q -t -14 -tp -1 -ar 48000 -c:a pcm_s16le \
   --keep-lra-above-loudness-range-target -p > "\$2/\$(basename "\$1" .wav).stats.json"
@@ -97,12 +88,12 @@ run() {
   case "$name" in
     tg-measure) "$work/trackgate" batch "$folder" --check-only --jobs "$j" --quiet --report "$work/tg-measure-$j.jsonl" ;;
     ebur128) "$work/ebur128-scan" -j "$j" "${files[@]}" > "$work/ebur128-$j.txt" ;;
-    ff-measure) printf '%s\0' "${files[@]}" | xargs -0 -P "$j" -I{} bash "$work/ffmpeg-measure.sh" {} ;;
+    ff-measure) printf '%s\0' "${files[@]}" | xargs -0 -P "$j" -I{} bash Benchmarks/peers/ffmpeg-measure.sh {} ;;
     tg-finish) rm -rf "$work/out-$name-$j"
       "$work/trackgate" batch "$folder" --out "$work/out-$name-$j" --jobs "$j" --quiet \
         --sample-rate 48000 --resampler soxr --bit-depth 16 ;;
     ff-finish) rm -rf "$work/out-$name-$j"; mkdir -p "$work/out-$name-$j"
-      printf '%s\0' "${files[@]}" | xargs -0 -P "$j" -I{} bash "$work/ffmpeg-two-pass.sh" {} "$work/out-$name-$j" ;;
+      printf '%s\0' "${files[@]}" | xargs -0 -P "$j" -I{} bash Benchmarks/peers/ffmpeg-two-pass.sh {} "$work/out-$name-$j" ;;
     fn-finish) rm -rf "$work/out-$name-$j"; mkdir -p "$work/out-$name-$j"
       printf '%s\0' "${files[@]}" | xargs -0 -P "$j" -I{} bash "$work/ffmpeg-normalize.sh" {} "$work/out-$name-$j" ;;
     limit) rm -rf "$work/out-$name-$j"; "$work/decode-write" "$work/out-$name-$j" "${files[@]}" --jobs "$j" ;;
