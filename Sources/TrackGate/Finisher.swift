@@ -81,17 +81,16 @@ public struct Finisher: Sendable {
             block.withChannels { preview.add($0) }
         }
         preview.finish()
-        func missing(_ m: Double) -> Double? { preview.integratedLUFS(makeupDB: m).map { settings.targetLUFS - $0 } }
+        var search = MakeupSearch(targetLUFS: settings.targetLUFS, tolerance: 0.001)
         var m = 0.0
-        var previous: (m: Double, missing: Double)?
         for _ in 0..<12 {
-            guard let miss = missing(m), abs(miss) >= 0.001 else { break }
-            var slope = 1.0
-            if let p = previous, abs(m - p.m) > 1e-9 { slope = min(1, max(0.05, (p.missing - miss) / (m - p.m))) }
-            previous = (m, miss)
-            m = min(preview.headroomDB, m + miss / slope)
+            guard let predicted = preview.integratedLUFS(makeupDB: m),
+                  let next = search.next(makeup: m, measured: predicted) else { break }
+            m = min(preview.headroomDB, next)
         }
-        let slope = missing(m).flatMap { a in missing(m + 0.05).map { b in min(1, max(0.05, (a - b) / 0.05)) } } ?? 1
+        let slope = preview.integratedLUFS(makeupDB: m).flatMap { a in
+            preview.integratedLUFS(makeupDB: m + 0.05).map { b in min(1, max(0.05, (b - a) / 0.05)) }
+        } ?? 1
         return Makeup(makeupDB: m, slope: slope)
     }
 

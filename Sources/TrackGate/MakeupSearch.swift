@@ -9,18 +9,22 @@ public struct MakeupSearch: Sendable {
     public static let precision = 0.02
 
     public let targetLUFS: Double
+    /// Close enough for this search, LU: `precision` for measured files, finer
+    /// for predictions, which cost next to nothing.
+    public let tolerance: Double
     private let initialSlope: Double
     private var previous: (makeup: Double, missing: Double)?
 
-    public init(targetLUFS: Double, initialSlope: Double = 1) {
+    public init(targetLUFS: Double, initialSlope: Double = 1, tolerance: Double = MakeupSearch.precision) {
         self.targetLUFS = targetLUFS
+        self.tolerance = tolerance
         self.initialSlope = min(1, max(0.05, initialSlope))
     }
 
-    /// The make-up to try next, given what `makeup` measured; nil once within `precision`.
+    /// The make-up to try next, given what `makeup` measured; nil once within `tolerance`.
     public mutating func next(makeup: Double, measured: Double) -> Double? {
         let missing = targetLUFS - measured
-        guard abs(missing) >= Self.precision else { return nil }
+        guard abs(missing) >= tolerance else { return nil }
         var slope = initialSlope
         if let p = previous, abs(makeup - p.makeup) > 1e-6 {
             slope = min(1, max(0.05, (p.missing - missing) / (makeup - p.makeup)))
