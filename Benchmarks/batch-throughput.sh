@@ -25,18 +25,14 @@ trap 'rm -rf "$work"' EXIT
 
 mkdir -p "$work/in" "$work/hour"
 seconds=0
-for f in /usr/share/games/etr/music/*.ogg; do
-  d=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$f")
-  awk "BEGIN { exit !($d > 30) }" || continue
-  name=$(basename "$f" .ogg)
-  ffmpeg -v error -y -i "$f" -ar 44100 -ac 2 -c:a pcm_s16le "$work/$name.wav"
+while read -r name d; do
   for ((c = 1; c <= copies; c++)); do
     cp "$work/$name.wav" "$work/in/$name-$c.wav"
     printf '{"type": "bgm", "version": "v1.0", "description": "%s", "duration": 60}\n' "$name" > "$work/in/$name-$c.request.json"
     seconds=$(awk "BEGIN { print $seconds + $d }")
   done
   echo "file '$work/$name.wav'" >> "$work/list.txt"
-done
+done < <(bash Benchmarks/etr-recordings.sh "$work")
 tracks=$(ls "$work"/in/*.wav | wc -l)
 ffmpeg -v error -y -stream_loop -1 -f concat -safe 0 -i "$work/list.txt" -t 3600 -c:a pcm_s16le "$work/hour/hour.wav"
 printf '{"type": "bgm", "version": "v1.0", "description": "hour", "duration": 60}\n' > "$work/hour/hour.request.json"

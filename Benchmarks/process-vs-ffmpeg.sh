@@ -21,15 +21,11 @@ trap 'rm -rf "$work"' EXIT
 
 mkdir -p "$work/in"
 seconds=0
-for f in /usr/share/games/etr/music/*.ogg; do
-  d=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$f")
-  awk "BEGIN { exit !($d > 30) }" || continue
-  name=$(basename "$f" .ogg)
-  ffmpeg -v error -y -i "$f" -ar 44100 -ac 2 -c:a pcm_s16le "$work/in/$name.wav"
+while read -r name d; do
   printf '{"type": "bgm", "version": "v1.0", "description": "%s", "duration": %d}\n' "$name" \
     "$(awk "BEGIN { d = int($d + 0.5); print (d > 60 ? 60 : d) }")" > "$work/in/$name.request.json"
   seconds=$(awk "BEGIN { print $seconds + $d }")
-done
+done < <(bash Benchmarks/etr-recordings.sh "$work/in")
 tracks=$(ls "$work"/in/*.wav | wc -l)
 echo "batch: $tracks tracks, $(printf '%.0f' "$seconds") s of audio; $runs runs; $(nproc) cores, one job"
 

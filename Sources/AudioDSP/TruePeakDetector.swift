@@ -5,7 +5,7 @@
 /// channel among the interpolated points of the interval that ends at input
 /// frame `t - delay` and that input itself; it lags the input by `delay` frames.
 /// Points are refined by a parabola where they come near `level`. Where the
-/// filter's bound shows that no point of a 512-frame stretch can reach `level`
+/// filter's bound shows that no point of a 128-frame stretch can reach `level`
 /// (the largest sum of |taps| times the largest input under the filter), the
 /// stretch is not interpolated and its estimates are 0: only peaks that could
 /// matter at `level` are measured.
