@@ -101,10 +101,11 @@ public struct SpectralFeatures: Sendable {
                         i += 1
                     }
                 }
-                for i in start..<(start + take) {
-                    b[i] *= scale
-                    energy += b[i] * b[i]
-                    fill += 1
+                var i = start
+                while i < start + take {
+                    let n = min(step - fill, start + take - i)
+                    energy += Self.scale(b.baseAddress! + i, count: n, by: scale)
+                    (fill, i) = (fill + n, i + n)
                     if fill == step {
                         newLevels.append(10 * log10(energy / Float(step) + 1e-9))
                         (energy, fill) = (0, 0)
@@ -119,6 +120,26 @@ public struct SpectralFeatures: Sendable {
                 buffer.removeFirst(hop)
             }
         }
+    }
+
+    /// Multiplies `count` samples by `gain` in place; returns their energy after.
+    private static func scale(_ x: UnsafeMutablePointer<Float>, count: Int, by gain: Float) -> Float {
+        let raw = UnsafeMutableRawPointer(x)
+        var sum = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= count {
+            let v = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self) * gain
+            raw.storeBytes(of: v, toByteOffset: 4 * i, as: SIMD8<Float>.self)
+            sum += v * v
+            i += 8
+        }
+        var energy = sum.sum()
+        while i < count {
+            x[i] *= gain
+            energy += x[i] * x[i]
+            i += 1
+        }
+        return energy
     }
 
     private mutating func analyse() {

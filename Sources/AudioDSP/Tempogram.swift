@@ -44,35 +44,47 @@ public enum Tempogram {
         for i in 0..<n { s1[i + 1] = s1[i] + onset[i]; s2[i + 1] = s2[i] + onset[i] * onset[i] }
         // Each frame's window [lo, hi) in steps, its mean and its zero-lag energy.
         var lo = [Int](repeating: 0, count: frames), hi = lo
-        var mean = [Double](repeating: 0, count: frames), zero = mean
+        var mean = [Double](repeating: 0, count: frames), inverseZero = mean
         for t in 0..<frames {
             let centre = (t * features.hop + features.frameSize / 2) / step
             lo[t] = max(0, min(n, centre - half)); hi[t] = max(lo[t], min(n, centre + half))
             let count = Double(max(1, hi[t] - lo[t]))
             mean[t] = (s1[hi[t]] - s1[lo[t]]) / count
-            zero[t] = max(1e-9, (s2[hi[t]] - s2[lo[t]]) - count * mean[t] * mean[t])
+            inverseZero[t] = 1 / max(1e-9, (s2[hi[t]] - s2[lo[t]]) - count * mean[t] * mean[t])
         }
 
         var sums = [Double](repeating: 0, count: frames * binCount)
         var product = [Double](repeating: 0, count: n + 1)
-        for b in 0..<binCount {
-            let lagsInBand = edges[b]..<max(edges[b] + 1, edges[b + 1])
-            for lag in lagsInBand where lag < n {
-                // product[k]: sum of onset[i] * onset[i + lag] for i < k.
-                for i in 0..<(n - lag) { product[i + 1] = product[i] + onset[i] * onset[i + lag] }
-                for t in 0..<frames {
-                    let end = hi[t] - lag
-                    guard end > lo[t] else { continue }
-                    let m = mean[t]
-                    // Sum over i in [lo, end) of (x_i - m)(x_{i+lag} - m), from the prefix sums.
-                    let cross = product[end] - product[lo[t]]
-                    let leading = s1[end] - s1[lo[t]], trailing = s1[end + lag] - s1[lo[t] + lag]
-                    let covariance = cross - m * (leading + trailing) + Double(end - lo[t]) * m * m
-                    sums[t * binCount + b] += covariance / zero[t]
+        onset.withUnsafeBufferPointer { onset in
+        s1.withUnsafeBufferPointer { s1 in
+        product.withUnsafeMutableBufferPointer { product in
+        sums.withUnsafeMutableBufferPointer { sums in
+            for b in 0..<binCount {
+                let lagsInBand = edges[b]..<max(edges[b] + 1, edges[b + 1])
+                for lag in lagsInBand where lag < n {
+                    // product[k]: sum of onset[i] * onset[i + lag] for i < k.
+                    var running = 0.0
+                    for i in 0..<(n - lag) {
+                        running += onset[i] * onset[i + lag]
+                        product[i + 1] = running
+                    }
+                    for t in 0..<frames {
+                        let (start, end) = (lo[t], hi[t] - lag)
+                        guard end > start else { continue }
+                        let m = mean[t]
+                        // Sum over i in [start, end) of (x_i - m)(x_{i+lag} - m), from the prefix sums.
+                        let cross = product[end] - product[start]
+                        let leading = s1[end] - s1[start], trailing = s1[end + lag] - s1[start + lag]
+                        let covariance = cross - m * (leading + trailing) + Double(end - start) * m * m
+                        sums[t * binCount + b] += covariance * inverseZero[t]
+                    }
                 }
+                let width = 1 / Double(lagsInBand.count)
+                for t in 0..<frames { sums[t * binCount + b] *= width }
             }
-            let width = Double(lagsInBand.count)
-            for t in 0..<frames { sums[t * binCount + b] /= width }
+        }
+        }
+        }
         }
         return sums.map(Float.init)
     }
