@@ -90,6 +90,8 @@ let annotatedChanges: [String: [Double]] = [
     "wonrace1-jt.ogg": [10.8],
 ]
 let searchWindow = 3.0
+/// `boundary_confirm_strength`'s default in TrackGate's policy.
+let defaultStrength = 0.95
 
 /// One excerpt's place in a test track: track time `trackStart` is `position` s into `piece`.
 struct Placement { var piece: Int; var position: Double; var seconds: Double; var trackStart: Double }
@@ -560,12 +562,12 @@ if detail {
     print("\nBy kind (TrackGate's detector):")
     for (kind, outcomes) in Dictionary(grouping: positives, by: \.kind).sorted(by: { $0.key < $1.key }) {
         let located = outcomes.filter { abs($0.detected - $0.truth) <= 1 }.count
-        let confirmed = outcomes.filter { $0.strength >= 1 && abs($0.detected - $0.truth) <= 1 }.count
+        let confirmed = outcomes.filter { $0.strength >= defaultStrength && abs($0.detected - $0.truth) <= 1 }.count
         let s = outcomes.map(\.strength).sorted()
         print(String(format: "%-26@ n %3d, located %3d, confirmed %3d, median strength %.2f", kind, outcomes.count, located, confirmed, s[s.count / 2]))
     }
-    print("\nClear true boundaries not confirmed at strength 1.0:")
-    for o in clearPositives where o.strength < 1 || abs(o.detected - o.truth) > 1 {
+    print("\nClear true boundaries not confirmed at the default strength \(defaultStrength):")
+    for o in clearPositives where o.strength < defaultStrength || abs(o.detected - o.truth) > 1 {
         print(String(format: "%@ (%@): at %.1f s, change at %.1f s, strength %.2f", o.label, o.kind, o.truth, o.detected, o.strength))
     }
     print("\nStrongest claims in continuous music:")
