@@ -227,12 +227,9 @@ func transform(_ features: [Float], _ v: Variant) -> [Float] {
     return out
 }
 
-/// Foote's novelty: a Gaussian-tapered checkerboard kernel slid along the
-/// diagonal of the cosine self-similarity matrix of standardised frames.
-func footeCurve(_ f: [Float], dimension d: Int, framePeriod: Double, halfWindow: Double) -> NoveltyCurve {
+/// Each dimension shifted and scaled to mean 0 and standard deviation 1 over the track.
+func standardised(_ f: [Float], dimension d: Int) -> [Double] {
     let frames = f.count / d
-    guard frames > 2 else { return NoveltyCurve(framePeriod: framePeriod, values: []) }
-    // Standardise each dimension over the track, then unit-normalise each frame.
     var x = f.map(Double.init)
     for k in 0..<d {
         var m = 0.0, v = 0.0
@@ -242,6 +239,16 @@ func footeCurve(_ f: [Float], dimension d: Int, framePeriod: Double, halfWindow:
         let sd = max(1e-9, (v / Double(frames)).squareRoot())
         for t in 0..<frames { x[t * d + k] = (x[t * d + k] - m) / sd }
     }
+    return x
+}
+
+/// Foote's novelty: a Gaussian-tapered checkerboard kernel slid along the
+/// diagonal of the cosine self-similarity matrix of standardised frames.
+func footeCurve(_ f: [Float], dimension d: Int, framePeriod: Double, halfWindow: Double) -> NoveltyCurve {
+    let frames = f.count / d
+    guard frames > 2 else { return NoveltyCurve(framePeriod: framePeriod, values: []) }
+    // Standardise each dimension over the track, then unit-normalise each frame.
+    var x = standardised(f, dimension: d)
     for t in 0..<frames {
         var n = 0.0
         for k in 0..<d { n += x[t * d + k] * x[t * d + k] }
@@ -323,16 +330,7 @@ func nearestCurve(_ f: [Float], dimension d: Int, framePeriod: Double, halfWindo
     let w = max(2, Int((halfWindow / framePeriod).rounded()))
     let k = max(1, Int((0.3 / framePeriod).rounded()))
     guard frames > 2 * w else { return NoveltyCurve(framePeriod: framePeriod, values: []) }
-    // Standardise each dimension over the track.
-    var x = f
-    for j in 0..<d {
-        var m = 0.0, v = 0.0
-        for t in 0..<frames { m += Double(x[t * d + j]) }
-        m /= Double(frames)
-        for t in 0..<frames { v += (Double(x[t * d + j]) - m) * (Double(x[t * d + j]) - m) }
-        let sd = max(1e-6, (v / Double(frames)).squareRoot())
-        for t in 0..<frames { x[t * d + j] = Float((Double(x[t * d + j]) - m) / sd) }
-    }
+    let x = standardised(f, dimension: d).map(Float.init)
     // Distances between frames up to 2w apart: band[i * span + (j - i)] for i <= j < i + span.
     let span = 2 * w
     var band = [Float](repeating: .infinity, count: frames * span)
