@@ -79,14 +79,19 @@ public struct NoveltyCurve: Sendable, Equatable {
             // 90 separated no better and located fewer joins; 15 and 30 gained less.
             if hasRhythm { for k in 0..<r { combined[t * dimension + d + k] = 60 * rhythm[t * r + k] } }
         }
-        let curves = [1.5, 2.5, 4].map {
+        return NoveltyCurve(averaging: [1.5, 2.5, 4].map {
             NoveltyCurve(features: combined, dimension: dimension, framePeriod: features.framePeriod, halfWindow: $0)
-        }
-        let values = curves[0].values.indices.map { i -> Double in
+        })
+    }
+
+    /// The mean of curves over the same frames, entry by entry, counting only the
+    /// curves that have a value there (a longer window starts later and ends sooner).
+    public init(averaging curves: [NoveltyCurve]) {
+        framePeriod = curves.first?.framePeriod ?? 0
+        values = (curves.first?.values.indices ?? 0..<0).map { i in
             let present = curves.map { $0.values[i] }.filter { $0 > 0 }
             return present.isEmpty ? 0 : present.reduce(0, +) / Double(present.count)
         }
-        return NoveltyCurve(framePeriod: features.framePeriod, values: values)
     }
 
     /// Time in seconds of entry `index`.

@@ -278,47 +278,18 @@ func footeCurve(_ f: [Float], dimension d: Int, framePeriod: Double, halfWindow:
     return NoveltyCurve(framePeriod: framePeriod, values: values)
 }
 
-/// Appends a tempogram per frame: the autocorrelation of an onset envelope (rises
-/// of log energy every 256 samples) over the 4 s around the frame, at lags of
-/// 0.2-1.6 s pooled into 12 log-spaced bins and divided by the zero-lag value.
-func appendTempogram(_ f: [Float], dimension d: Int, signal x: [Float], hop: Int, weight: Float,
+/// Appends TrackGate's tempogram (`Tempogram.bands`) to each frame, scaled by 30 * `weight`.
+func appendTempogram(_ f: [Float], dimension d: Int, features: SpectralFeatures, weight: Float,
                      span: Double, maxLagSeconds: Double) -> ([Float], Int) {
-    let step = 256
-    let n = x.count / step
-    var energy = [Float](repeating: 0, count: n)
-    for i in 0..<n {
-        var s: Float = 0
-        for j in 0..<step { s += x[i * step + j] * x[i * step + j] }
-        energy[i] = 10 * log10(s / Float(step) + 1e-9)
-    }
-    var onset = [Float](repeating: 0, count: n)
-    for i in 1..<n { onset[i] = max(0, energy[i] - energy[i - 1]) }
-    let envRate = Double(rate) / Double(step)
-    let half = Int(span * envRate), minLag = Int(0.2 * envRate), maxLag = Int(maxLagSeconds * envRate)
-    let edges = (0...12).map { Int(Double(minLag) * pow(Double(maxLag) / Double(minLag), Double($0) / 12)) }
-    let frames = f.count / d
+    let r = Tempogram.binCount
+    let rhythm = Tempogram.bands(of: features, span: span, lags: 0.2...maxLagSeconds)
     var out: [Float] = []
-    out.reserveCapacity(frames * (d + 12))
-    for t in 0..<frames {
+    out.reserveCapacity(features.frameCount * (d + r))
+    for t in 0..<f.count / d {
         out += f[t * d ..< (t + 1) * d]
-        let centre = (t * hop + hop / 2) / step
-        let lo = max(0, centre - half), hi = min(n, centre + half)
-        var mean: Float = 0
-        for i in lo..<hi { mean += onset[i] }
-        mean /= Float(max(1, hi - lo))
-        var zero: Float = 1e-9
-        for i in lo..<hi { zero += (onset[i] - mean) * (onset[i] - mean) }
-        for b in 0..<12 {
-            var total: Float = 0
-            for lag in edges[b]..<max(edges[b] + 1, edges[b + 1]) where lo + lag < hi {
-                var s: Float = 0
-                for i in lo..<(hi - lag) { s += (onset[i] - mean) * (onset[i + lag] - mean) }
-                total += s
-            }
-            out.append(weight * 30 * total / Float(max(1, edges[b + 1] - edges[b])) / zero)
-        }
+        out += rhythm[t * r ..< (t + 1) * r].map { weight * 30 * $0 }
     }
-    return (out, d + 12)
+    return (out, d + r)
 }
 
 /// A nearest-neighbour two-sample score: how far each frame on one side of t is
@@ -413,7 +384,7 @@ func novelty(_ x: [Float]) -> [NoveltyCurve] {
     return [NoveltyCurve.sectionChanges(features: short)] + variants.map { v in
         let f = v.longFrames ? long : short
         var (features, dimension) = augment(transform(f.features, v), v)
-        if v.tempogram > 0 { (features, dimension) = appendTempogram(features, dimension: dimension, signal: x, hop: f.hop, weight: v.tempogram, span: v.tempogramSpan, maxLagSeconds: v.maxLag) }
+        if v.tempogram > 0 { (features, dimension) = appendTempogram(features, dimension: dimension, features: f, weight: v.tempogram, span: v.tempogramSpan, maxLagSeconds: v.maxLag) }
         let windows = v.windows.isEmpty ? [v.halfWindow] : v.windows
         let curves = windows.map { w in
             v.nearest == 1 ? nearestCurve(features, dimension: dimension, framePeriod: f.framePeriod, halfWindow: w) :
@@ -425,10 +396,7 @@ func novelty(_ x: [Float]) -> [NoveltyCurve] {
                 : v.kl ? klCurve(features, dimension: dimension, framePeriod: f.framePeriod, halfWindow: w)
                 : NoveltyCurve(features: features, dimension: dimension, framePeriod: f.framePeriod, halfWindow: w)
         }
-        let curve = NoveltyCurve(framePeriod: f.framePeriod, values: curves[0].values.indices.map { i in
-            let present = curves.map { $0.values[i] }.filter { $0 > 0 }
-            return present.isEmpty ? 0 : present.reduce(0, +) / Double(present.count)
-        })
+        let curve = NoveltyCurve(averaging: curves)
         guard v.relative else { return curve }
         let active = curve.values.filter { $0 > 0 }.sorted()
         let median = active.isEmpty ? 1 : active[active.count / 2]
