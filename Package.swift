@@ -24,6 +24,11 @@ let package = Package(
             providers: [.apt(["libsndfile1-dev"])]
         ),
         .systemLibrary(
+            name: "CMPG123",
+            pkgConfig: "libmpg123",
+            providers: [.apt(["libmpg123-dev"])]
+        ),
+        .systemLibrary(
             name: "CSampleRate",
             pkgConfig: "samplerate",
             providers: [.apt(["libsamplerate0-dev"])]
@@ -38,7 +43,7 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        .target(name: "AudioIO", dependencies: ["CSndFile", "CSampleRate", "CSoxr", "CCrypto"]),
+        .target(name: "AudioIO", dependencies: ["CSndFile", "CMPG123", "CSampleRate", "CSoxr", "CCrypto"]),
         .target(name: "AudioDSP"),
         .target(name: "NuroRequest"),
         .target(name: "TrackGate", dependencies: ["AudioIO", "AudioDSP", "NuroRequest"]),

@@ -2,14 +2,14 @@
 # Installs what TrackGate needs on Debian/Ubuntu, when it is missing, then builds.
 #   bash scripts/setup.sh            # release build of the trackgate binary
 #   bash scripts/setup.sh --no-build # packages only
-# Packages: libsndfile (decode/encode), libsamplerate and libsoxr (resampling), OpenSSL's
+# Packages: libsndfile (decode/encode), libmpg123 (MP3 decoding, quiet and gapless), libsamplerate and libsoxr (resampling), OpenSSL's
 # libcrypto (SHA-256 of inputs, for batch resume): build dependencies, found by pkg-config;
 # ffmpeg/ffprobe and libebur128 (used by the tests as independent implementations),
 # extremetuxracer-data (real music, GPL-2+, for the boundary tests and evaluation).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(pkg-config libsndfile1-dev libsamplerate0-dev libsoxr-dev libssl-dev ffmpeg libebur128-dev extremetuxracer-data)
+packages=(pkg-config libsndfile1-dev libmpg123-dev libsamplerate0-dev libsoxr-dev libssl-dev ffmpeg libebur128-dev extremetuxracer-data)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

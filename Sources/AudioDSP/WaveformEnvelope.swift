@@ -1,51 +1,98 @@
 /// The outline of a waveform for drawing: the lowest and highest sample of
-/// each channel in each of `columns` equal slices of the track, the way an
+/// each channel in each of `columns` consecutive slices of the track, the way an
 /// editor draws a track too long to show sample by sample.
 ///
-/// Streaming: it needs the track's length up front (from the file header) and
-/// keeps two floats per column and channel.
+/// Streaming, and it needs no length up front (a header's length is only an
+/// announcement: a stream can end sooner, or not say): it keeps extremes per
+/// bucket of `bucketFrames` frames, at most `2 * columns` buckets, and when they
+/// fill, merges neighbours pairwise and doubles the bucket. Min and max merge
+/// exactly, so each column holds the true extremes of its frames; columns are
+/// whole buckets, so their lengths differ by at most one bucket (about a column's
+/// share of the track). Memory: four floats per bucket and channel.
 public struct WaveformEnvelope: Sendable {
     public let columns: Int
-    public let frameCount: Int
-    /// Per channel, per column; +inf / -inf where a column saw no finite sample.
-    public private(set) var minimum: [[Float]]
-    public private(set) var maximum: [[Float]]
-    private var position = 0
+    /// Frames per bucket: 1, doubling as the track grows past `2 * columns` buckets.
+    public private(set) var bucketFrames = 1
+    /// Frames added so far.
+    public private(set) var frameCount = 0
+    private var low: [[Float]]
+    private var high: [[Float]]
+    /// Buckets in use, the last one possibly partial.
+    private var buckets = 0
 
-    public init(channelCount: Int, frameCount: Int, columns: Int) {
+    public init(channelCount: Int, columns: Int) {
         precondition(channelCount > 0 && columns > 0)
         self.columns = columns
-        self.frameCount = max(frameCount, 1)
-        minimum = Array(repeating: Array(repeating: .infinity, count: columns), count: channelCount)
-        maximum = Array(repeating: Array(repeating: -.infinity, count: columns), count: channelCount)
-    }
-
-    /// The column frame `frame` falls in.
-    @inline(__always) private func column(_ frame: Int) -> Int {
-        min(columns - 1, frame * columns / frameCount)
+        low = Array(repeating: [], count: channelCount)
+        high = Array(repeating: [], count: channelCount)
+        for c in 0..<channelCount {
+            low[c].reserveCapacity(2 * columns)
+            high[c].reserveCapacity(2 * columns)
+        }
     }
 
     public mutating func add(_ channels: [UnsafeBufferPointer<Float>]) {
         guard let n = channels.first?.count, n > 0 else { return }
         var start = 0
         while start < n {
-            let c = column(position + start)
-            // Frames up to the next column's first frame (ceil(c+1) * frameCount / columns).
-            let nextColumnFrame = ((c + 1) * frameCount + columns - 1) / columns
-            let end = c == columns - 1 ? n : min(n, max(start + 1, nextColumnFrame - position))
+            let inBucket = frameCount % bucketFrames
+            if inBucket == 0 { openBucket() }
+            let end = min(n, start + bucketFrames - inBucket)
+            let b = buckets - 1
             for (k, channel) in channels.enumerated() {
-                var lo = minimum[k][c], hi = maximum[k][c]
+                var lo = low[k][b], hi = high[k][b]
                 for i in start..<end {
                     let x = channel[i]
                     // NaN compares false both ways and is skipped.
                     if x < lo { lo = x }
                     if x > hi { hi = x }
                 }
-                minimum[k][c] = lo
-                maximum[k][c] = hi
+                low[k][b] = lo
+                high[k][b] = hi
             }
+            frameCount += end - start
             start = end
         }
-        position += n
+    }
+
+    private mutating func openBucket() {
+        if buckets == 2 * columns {
+            for k in low.indices {
+                for i in 0..<columns {
+                    low[k][i] = min(low[k][2 * i], low[k][2 * i + 1])
+                    high[k][i] = max(high[k][2 * i], high[k][2 * i + 1])
+                }
+                low[k].removeLast(columns)
+                high[k].removeLast(columns)
+            }
+            buckets = columns
+            bucketFrames *= 2
+        }
+        for k in low.indices {
+            low[k].append(.infinity)
+            high[k].append(-.infinity)
+        }
+        buckets += 1
+    }
+
+    /// The frames column `column` covers: whole buckets, in order, together all
+    /// frames added; empty only while there are fewer frames than columns.
+    public func frames(ofColumn column: Int) -> Range<Int> {
+        let range = bucketRange(column)
+        return min(frameCount, range.lowerBound * bucketFrames) ..< min(frameCount, range.upperBound * bucketFrames)
+    }
+
+    private func bucketRange(_ column: Int) -> Range<Int> {
+        ((column * buckets + columns - 1) / columns) ..< (((column + 1) * buckets + columns - 1) / columns)
+    }
+
+    /// Per channel, per column: the lowest sample; +inf where a column saw no finite sample.
+    public var minimum: [[Float]] {
+        low.map { lows in (0..<columns).map { bucketRange($0).reduce(Float.infinity) { min($0, lows[$1]) } } }
+    }
+
+    /// Per channel, per column: the highest sample; -inf where a column saw no finite sample.
+    public var maximum: [[Float]] {
+        high.map { highs in (0..<columns).map { bucketRange($0).reduce(-Float.infinity) { max($0, highs[$1]) } } }
     }
 }

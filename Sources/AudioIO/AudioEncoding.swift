@@ -15,6 +15,14 @@ public struct AudioEncoding: Sendable, Hashable, Codable {
     /// True for codecs that discard information (Vorbis, Opus, MPEG).
     public let isLossy: Bool
 
+    /// A lossy stream decoded outside libsndfile (MPEG audio through libmpg123).
+    init(container: String, codec: String) {
+        self.container = container
+        self.codec = codec
+        self.bitDepth = nil
+        self.isLossy = true
+    }
+
     init(sfFormat format: Int32) {
         let major = Int(format) & Int(SF_FORMAT_TYPEMASK)
         let sub = Int(format) & Int(SF_FORMAT_SUBMASK)

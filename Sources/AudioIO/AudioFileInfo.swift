@@ -6,8 +6,12 @@ public struct AudioFileInfo: Sendable, Hashable, Codable {
     /// Frames per second.
     public let sampleRate: Int
     public let channelCount: Int
-    /// Frames in the file. For MP3 this is libsndfile's scan of the stream.
-    public let frameCount: Int
+    /// Frames the file announces: its header's count (FLAC STREAMINFO, an MP3's
+    /// Xing/LAME header or a count of its frame headers, the WAV `data` size),
+    /// nil when the header leaves the length open (a FLAC from a streaming
+    /// encoder). An announcement, not a measurement: decoding can end sooner,
+    /// which `SoundFile.read` reports as `.truncated`; what decodes is the duration.
+    public let frameCount: Int?
     /// The file's channel map, when it has one (WAVE_FORMAT_EXTENSIBLE, CAF, ...).
     public let channelLayout: [ChannelPosition]?
     public let tags: AudioTags
@@ -18,6 +22,6 @@ public struct AudioFileInfo: Sendable, Hashable, Codable {
     /// Size of the file in bytes.
     public let fileSize: UInt64
 
-    /// Duration in seconds.
-    public var duration: Double { sampleRate > 0 ? Double(frameCount) / Double(sampleRate) : 0 }
+    /// The announced duration in seconds (nil when the length is unknown until decoded).
+    public var duration: Double? { frameCount.map { sampleRate > 0 ? Double($0) / Double(sampleRate) : 0 } }
 }

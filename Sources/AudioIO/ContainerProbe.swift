@@ -1,13 +1,19 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Reads just enough of a file's bytes to explain what libsndfile will not:
-/// whether a RIFF/RF64/AIFF header announces more audio than the file holds
-/// (libsndfile silently shortens such files), and what a file that is not audio
-/// looks like (a saved HTML error page is the classic failed download).
+/// Reads just enough of a file's bytes to decide what libsndfile cannot:
+///
+/// - what the file is, by its bytes and never its name: text (a saved HTML, XML
+///   or JSON error body) is named and never handed to a decoder, an ID3v2 tag
+///   is looked past to the format it precedes;
+/// - whether a RIFF/RF64/AIFF header announces more audio than the file holds
+///   (libsndfile silently shortens such files);
+/// - where the audio of a header whose sizes mean "unknown" really ends: a
+///   streaming writer that cannot seek back leaves `data` sizes of 0 or
+///   0xFFFFFFFF, and libsndfile would read no audio, or read chunks that follow
+///   the audio as samples. The probe finds the end and returns `patches`: the
+///   size fields as they should have been written, for the reader to serve in
+///   place of the file's own (`tg_source`).
+///
+/// Every size read here is untrusted: sums are done in `UInt64` from 32-bit
+/// fields (no overflow), and nothing is allocated from a size the file announces.
 struct ContainerProbe {
     /// The family of the first bytes.
     enum Magic: Equatable {
@@ -30,31 +36,68 @@ struct ContainerProbe {
         case headerCut(String)
         /// The data chunk announces more bytes than remain in the file.
         case dataShort(DataExtent)
+        /// A header count contradicts the audio that is there (a sentence saying how).
+        case inconsistent(String)
+        /// A compressed stream is cut off: it lacks the end its format requires.
+        case truncatedStream(String)
+    }
+
+    /// Bytes to serve in place of the file's own, at `offset`.
+    struct Patch: Equatable {
+        var offset: UInt64
+        var bytes: [UInt8]
+    }
+
+    /// What the `fmt ` or `COMM` chunk says, for messages in seconds.
+    struct PCMLayout: Equatable {
+        var channels: Int
+        var sampleRate: Int
+        var bytesPerFrame: Int
     }
 
     let fileSize: UInt64
     let magic: Magic
-    let finding: Finding
+    private(set) var finding: Finding = .fine
+    /// Size fields to override so the decoder reads exactly the audio.
+    private(set) var patches: [Patch] = []
+    /// Set when a size field said "unknown" and the extent was worked out from the file.
+    private(set) var lengthWasUnknown = false
+    private(set) var layout: PCMLayout?
+
+    /// Longest stretch at the end of a file searched for chunks that follow audio
+    /// of unknown length: metadata chunks (LIST, id3, bext, cue) are far smaller.
+    static let trailingChunkSearchBytes: UInt64 = 1 << 20
 
     init(fd: Int32, fileSize: UInt64) {
         self.fileSize = fileSize
-        var head = [UInt8](repeating: 0, count: 512)
-        let got = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 512, 0) }
-        head = Array(head.prefix(max(0, got)))
-        magic = Self.classify(head)
+        let head = Self.read(fd, 512, at: 0, allowShort: true) ?? []
+        var magic = Self.classify(head)
+        // An ID3v2 tag can precede MP3 and also FLAC or WAV; the format is what follows it.
+        if head.starts(with: Array("ID3".utf8)), head.count >= 10 {
+            let tagEnd = Self.id3v2End(head)
+            if let after = Self.read(fd, 512, at: tagEnd, allowShort: true), !after.isEmpty {
+                let inner = Self.classify(after)
+                if inner == .flac || inner == .riff || inner == .ogg { magic = inner }
+            }
+        }
+        self.magic = magic
         switch magic {
-        case .riff, .rf64: finding = Self.walkRIFF(fd: fd, fileSize: fileSize, rf64: magic == .rf64)
-        case .aiff: finding = Self.walkAIFF(fd: fd, fileSize: fileSize)
-        default: finding = .fine
+        case .riff, .rf64: walkRIFF(fd: fd, rf64: magic == .rf64, bigEndian: head.starts(with: Array("RIFX".utf8)))
+        case .aiff: walkAIFF(fd: fd)
+        case .ogg: checkOggEnd(fd: fd)
+        default: break
         }
     }
 
-    /// A phrase for a file libsndfile did not recognise.
+    /// True for text: an error body or page, never audio.
+    var isText: Bool { [.html, .json, .xml, .text].contains(magic) }
+
+    /// A phrase for a file that is not audio, or that libsndfile did not recognise.
     var notAudioExplanation: String {
         switch magic {
         case .html: "not audio: the file is an HTML page (a failed or redirected download?)"
         case .json: "not audio: the file is JSON text (an API error response saved as audio?)"
-        case .xml: "not audio: the file is XML text (a storage error response saved as audio?)"
+        case .xml: "not audio: the file is XML text (a storage error response, such as an expired link, saved as audio?)"
         case .text: "not audio: the file is plain text"
         case .mp4: "unsupported format: MP4/M4A (AAC or ALAC) is not readable by libsndfile; convert it to WAV or FLAC"
         case .riff, .rf64, .aiff, .flac, .ogg, .mp3: "damaged header: the file starts like audio but cannot be decoded"
@@ -62,7 +105,14 @@ struct ContainerProbe {
         }
     }
 
-    private static func classify(_ head: [UInt8]) -> Magic {
+    /// Size of an ID3v2 tag from its 10-byte header (sync-safe size, optional footer).
+    static func id3v2End(_ head: [UInt8]) -> UInt64 {
+        let size = head[6..<10].reduce(UInt64(0)) { $0 << 7 | UInt64($1 & 0x7F) }
+        let footer: UInt64 = head[5] & 0x10 != 0 ? 10 : 0
+        return 10 + size + footer
+    }
+
+    static func classify(_ head: [UInt8]) -> Magic {
         func starts(_ s: String) -> Bool { head.starts(with: Array(s.utf8)) }
         if starts("RIFF") || starts("RIFX") { return .riff }
         if starts("RF64") || starts("BW64") { return .rf64 }
@@ -71,24 +121,44 @@ struct ContainerProbe {
         if starts("fLaC") { return .flac }
         if starts("OggS") { return .ogg }
         if head.count >= 8, head[4..<8].elementsEqual("ftyp".utf8) { return .mp4 }
-        if starts("ID3") || (head.count >= 2 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0) { return .mp3 }
-        // Text sniffing: skip a UTF-8 BOM and leading white space.
+        // An MPEG audio frame header: 11 sync bits, a version and layer that exist.
+        if starts("ID3") || (head.count >= 2 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0
+                             && head[1] & 0x18 != 0x08 && head[1] & 0x06 != 0) { return .mp3 }
+        // Text: skip a UTF-8 byte-order mark and leading white space.
         var body = head[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
         body = body.drop { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
         let lower = String(decoding: body.prefix(64), as: UTF8.self).lowercased()
-        if lower.hasPrefix("<!doctype html") || lower.hasPrefix("<html") || lower.hasPrefix("<head") { return .html }
+        if lower.hasPrefix("<!doctype html") || lower.hasPrefix("<html") || lower.hasPrefix("<head")
+            || lower.hasPrefix("<body") { return .html }
         if lower.hasPrefix("<?xml") || lower.hasPrefix("<error") { return .xml }
         if lower.hasPrefix("{") || lower.hasPrefix("[") { return .json }
-        let printable = body.prefix(256).allSatisfy { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || ($0 >= 0x20 && $0 != 0x7F) }
-        if !body.isEmpty && printable { return .text }
+        // Plain text: printable ASCII or valid UTF-8, no control bytes but tab and line ends.
+        let sample = Array(body.prefix(256))
+        let controls = sample.contains { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D || $0 == 0x7F }
+        if !sample.isEmpty && !controls && Self.isUTF8Prefix(sample) { return .text }
         return .unknown
     }
 
-    private static func read(_ fd: Int32, _ count: Int, at offset: UInt64) -> [UInt8]? {
+    /// Whether `bytes` is valid UTF-8, allowing a sequence cut off at the end.
+    private static func isUTF8Prefix(_ bytes: [UInt8]) -> Bool {
+        var trimmed = bytes[...]
+        // Drop an incomplete last sequence (up to 3 bytes), cut by the sample's end.
+        for _ in 0..<3 where (trimmed.last.map { $0 & 0xC0 == 0x80 || $0 >= 0xC0 } ?? false) {
+            if String(validating: trimmed, as: UTF8.self) != nil { return true }
+            trimmed = trimmed.dropLast()
+        }
+        return String(validating: trimmed, as: UTF8.self) != nil
+    }
+
+    // MARK: Bytes
+
+    static func read(_ fd: Int32, _ count: Int, at offset: UInt64, allowShort: Bool = false) -> [UInt8]? {
+        guard offset < UInt64(Int64.max) else { return nil }
         var buf = [UInt8](repeating: 0, count: count)
-        let got = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(offset)) }
-        return got == count ? buf : nil
+        let got = buf.withUnsafeMutableBytes { SystemCall.pread(fd, $0, offset: offset) }
+        if got == count { return buf }
+        return allowShort && got >= 0 ? Array(buf.prefix(got)) : nil
     }
 
     private static func le32(_ b: [UInt8], _ i: Int) -> UInt64 {
@@ -99,76 +169,231 @@ struct ContainerProbe {
         UInt64(b[i]) << 24 | UInt64(b[i + 1]) << 16 | UInt64(b[i + 2]) << 8 | UInt64(b[i + 3])
     }
 
+    private static func le16(_ b: [UInt8], _ i: Int) -> Int { Int(b[i]) | Int(b[i + 1]) << 8 }
+    private static func be16(_ b: [UInt8], _ i: Int) -> Int { Int(b[i]) << 8 | Int(b[i + 1]) }
     private static func le64(_ b: [UInt8], _ i: Int) -> UInt64 { le32(b, i) | le32(b, i + 4) << 32 }
 
-    /// Walks RIFF chunks up to `data`. RF64 keeps the true sizes in `ds64`.
-    private static func walkRIFF(fd: Int32, fileSize: UInt64, rf64: Bool) -> Finding {
-        guard let header = read(fd, 12, at: 0) else { return .headerCut("the file ends inside the RIFF header") }
-        var outerDeclared = le32(header, 4) + 8
-        var ds64DataSize: UInt64?
-        var offset: UInt64 = 12
-        while true {
-            guard let chunk = read(fd, 8, at: offset) else {
-                return .headerCut("the file ends after \(offset) bytes, before the audio data chunk")
-            }
-            let id = String(decoding: chunk[0..<4], as: UTF8.self)
-            let size = le32(chunk, 4)
-            if rf64, id == "ds64", let ds = read(fd, 24, at: offset + 8) {
-                outerDeclared = le64(ds, 0) + 8
-                ds64DataSize = le64(ds, 8)
-            }
-            if id == "data" {
-                var declared = size
-                if rf64, size == 0xFFFF_FFFF, let ds = ds64DataSize { declared = ds }
-                // A streaming writer that could not seek back leaves 0 or 0xFFFFFFFF:
-                // the length is unknown rather than wrong, and readers take it to EOF.
-                if declared == 0 || declared == 0xFFFF_FFFF { return .fine }
-                let available = fileSize - min(fileSize, offset + 8)
-                guard declared > available else { return .fine }
-                return .dataShort(DataExtent(declaredBytes: declared, availableBytes: available,
-                                             outerSizeAgrees: outerDeclared > fileSize
-                                                 && outerDeclared >= offset + 8 + declared))
-            }
-            let next = offset + 8 + size + (size & 1)
-            if next > fileSize {
-                return .headerCut("the '\(id.trimmingTrailingSpaces)' chunk at byte \(offset) runs past the end of the file")
-            }
-            offset = next
-        }
-    }
+    private static func littleEndian32(_ v: UInt64) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+    private static func littleEndian64(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+    private static func bigEndian32(_ v: UInt64) -> [UInt8] { (0..<4).reversed().map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
 
-    /// Walks AIFF chunks up to `SSND` (big-endian sizes; SSND carries 8 bytes of offset/block size).
-    private static func walkAIFF(fd: Int32, fileSize: UInt64) -> Finding {
-        guard let header = read(fd, 12, at: 0) else { return .headerCut("the file ends inside the AIFF header") }
-        let outerDeclared = be32(header, 4) + 8
-        var offset: UInt64 = 12
-        while true {
-            guard let chunk = read(fd, 8, at: offset) else {
-                return .headerCut("the file ends after \(offset) bytes, before the sound data chunk")
-            }
-            let id = String(decoding: chunk[0..<4], as: UTF8.self)
-            let size = be32(chunk, 4)
-            if id == "SSND" {
-                let declared = size >= 8 ? size - 8 : 0
-                let available = fileSize - min(fileSize, offset + 16)
-                guard declared > available else { return .fine }
-                return .dataShort(DataExtent(declaredBytes: declared, availableBytes: available,
-                                             outerSizeAgrees: outerDeclared > fileSize
-                                                 && outerDeclared >= offset + 16 + declared))
-            }
-            let next = offset + 8 + size + (size & 1)
-            if next > fileSize {
-                return .headerCut("the '\(id.trimmingTrailingSpaces)' chunk at byte \(offset) runs past the end of the file")
-            }
-            offset = next
-        }
-    }
-}
-
-private extension String {
-    var trimmingTrailingSpaces: String {
-        var s = self
+    private static func chunkName(_ id: [UInt8]) -> String {
+        var s = String(decoding: id.map { (0x20...0x7E).contains($0) ? $0 : 0x3F }, as: UTF8.self)
         while s.last == " " { s.removeLast() }
         return s
+    }
+
+    // MARK: RIFF
+
+    /// Walks RIFF chunks up to `data`. RF64 keeps the true sizes in `ds64`.
+    private mutating func walkRIFF(fd: Int32, rf64: Bool, bigEndian: Bool) {
+        guard !bigEndian else { return }   // RIFX: rare; libsndfile's own checks stand.
+        guard let header = Self.read(fd, 12, at: 0) else {
+            finding = .headerCut("the file ends inside the RIFF header")
+            return
+        }
+        var outerDeclared = Self.le32(header, 4) + 8
+        var ds64: (offset: UInt64, riff: UInt64, data: UInt64)?
+        var offset: UInt64 = 12
+        while true {
+            guard let chunk = Self.read(fd, 8, at: offset) else {
+                finding = .headerCut("the file ends after \(offset) bytes, before the audio data chunk")
+                return
+            }
+            let id = Array(chunk[0..<4])
+            let size = Self.le32(chunk, 4)
+            if rf64, id.elementsEqual("ds64".utf8), let ds = Self.read(fd, 16, at: offset + 8) {
+                ds64 = (offset + 8, Self.le64(ds, 0), Self.le64(ds, 8))
+                outerDeclared = Self.le64(ds, 0) &+ 8
+            }
+            if id.elementsEqual("fmt ".utf8), size >= 16, let f = Self.read(fd, 16, at: offset + 8) {
+                let channels = Self.le16(f, 2), align = Self.le16(f, 12)
+                layout = PCMLayout(channels: channels, sampleRate: Int(Self.le32(f, 4)), bytesPerFrame: align)
+            }
+            if id.elementsEqual("data".utf8) {
+                riffData(fd: fd, at: offset, size: size, ds64: ds64, outerDeclared: outerDeclared)
+                return
+            }
+            let next = offset + 8 + size + (size & 1)
+            if next > fileSize {
+                finding = .headerCut("the '\(Self.chunkName(id))' chunk at byte \(offset) runs past the end of the file")
+                return
+            }
+            offset = next
+        }
+    }
+
+    private mutating func riffData(fd: Int32, at offset: UInt64, size: UInt64,
+                                   ds64: (offset: UInt64, riff: UInt64, data: UInt64)?, outerDeclared: UInt64) {
+        let start = offset + 8
+        let available = fileSize - min(fileSize, start)
+        var declared = size
+        if let ds64, size == 0xFFFF_FFFF { declared = ds64.data }
+        // A streaming writer that could not seek back leaves 0 (or 0xFFFFFFFF):
+        // the length is unknown rather than wrong. The audio runs to the first of
+        // the chunks that may follow it, or to the end of the file.
+        if declared == 0 || declared == 0xFFFF_FFFF {
+            guard available > 0 else { return }
+            let extent = trailingChunkStart(fd: fd, dataStart: start, bigEndian: false) - start
+            lengthWasUnknown = true
+            if let ds64 {
+                patches.append(Patch(offset: ds64.offset, bytes: Self.littleEndian64(fileSize - 8)))
+                patches.append(Patch(offset: ds64.offset + 8, bytes: Self.littleEndian64(extent)))
+            } else {
+                patches.append(Patch(offset: 4, bytes: Self.littleEndian32(min(fileSize - 8, 0xFFFF_FFFE))))
+                patches.append(Patch(offset: offset + 4, bytes: Self.littleEndian32(min(extent, 0xFFFF_FFFE))))
+            }
+            return
+        }
+        guard declared > available else { return }
+        finding = .dataShort(DataExtent(declaredBytes: declared, availableBytes: available,
+                                        outerSizeAgrees: outerDeclared > fileSize && outerDeclared >= start &+ declared))
+    }
+
+    /// Where chunks that follow audio of unknown length begin: the earliest
+    /// word-aligned offset in the last `trailingChunkSearchBytes` from which a
+    /// chain of chunks (printable four-character ids, sizes that add up) ends
+    /// exactly at the end of the file. The end of the file when there is none.
+    private func trailingChunkStart(fd: Int32, dataStart: UInt64, bigEndian: Bool) -> UInt64 {
+        let span = min(fileSize - dataStart, Self.trailingChunkSearchBytes)
+        guard span >= 8, let tail = Self.read(fd, Int(span), at: fileSize - span) else { return fileSize }
+        let base = fileSize - span
+        func chainEndsAtEOF(from position: Int) -> Bool {
+            var p = position
+            while p + 8 <= tail.count {
+                guard tail[p..<p + 4].allSatisfy({ (0x20...0x7E).contains($0) }),
+                      tail[p] != 0x20 else { return false }
+                let size = Int(bigEndian ? Self.be32(tail, p + 4) : Self.le32(tail, p + 4))
+                let next = p + 8 + size + (size & 1)
+                if next == tail.count || p + 8 + size == tail.count { return true }
+                guard next < tail.count else { return false }
+                p = next
+            }
+            return false
+        }
+        // Chunks start on even offsets from the data's start.
+        var p = base < dataStart ? Int(dataStart - base) : Int((base - dataStart) & 1)
+        while p + 8 <= tail.count {
+            if chainEndsAtEOF(from: p) { return base + UInt64(p) }
+            p += 2
+        }
+        return fileSize
+    }
+
+    // MARK: Ogg
+
+    /// An Ogg stream ends with a whole page carrying the end-of-stream flag. A
+    /// download cut short ends inside a page, or after a page without the flag;
+    /// libsndfile then cannot find the length and reads what is there as if it
+    /// were the whole track.
+    private mutating func checkOggEnd(fd: Int32) {
+        let span = min(fileSize, 65_536 + 282)   // the largest page is 27 + 255 + 255 * 255 bytes
+        guard let tail = Self.read(fd, Int(span), at: fileSize - span) else { return }
+        var p = tail.count - 27
+        while p >= 0 {
+            if tail[p] == 0x4F, tail[p + 1] == 0x67, tail[p + 2] == 0x67, tail[p + 3] == 0x53, tail[p + 4] == 0 {
+                let segments = Int(tail[p + 26])
+                if p + 27 + segments <= tail.count {
+                    let body = tail[p + 27 ..< p + 27 + segments].reduce(0) { $0 + Int($1) }
+                    let end = p + 27 + segments + body
+                    if end == tail.count {
+                        if tail[p + 5] & 0x04 == 0 {
+                            finding = .truncatedStream("the Ogg stream stops after a page that is not its last "
+                                + "(no end-of-stream page follows)")
+                        }
+                        return
+                    }
+                    if end < tail.count { break }   // a whole page that is not the last: the end is inside a page
+                }
+            }
+            p -= 1
+        }
+        finding = .truncatedStream("the Ogg stream breaks off inside a page")
+    }
+
+    // MARK: AIFF
+
+    /// Walks AIFF chunks up to `SSND` (big-endian sizes; SSND carries 8 bytes of offset/block size).
+    private mutating func walkAIFF(fd: Int32) {
+        guard let header = Self.read(fd, 12, at: 0) else {
+            finding = .headerCut("the file ends inside the AIFF header")
+            return
+        }
+        let outerDeclared = Self.be32(header, 4) + 8
+        var commFrames: UInt64?
+        var offset: UInt64 = 12
+        while true {
+            guard let chunk = Self.read(fd, 8, at: offset) else {
+                finding = .headerCut("the file ends after \(offset) bytes, before the sound data chunk")
+                return
+            }
+            let id = Array(chunk[0..<4])
+            let size = Self.be32(chunk, 4)
+            if id.elementsEqual("COMM".utf8), size >= 18, let c = Self.read(fd, 18, at: offset + 8) {
+                commFrames = Self.be32(c, 2)
+                let channels = Self.be16(c, 0), bits = Self.be16(c, 6)
+                layout = PCMLayout(channels: channels, sampleRate: Self.extendedRate(Array(c[8..<18])),
+                                   bytesPerFrame: channels * ((bits + 7) / 8))
+            }
+            if id.elementsEqual("SSND".utf8) {
+                aiffSound(fd: fd, at: offset, size: size, commFrames: commFrames, outerDeclared: outerDeclared)
+                return
+            }
+            let next = offset + 8 + size + (size & 1)
+            if next > fileSize {
+                finding = .headerCut("the '\(Self.chunkName(id))' chunk at byte \(offset) runs past the end of the file")
+                return
+            }
+            offset = next
+        }
+    }
+
+    private mutating func aiffSound(fd: Int32, at offset: UInt64, size: UInt64, commFrames: UInt64?, outerDeclared: UInt64) {
+        let start = offset + 16
+        let available = fileSize - min(fileSize, start)
+        if size == 0 || size == 0xFFFF_FFFF {
+            // Unknown length, as for WAV: libsndfile reads to the end of the file,
+            // so only chunks after the sound need keeping out.
+            guard available > 0 else { return }
+            let end = trailingChunkStart(fd: fd, dataStart: start, bigEndian: true)
+            lengthWasUnknown = true
+            if end < fileSize {
+                patches.append(Patch(offset: offset + 4, bytes: Self.bigEndian32(min(end - start + 8, 0xFFFF_FFFE))))
+            }
+            return
+        }
+        let declared = size >= 8 ? size - 8 : 0
+        if declared > available {
+            finding = .dataShort(DataExtent(declaredBytes: declared, availableBytes: available,
+                                            outerSizeAgrees: outerDeclared > fileSize && outerDeclared >= start + declared))
+            return
+        }
+        // COMM's frame count 0 is a streaming writer's "unknown"; any other count
+        // beyond what the sound chunk holds is a header that lies (the WAV case
+        // is a data size beyond the file).
+        if let frames = commFrames, frames > 0, let layout, layout.bytesPerFrame > 0 {
+            let held = declared / UInt64(layout.bytesPerFrame)
+            if frames > held + 1 {
+                finding = .inconsistent("damaged header: the COMM chunk claims \(Self.seconds(frames, layout.sampleRate)) "
+                    + "of audio (\(frames) frames) but the sound data holds \(Self.seconds(held, layout.sampleRate))")
+            }
+        } else if commFrames == 0 {
+            lengthWasUnknown = true
+        }
+    }
+
+    /// An IEEE 754 80-bit extended number (AIFF's sample rate) as a whole rate; 0 when absurd.
+    static func extendedRate(_ b: [UInt8]) -> Int {
+        let exponent = Int(b[0] & 0x7F) << 8 | Int(b[1])
+        let mantissa = b[2..<10].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        guard b[0] & 0x80 == 0, mantissa != 0 else { return 0 }
+        let shift = exponent - 16383 - 63
+        guard (-63...0).contains(shift) else { return shift > 0 ? Int.max : 0 }
+        return Int(mantissa >> UInt64(-shift))
+    }
+
+    static func seconds(_ frames: UInt64, _ rate: Int) -> String {
+        guard rate > 0, frames < UInt64(1) << 53 else { return "\(frames) frames" }
+        return SoundFile.seconds(Int(frames), rate)
     }
 }

@@ -16,11 +16,16 @@ enum LibSndFile {
 
     private static let openLock = Mutex(())
 
-    static func open(path: String, mode: Int32, info: inout SF_INFO) -> Result<OpaquePointer, OpenFailure> {
-        openLock.withLock { _ in
-            if let handle = sf_open(path, mode, &info) { return .success(handle) }
+    /// Opens for reading through `source` (a descriptor with patched header fields).
+    static func open(source: UnsafeMutablePointer<tg_source>, info: inout SF_INFO) -> Result<OpaquePointer, OpenFailure> {
+        // The source belongs to the calling decoder alone, and the handle leaves the
+        // lock as an address: the lock only orders libsndfile's global error variable.
+        nonisolated(unsafe) let source = source
+        let opened: Result<UInt, OpenFailure> = openLock.withLock { _ in
+            if let handle = tg_open_source(source, &info) { return .success(UInt(bitPattern: handle)) }
             return .failure(OpenFailure(code: sf_error(nil), message: String(cString: sf_strerror(nil))))
         }
+        return opened.map { OpaquePointer(bitPattern: $0)! }
     }
 
     static func open(fd: Int32, mode: Int32, info: inout SF_INFO) -> Result<OpaquePointer, OpenFailure> {

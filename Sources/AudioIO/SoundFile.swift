@@ -5,12 +5,20 @@ import Glibc
 import Darwin
 #endif
 
-/// An audio file open for reading: the single owner of a libsndfile handle.
+/// An audio file open for reading, whatever library decodes it.
 ///
-/// Opening checks more than libsndfile does: a WAV or AIFF whose header announces
-/// more audio than the file holds is an error (`.truncated` or `.corrupt`), where
-/// libsndfile would quietly play the shorter file. Reading stops with `.truncated`
-/// if a FLAC, Ogg or MP3 stream ends before the frame count it announced.
+/// The file is opened once; what it is is decided by its bytes, never its name
+/// (`ContainerProbe`): text saved under an audio name (an HTML, XML or JSON error
+/// body) is `.notAudio` and never reaches a decoder. MPEG audio is decoded by
+/// libmpg123 (`MPEGDecoder`), everything else by libsndfile (`SndFileDecoder`).
+///
+/// Opening checks more than libsndfile does: a WAV or AIFF whose header
+/// announces more audio than the file holds is an error (`.truncated` or
+/// `.corrupt`), where libsndfile would quietly play the shorter file; header
+/// sizes that mean "unknown" (0 or 0xFFFFFFFF, left by streaming writers) are
+/// read to the end of the audio, and not into chunks that follow it. Reading
+/// throws `.truncated` if a stream ends before the length its header announced
+/// (FLAC STREAMINFO, an MP3's Xing/Info/LAME header, Ogg's last granule).
 ///
 /// ```swift
 /// var file = try SoundFile(path: "song.wav")
@@ -19,45 +27,97 @@ import Darwin
 /// ```
 public struct SoundFile: ~Copyable {
     public let info: AudioFileInfo
-    private let handle: OpaquePointer
-    private let interleaved: UnsafeMutableBufferPointer<Float>
-    private let scratchFrames: Int
-    /// Frames handed out so far, to catch streams that end early.
+    private let decoder: any FrameDecoder
+    /// The frame count the stream must reach: a header's promise, checked at the end.
+    private let promisedFrames: Int?
+    /// Frames the decoded stream may fall short of the promise (MP3 frame rounding).
+    private let promiseSlack: Int
+    /// Frames handed out so far.
     public private(set) var position: Int = 0
 
+    /// Sample rates TrackGate reads: 8 kHz (telephone band; BS.1770's K-weighting
+    /// shelf at 1.68 kHz needs a Nyquist frequency well above it) to 768 kHz
+    /// (twice the highest rate of current converters). A header outside this is
+    /// damaged or not music.
+    public static let sampleRates = 8_000...768_000
+    /// libsndfile's own limit on channels (SF_MAX_CHANNELS).
+    public static let maximumChannels = 1024
+
     public init(path: String) throws(AudioIOError) {
-        let fileSize = try Self.checkReadable(path)
-        let probe = try Self.probe(path: path, fileSize: fileSize)
-
-        var sfInfo = SF_INFO()
-        let handle: OpaquePointer
-        switch LibSndFile.open(path: path, mode: Int32(SFM_READ), info: &sfInfo) {
-        case .success(let h): handle = h
-        case .failure(let failure): throw Self.openError(failure, path: path, probe: probe)
+        let input = try InputFile(path: path)
+        let fileSize = input.size
+        let probe = ContainerProbe(fd: input.descriptor, fileSize: fileSize)
+        if probe.isText { throw AudioIOError(.notAudio, path: path, detail: probe.notAudioExplanation) }
+        if probe.magic == .mp4 { throw AudioIOError(.unsupported, path: path, detail: probe.notAudioExplanation) }
+        let opened = probe.magic == .mp3
+            ? try Self.openMPEG(fd: input.take(), path: path, fileSize: fileSize)
+            : try Self.openSndFile(fd: input.take(), path: path, fileSize: fileSize, probe: probe)
+        guard (1...Self.maximumChannels).contains(opened.info.channelCount) else {
+            throw AudioIOError(.corrupt, path: path, detail: "damaged header: \(opened.info.channelCount) channels")
         }
+        guard Self.sampleRates.contains(opened.info.sampleRate) else {
+            throw AudioIOError(.unsupported, path: path, detail: "a sample rate of \(opened.info.sampleRate) Hz is outside what "
+                + "TrackGate reads (8000 to 768000 Hz): a damaged header, or not music")
+        }
+        self.info = opened.info
+        self.decoder = opened.decoder
+        self.promisedFrames = opened.promised
+        self.promiseSlack = opened.slack
+    }
 
+    private typealias Opened = (decoder: any FrameDecoder, info: AudioFileInfo, promised: Int?, slack: Int)
+
+    private static func openMPEG(fd: Int32, path: String, fileSize: UInt64) throws(AudioIOError) -> Opened {
+        let decoder: MPEGDecoder
+        do {
+            decoder = try MPEGDecoder(fd: fd)
+        } catch {
+            throw AudioIOError(.corrupt, path: path,
+                               detail: "damaged MP3: no MPEG audio frame could be decoded (libmpg123: \(error.message))")
+        }
+        let codec = decoder.layer == 1 ? "mp1" : decoder.layer == 2 ? "mp2" : "mp3"
+        let info = AudioFileInfo(
+            path: path, encoding: AudioEncoding(container: "mp3", codec: codec), sampleRate: decoder.sampleRate,
+            channelCount: decoder.channels, frameCount: decoder.frameCount, channelLayout: nil, tags: decoder.tags,
+            broadcastInfo: nil, cuePoints: [], fileSize: fileSize)
+        // Gapless decoding of a complete stream gives the LAME tag's count exactly;
+        // one MPEG frame (1152 samples) of slack covers streams with a Xing count only.
+        return (decoder, info, decoder.lengthFromHeader ? decoder.frameCount : nil, 1152)
+    }
+
+    private static func openSndFile(fd: Int32, path: String, fileSize: UInt64,
+                                    probe: ContainerProbe) throws(AudioIOError) -> Opened {
+        let decoder: SndFileDecoder
+        let sfInfo: SF_INFO
+        switch SndFileDecoder.open(fd: fd, size: fileSize, patches: probe.patches) {
+        case .success(let opened): (decoder, sfInfo) = opened
+        case .failure(let failure):
+            close(fd)
+            throw Self.openError(failure, path: path, probe: probe)
+        }
         let encoding = AudioEncoding(sfFormat: sfInfo.format)
-        if case .dataShort(let extent) = probe.finding {
-            sf_close(handle)
-            throw Self.shortDataError(extent, path: path, info: sfInfo, encoding: encoding)
+        switch probe.finding {
+        case .dataShort(let extent): throw Self.shortDataError(extent, path: path, info: sfInfo, encoding: encoding)
+        case .inconsistent(let sentence): throw AudioIOError(.corrupt, path: path, detail: sentence)
+        case .truncatedStream(let sentence):
+            throw AudioIOError(.truncated, path: path, detail: "truncated: \(sentence) (an interrupted download?)")
+        case .fine, .headerCut: break
         }
         guard sfInfo.channels > 0, sfInfo.samplerate > 0 else {
-            sf_close(handle)
             throw AudioIOError(.corrupt, path: path,
                                detail: "damaged header: \(sfInfo.channels) channels at \(sfInfo.samplerate) Hz")
         }
-
-        self.handle = handle
-        // Integer PCM beyond full scale cannot exist; float files keep their values.
-        sf_command(handle, Int32(SFC_SET_NORM_FLOAT), nil, Int32(SF_TRUE))
-        self.info = AudioFileInfo(
+        let handle = decoder.handle
+        // libsndfile says SF_COUNT_MAX when a header leaves the length open (a
+        // FLAC from a streaming encoder has 0 total samples): unknown until decoded.
+        let frames: Int? = sfInfo.frames >= 0 && sfInfo.frames < sf_count_t(Int64.max) ? Int(sfInfo.frames) : nil
+        let info = AudioFileInfo(
             path: path, encoding: encoding, sampleRate: Int(sfInfo.samplerate),
-            channelCount: Int(sfInfo.channels), frameCount: Int(max(0, sfInfo.frames)),
+            channelCount: Int(sfInfo.channels), frameCount: frames,
             channelLayout: Self.channelLayout(handle, channels: Int(sfInfo.channels)),
             tags: Self.tags(handle), broadcastInfo: Self.broadcastInfo(handle),
             cuePoints: Self.cuePoints(handle), fileSize: fileSize)
-        self.scratchFrames = 8192
-        self.interleaved = .allocate(capacity: scratchFrames * Int(sfInfo.channels))
+        return (decoder, info, frames, 0)
     }
 
     private static func cuePoints(_ handle: OpaquePointer) -> [Int] {
@@ -66,100 +126,52 @@ public struct SoundFile: ~Copyable {
         return positions.prefix(Int(max(0, n))).map(Int.init)
     }
 
-    deinit {
-        sf_close(handle)
-        interleaved.deallocate()
-    }
-
     /// Fills `block` with the next frames, up to its capacity.
     ///
     /// - Returns: false once the file is exhausted (the block is then empty).
-    /// - Throws: `.readFailed` on a decoder error, `.truncated` when the stream
-    ///   ends before the frame count announced at open.
+    /// - Throws: `.readFailed` on a decoder error (naming the time it happened),
+    ///   `.truncated` when the stream ends before the length its header announced.
     public mutating func read(into block: inout AudioBlock) throws(AudioIOError) -> Bool {
         precondition(block.channelCount == info.channelCount, "block has the wrong channel count")
-        let channels = info.channelCount
-        let handle = self.handle
-        let scratch = interleaved
-        let chunk = scratchFrames
+        let decoder = self.decoder
         let capacity = block.capacity
-        var failure: String?
-        // 16-bit PCM is read as integers and scaled here, in the same pass as the
-        // deinterleaving (the scale is the 1/32768 libsndfile's float read uses, so
-        // the values are identical); everything else through libsndfile's float read.
-        let shorts = info.encoding.codec == "pcm_s16"
+        var failure: DecoderFailure?
         block.fill { planar in
             var filled = 0
             while filled < capacity {
-                let want = min(chunk, capacity - filled)
-                let got = shorts
-                    ? Int(sf_readf_short(handle, UnsafeMutableRawPointer(scratch.baseAddress!).assumingMemoryBound(to: Int16.self),
-                                         sf_count_t(want)))
-                    : Int(sf_readf_float(handle, scratch.baseAddress, sf_count_t(want)))
-                if got <= 0 {
-                    failure = LibSndFile.lastError(handle)
+                do throws(DecoderFailure) {
+                    let got = try decoder.decode(into: planar, capacity: capacity, at: filled, frames: capacity - filled)
+                    if got == 0 { break }
+                    filled += got
+                } catch {
+                    failure = error
                     break
                 }
-                if shorts {
-                    Self.deinterleave(shorts: UnsafeRawPointer(scratch.baseAddress!), frames: got, channels: channels,
-                                      into: planar, capacity: capacity, at: filled)
-                } else {
-                    // Deinterleave: frame-major from libsndfile into channel-major storage.
-                    for c in 0..<channels {
-                        let base = c * capacity + filled
-                        var src = c
-                        for i in 0..<got {
-                            planar[base + i] = scratch[src]
-                            src += channels
-                        }
-                    }
-                }
-                filled += got
-                if got < want { break }
             }
             return filled
         }
         position += block.frameCount
         if let failure {
-            throw AudioIOError(.readFailed, path: info.path, detail: "decoding failed after \(position) frames: \(failure)")
+            throw AudioIOError(.readFailed, path: info.path, detail: "the audio cannot be decoded after "
+                + "\(Self.seconds(position, info.sampleRate)): the stream is damaged (\(decoderName): \(failure.message))")
         }
-        if block.frameCount == 0 && position < info.frameCount && info.encoding.container != "mp3" {
+        if block.frameCount == 0, let promised = promisedFrames, position + promiseSlack < promised {
             throw AudioIOError(.truncated, path: info.path,
                                detail: "truncated: the stream ends after \(Self.seconds(position, info.sampleRate)) "
-                                   + "of the \(Self.seconds(info.frameCount, info.sampleRate)) it announces")
+                                   + "of the \(Self.seconds(promised, info.sampleRate)) its header announces (an interrupted download?)")
         }
         return block.frameCount > 0
     }
 
-    /// Interleaved 16-bit frames to channel-major floats at `offset` of each
-    /// channel's `capacity`-long stretch; stereo eight frames at a time.
-    private static func deinterleave(shorts: UnsafeRawPointer, frames: Int, channels: Int,
-                                     into planar: UnsafeMutableBufferPointer<Float>, capacity: Int, at offset: Int) {
-        let scale: Float = 1.0 / 32_768
-        let out = planar.baseAddress!
-        var i = 0
-        if channels == 2 {
-            let left = UnsafeMutableRawPointer(out + offset), right = UnsafeMutableRawPointer(out + capacity + offset)
-            while i + 8 <= frames {
-                let v = shorts.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<Int16>.self)
-                left.storeBytes(of: SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: v.evenHalf)) * scale,
-                                toByteOffset: 4 * i, as: SIMD8<Float>.self)
-                right.storeBytes(of: SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: v.oddHalf)) * scale,
-                                 toByteOffset: 4 * i, as: SIMD8<Float>.self)
-                i += 8
-            }
-        }
-        let samples = shorts.assumingMemoryBound(to: Int16.self)
-        for c in 0..<channels {
-            let base = c * capacity + offset
-            for f in i..<frames { out[base + f] = Float(samples[f * channels + c]) * scale }
-        }
-    }
+    private var decoderName: String { decoder is MPEGDecoder ? "libmpg123" : "libsndfile" }
 
     /// Reads every remaining frame into memory. Meant for short files; stream long ones.
     public mutating func readAll() throws(AudioIOError) -> AudioBuffer {
         var channels = [[Float]](repeating: [], count: info.channelCount)
-        for c in channels.indices { channels[c].reserveCapacity(max(0, info.frameCount - position)) }
+        // Reserve what the header announces, up to ten minutes at 48 kHz: the
+        // announcement is untrusted and must not decide an allocation.
+        let expected = min(max(0, (info.frameCount ?? 0) - position), 28_800_000)
+        for c in channels.indices { channels[c].reserveCapacity(expected) }
         var block = AudioBlock(channelCount: info.channelCount, capacity: 65_536)
         while try read(into: &block) {
             for c in channels.indices { channels[c].append(contentsOf: block.channel(c)) }
@@ -177,54 +189,57 @@ public struct SoundFile: ~Copyable {
 // MARK: - Opening
 
 extension SoundFile {
+    /// "12.34 s"; "N frames" when the rate gives no sensible time (a damaged header).
     static func seconds(_ frames: Int, _ rate: Int) -> String {
         guard rate > 0 else { return "\(frames) frames" }
         let hundredths = (Double(frames) / Double(rate) * 100).rounded()
+        guard hundredths.isFinite, abs(hundredths) < 1e15 else { return "\(frames) frames" }
         let whole = Int(hundredths) / 100, frac = Int(hundredths) % 100
         return "\(whole).\(frac < 10 ? "0" : "")\(frac) s"
     }
 
-    /// Turns the OS's view of the path into the errors people expect, before
-    /// libsndfile's less specific ones can hide them.
-    private static func checkReadable(_ path: String) throws(AudioIOError) -> UInt64 {
-        var st = stat()
-        guard stat(path, &st) == 0 else {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { throw AudioIOError(.missing, path: path, detail: "no such file") }
-            throw AudioIOError(.unreadable, path: path, detail: String(cString: strerror(code)))
+    /// The format the bytes announce, for messages.
+    private static func formatName(_ magic: ContainerProbe.Magic) -> String {
+        switch magic {
+        case .riff: "WAV"
+        case .rf64: "RF64 WAV"
+        case .aiff: "AIFF"
+        case .flac: "FLAC"
+        case .ogg: "Ogg"
+        case .mp3: "MP3"
+        default: "audio"
         }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw AudioIOError(.unreadable, path: path, detail: "is a folder, not an audio file") }
-        guard access(path, R_OK) == 0 else { throw AudioIOError(.unreadable, path: path, detail: "permission denied") }
-        if st.st_size == 0 { throw AudioIOError(.empty, path: path, detail: "empty file (0 bytes): an interrupted download?") }
-        return UInt64(st.st_size)
     }
 
-    private static func probe(path: String, fileSize: UInt64) throws(AudioIOError) -> ContainerProbe {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw AudioIOError(.unreadable, path: path, detail: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        return ContainerProbe(fd: fd, fileSize: fileSize)
-    }
-
+    /// An error for a file libsndfile would not open: TrackGate's sentence first,
+    /// libsndfile's own words after it in parentheses.
     private static func openError(_ failure: LibSndFile.OpenFailure, path: String, probe: ContainerProbe) -> AudioIOError {
         if case .headerCut(let where_) = probe.finding {
             return AudioIOError(.truncated, path: path, detail: "truncated header: \(where_)")
         }
+        if case .truncatedStream(let sentence) = probe.finding {
+            return AudioIOError(.truncated, path: path, detail: "truncated: \(sentence) (an interrupted download?)")
+        }
+        let library = "(libsndfile: \(failure.message))"
+        let format = formatName(probe.magic)
         switch failure.code {
         case Int32(SF_ERR_UNRECOGNISED_FORMAT):
-            let kind: AudioIOError.Kind = switch probe.magic {
-            case .unknown, .html, .json, .xml, .text: .notAudio
-            case .mp4: .unsupported
-            default: .corrupt
+            switch probe.magic {
+            case .unknown: return AudioIOError(.notAudio, path: path, detail: probe.notAudioExplanation)
+            default: return AudioIOError(.corrupt, path: path, detail: "damaged \(format) file: the header is not one "
+                                            + "libsndfile can read \(library)")
             }
-            return AudioIOError(kind, path: path, detail: probe.notAudioExplanation)
-        case Int32(SF_ERR_SYSTEM):
-            return AudioIOError(.unreadable, path: path, detail: failure.message)
         // 18 is libsndfile's SFE_UNIMPLEMENTED: a known container with an encoding it lacks.
         case Int32(SF_ERR_UNSUPPORTED_ENCODING), 18:
-            return AudioIOError(.unsupported, path: path, detail: "unsupported encoding: \(failure.message)")
+            return AudioIOError(.unsupported, path: path, detail: "unsupported encoding: this \(format) file stores "
+                                    + "its audio in a way libsndfile cannot decode \(library)")
         default:
-            return AudioIOError(.corrupt, path: path, detail: "damaged file: \(failure.message)")
+            let what: String = switch probe.magic {
+            case .flac: "damaged FLAC file: its stream header (STREAMINFO) cannot be decoded"
+            case .ogg: "damaged Ogg file: no Vorbis or Opus stream can be started from its first pages"
+            default: "damaged \(format) header: the format description cannot be used"
+            }
+            return AudioIOError(.corrupt, path: path, detail: "\(what) \(library)")
         }
     }
 

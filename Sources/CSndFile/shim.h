@@ -4,6 +4,9 @@
 #include <sndfile.h>
 #include <string.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <errno.h>
+#include <unistd.h>
 
 /* The bext struct holds fixed-size char arrays, which Swift imports as unwieldy
    tuples. These helpers move whole strings in and out so the Swift side deals
@@ -142,6 +145,75 @@ static inline int tg_get_cues(SNDFILE *file, uint32_t *positions, int capacity) 
     if (n > capacity) n = capacity;
     for (int i = 0; i < n; i++) positions[i] = cues.cue_points[i].sample_offset;
     return n;
+}
+
+
+/* ---- Reading through one descriptor, with header fields overridden ----
+
+   libsndfile takes a WAV whose `data` size is 0 (a streaming writer that could
+   not seek back) as holding no audio, and one whose size is 0xFFFFFFFF as running
+   to the end of the file, trailing chunks included. TrackGate works out the true
+   extent itself and lets libsndfile read the file through these callbacks, which
+   serve the file's own bytes except for up to four small patched fields. The file
+   is opened once: the same descriptor serves the probe and the decoder. */
+
+enum { TG_MAX_PATCHES = 4 };
+
+typedef struct {
+    int fd;
+    sf_count_t length;
+    sf_count_t position;
+    int patch_count;
+    sf_count_t patch_offset[TG_MAX_PATCHES];
+    int patch_size[TG_MAX_PATCHES];
+    unsigned char patch_bytes[TG_MAX_PATCHES][8];
+} tg_source;
+
+static sf_count_t tg_source_length(void *user) { return ((tg_source *)user)->length; }
+
+static sf_count_t tg_source_seek(sf_count_t offset, int whence, void *user) {
+    tg_source *s = (tg_source *)user;
+    sf_count_t base = whence == SEEK_CUR ? s->position : whence == SEEK_END ? s->length : 0;
+    sf_count_t target = base + offset;
+    if (target < 0) return -1;
+    s->position = target;
+    return target;
+}
+
+static sf_count_t tg_source_read(void *ptr, sf_count_t count, void *user) {
+    tg_source *s = (tg_source *)user;
+    unsigned char *out = (unsigned char *)ptr;
+    sf_count_t done = 0;
+    while (done < count) {
+        ssize_t got = pread(s->fd, out + done, (size_t)(count - done), (off_t)(s->position + done));
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        done += got;
+    }
+    for (int i = 0; i < s->patch_count; i++) {
+        sf_count_t start = s->patch_offset[i], end = start + s->patch_size[i];
+        for (sf_count_t at = start; at < end; at++) {
+            if (at >= s->position && at < s->position + done) out[at - s->position] = s->patch_bytes[i][at - start];
+        }
+    }
+    s->position += done;
+    return done;
+}
+
+static sf_count_t tg_source_write(const void *ptr, sf_count_t count, void *user) {
+    (void)ptr; (void)count; (void)user;
+    return 0;
+}
+
+static sf_count_t tg_source_tell(void *user) { return ((tg_source *)user)->position; }
+
+/* Opens `source` for reading; libsndfile keeps a pointer to it until sf_close. */
+static inline SNDFILE *tg_open_source(tg_source *source, SF_INFO *info) {
+    static SF_VIRTUAL_IO io = {
+        tg_source_length, tg_source_seek, tg_source_read, tg_source_write, tg_source_tell
+    };
+    source->position = 0;
+    return sf_open_virtual(&io, SFM_READ, info, source);
 }
 
 #endif

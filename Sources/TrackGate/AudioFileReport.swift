@@ -9,8 +9,12 @@ public struct AudioFileReport: Sendable, Codable, Equatable {
     public let sampleRate: Int?
     public let channels: Int?
     public let channelLayout: [ChannelPosition]?
+    /// Frames: counted by decoding with `--decode`, otherwise as the header
+    /// announces them (`null` when the header leaves the length open).
     public let frames: Int?
     public let durationS: Double?
+    /// True when `frames` was counted by decoding every frame (nil for an error).
+    public let decoded: Bool?
     public let fileSizeBytes: UInt64?
     public let tags: AudioTags?
     public let bext: BroadcastInfo?
@@ -21,11 +25,12 @@ public struct AudioFileReport: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case file, container, codec, bitDepth = "bit_depth", sampleRate = "sample_rate", channels
-        case channelLayout = "channel_layout", frames, durationS = "duration_s", fileSizeBytes = "file_size_bytes"
+        case channelLayout = "channel_layout", frames, durationS = "duration_s", decoded, fileSizeBytes = "file_size_bytes"
         case tags, bext, error, errorKind = "error_kind"
     }
 
-    public init(info: AudioFileInfo) {
+    /// - Parameter decodedFrames: the frames counted by decoding, when the file was decoded.
+    public init(info: AudioFileInfo, decodedFrames: Int? = nil) {
         file = info.path
         container = info.encoding.container
         codec = info.encoding.codec
@@ -33,8 +38,9 @@ public struct AudioFileReport: Sendable, Codable, Equatable {
         sampleRate = info.sampleRate
         channels = info.channelCount
         channelLayout = info.channelLayout
-        frames = info.frameCount
-        durationS = info.duration
+        frames = decodedFrames ?? info.frameCount
+        durationS = frames.map { Double($0) / Double(info.sampleRate) }
+        decoded = decodedFrames != nil
         fileSizeBytes = info.fileSize
         tags = info.tags
         bext = info.broadcastInfo
@@ -46,18 +52,21 @@ public struct AudioFileReport: Sendable, Codable, Equatable {
         file = error.path
         container = nil; codec = nil; bitDepth = nil; sampleRate = nil; channels = nil
         channelLayout = nil; frames = nil; durationS = nil; fileSizeBytes = nil; tags = nil; bext = nil
+        decoded = nil
         self.error = error.detail
         errorKind = error.kind
     }
 
     /// Opens the file and reads its description; with `decode`, also decodes
-    /// every frame, which catches damage that headers cannot show (a cut FLAC stream).
+    /// every frame, which catches damage that headers cannot show (a cut FLAC or
+    /// MP3 stream) and reports the length that decodes rather than the announced one.
     public static func inspect(path: String, decode: Bool = false) -> AudioFileReport {
         do throws(AudioIOError) {
             var file = try SoundFile(path: path)
             if decode {
                 var block = AudioBlock(channelCount: file.info.channelCount)
                 while try file.read(into: &block) {}
+                return AudioFileReport(info: file.info, decodedFrames: file.position)
             }
             return AudioFileReport(info: file.info)
         } catch {
@@ -69,7 +78,7 @@ public struct AudioFileReport: Sendable, Codable, Equatable {
 
     /// A few aligned lines for people.
     public func renderText() -> String {
-        guard error == nil, let sampleRate, let channels, let frames, let durationS else {
+        guard error == nil, let sampleRate, let channels else {
             return "\(file): \(error ?? "unreadable")"
         }
         let depth = bitDepth.map { " \($0)-bit" } ?? ""
@@ -78,7 +87,9 @@ public struct AudioFileReport: Sendable, Codable, Equatable {
             file,
             "  format    \(container ?? "?") / \(codec ?? "?")\(depth)",
             "  audio     \(sampleRate) Hz, \(channels) channel\(channels == 1 ? "" : "s")\(layout)",
-            "  length    \(DurationText.clock(durationS)) (\(frames) frames)",
+            "  length    " + (frames.map { frames in
+                "\(DurationText.clock(durationS ?? 0)) (\(frames) frames\(decoded == true ? ", decoded" : ""))"
+            } ?? "unknown: the header does not say (--decode counts it)"),
         ]
         for (key, value) in tags?.entries ?? [] {
             lines.append("  \(key.padding(toLength: 9, withPad: " ", startingAt: 0)) \(value)")

@@ -47,7 +47,7 @@ public struct Gate: Sendable {
     /// - Parameter envelopeColumns: also outline the waveform for a picture (`TrackPlot`).
     public func evaluate(audioPath: String, request: JSONSource, task: JSONSource? = nil, id: String? = nil,
                          envelopeColumns: Int? = nil) -> Outcome {
-        let id = id ?? Self.trackID(audioPath)
+        let id = id ?? TrackID.of(audioPath: audioPath)
         var outcome = Outcome(report: TrackReport(id: id, file: audioPath, error: nil, unreadable: false))
         switch request.read() {
         case .failure(let message):
@@ -98,12 +98,12 @@ public struct Gate: Sendable {
         var report = base
         let expected = request.expectedStructure
         let d = analysis.defects
-        report.durationS = analysis.info.duration
+        report.durationS = analysis.duration
         report.requestedDurationS = expected.duration
         report.loudness = analysis.loudness
         var checks = report.checks
-        checks.append(durationCheck(actual: analysis.info.duration, requested: expected.duration))
-        if let task { checks.append(taskDurationCheck(actual: analysis.info.duration, task: task)) }
+        checks.append(durationCheck(actual: analysis.duration, requested: expected.duration))
+        if let task { checks.append(taskDurationCheck(actual: analysis.duration, task: task)) }
         let (boundaryCheck, boundaries, changes) = self.boundaries(expected: expected, novelty: analysis.novelty)
         checks.append(boundaryCheck)
         checks += silenceChecks(d)
@@ -280,12 +280,6 @@ public struct Gate: Sendable {
     }
 
     // MARK: Inputs
-
-    /// The file name without its extension (and without `.request`).
-    public static func trackID(_ path: String) -> String {
-        let name = URL(fileURLWithPath: path).lastPathComponent
-        return name.split(separator: ".").first.map(String.init) ?? name
-    }
 
     static func kindName(_ kind: NuroRequest.Kind) -> String {
         switch kind {

@@ -5,6 +5,10 @@ import AudioIO
 /// defects and the section-change novelty.
 public struct TrackAnalysis: Sendable {
     public let info: AudioFileInfo
+    /// Frames decoded: the track's length, whatever its header announced.
+    public let frameCount: Int
+    /// Seconds decoded (`frameCount` at the file's rate).
+    public var duration: Double { Double(frameCount) / Double(info.sampleRate) }
     public let loudness: LoudnessReport
     public let defects: DefectFindings
     public let novelty: NoveltyCurve
@@ -26,7 +30,7 @@ public struct TrackAnalysis: Sendable {
         var scanner = DefectScanner(sampleRate: info.sampleRate, channelCount: info.channelCount)
         var features = SpectralFeatures(sampleRate: info.sampleRate)
         var envelope = envelopeColumns.map {
-            WaveformEnvelope(channelCount: info.channelCount, frameCount: info.frameCount, columns: $0)
+            WaveformEnvelope(channelCount: info.channelCount, columns: $0)
         }
         var block = AudioBlock(channelCount: info.channelCount, capacity: 16_384)
         while try file.read(into: &block) {
@@ -38,7 +42,7 @@ public struct TrackAnalysis: Sendable {
             }
         }
         return TrackAnalysis(
-            info: info,
+            info: info, frameCount: file.position,
             loudness: LoudnessReport(file: path, measurement: meter.measurement, weights: weights, sampleRate: info.sampleRate),
             defects: scanner.findings, novelty: NoveltyCurve.sectionChanges(features: features),
             shortTermEnergies: meter.shortTermEnergies, envelope: envelope)

@@ -36,7 +36,7 @@ public struct TrackProcessor: Sendable {
 
     public func process(audioPath: String, request: JSONSource, task: JSONSource?,
                         outputDirectory: String, id: String? = nil, fingerprint: Fingerprint? = nil) -> TrackReport {
-        let id = id ?? Gate.trackID(audioPath)
+        let id = id ?? TrackID.of(audioPath: audioPath)
         let settings = finisher.settings
         let (audioOut, reportOut, plotOut) = outputPaths(id: id, directory: outputDirectory)
 

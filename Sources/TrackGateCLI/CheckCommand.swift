@@ -15,9 +15,10 @@ struct CheckCommand: ParsableCommand {
         Thresholds, with their reasons, are the defaults of the policy (see the README); \
         --policy overrides any of them.
 
-        It also draws NAME.svg in --plot-dir (the current folder by default): the waveform \
-        with defects shaded, short-term loudness against -14 LUFS, and the novelty curve \
-        with the requested section boundaries. --no-plots turns it off.
+        It writes nothing unless asked: with --plot-dir DIR it also draws DIR/NAME.svg, the \
+        waveform with defects shaded, short-term loudness against the target (-14 LUFS), and \
+        the novelty curve with the requested section boundaries. NAME is the audio file's name \
+        without its extension.
 
         Exit codes: 0 pass or warn (warn fails with --strict), 1 fail or an invalid request, \
         2 an input that cannot be read.
@@ -28,22 +29,23 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var gateOptions: GateOptions
 
-    @Option(help: ArgumentHelp("Folder for NAME.svg, the track's picture (created if missing; an older picture is replaced).",
-                               valueName: "dir"))
-    var plotDir = "."
+    @Option(help: ArgumentHelp("Draw the track's picture, NAME.svg, in this folder (created if missing; an older "
+                               + "picture is replaced). Without it, check writes no file.", valueName: "dir"))
+    var plotDir: String?
 
-    @OptionGroup var plotOptions: PlotOptions
+    @Flag(help: ArgumentHelp("Draw no picture even with --plot-dir.", visibility: .hidden))
+    var noPlots = false
 
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let gate = try gateOptions.gate()
-        let plots = !plotOptions.noPlots
+        let plotDir = noPlots ? nil : self.plotDir
         var outcome = gate.evaluate(audioPath: track.audio, request: .file(track.request), task: track.task.map(JSONSource.file),
-                                    envelopeColumns: plots ? TrackPlot.envelopeColumns : nil)
-        if plots {
+                                    envelopeColumns: plotDir != nil ? TrackPlot.envelopeColumns : nil)
+        if let plotDir {
             try? FileManager.default.createDirectory(atPath: plotDir, withIntermediateDirectories: true)
-            let path = (plotDir as NSString).appendingPathComponent("\(Gate.trackID(track.audio)).svg")
+            let path = (plotDir as NSString).appendingPathComponent("\(TrackID.of(audioPath: track.audio)).svg")
             outcome.report.attachPlot(analysis: outcome.analysis, policy: gate.policy,
                                       targetLUFS: FinishSettings().targetLUFS, path: path)
         }

@@ -5,7 +5,7 @@ import TrackGateTestSupport
 
 @Suite struct WaveformEnvelopeTests {
     func envelope(_ channels: [[Float]], columns: Int, block: Int) -> WaveformEnvelope {
-        var envelope = WaveformEnvelope(channelCount: channels.count, frameCount: channels[0].count, columns: columns)
+        var envelope = WaveformEnvelope(channelCount: channels.count, columns: columns)
         var offset = 0
         while offset < channels[0].count {
             let end = min(channels[0].count, offset + block)
@@ -15,20 +15,30 @@ import TrackGateTestSupport
         return envelope
     }
 
-    /// Against the definition: column c covers frames [c n / C, (c + 1) n / C).
+    /// Against the definition: the columns cover the frames in order, each its
+    /// slice's extremes, and no column is much longer than its share, without
+    /// the length being known up front.
     @Test(arguments: [1, 100, 4096, 100_000])
     func eachColumnHoldsItsSlicesExtremes(block: Int) {
         let music = MusicSynth(sampleRate: 44_100, seed: 5).render(plan: [("verse", 3)]).channels
         let columns = 997   // prime: slices of unequal length
         let e = envelope(music, columns: columns, block: block)
         let n = music[0].count
-        for (k, channel) in music.enumerated() {
-            for c in 0..<columns {
-                let start = (c * n + columns - 1) / columns, end = ((c + 1) * n + columns - 1) / columns
-                let slice = channel[start..<end]
-                #expect(e.minimum[k][c] == slice.min() && e.maximum[k][c] == slice.max(), "channel \(k) column \(c)")
+        #expect(e.frameCount == n)
+        let minimum = e.minimum, maximum = e.maximum
+        var next = 0
+        for c in 0..<columns {
+            let range = e.frames(ofColumn: c)
+            #expect(range.lowerBound == next && !range.isEmpty, "column \(c): \(range)")
+            // Whole buckets of at most n / columns frames: at most twice a column's share, plus one bucket.
+            #expect(range.count <= 2 * n / columns + e.bucketFrames, "column \(c) has \(range.count) frames")
+            next = range.upperBound
+            for (k, channel) in music.enumerated() {
+                let slice = channel[range]
+                #expect(minimum[k][c] == slice.min() && maximum[k][c] == slice.max(), "channel \(k) column \(c)")
             }
         }
+        #expect(next == n)
     }
 
     @Test func nonFiniteSamplesAreLeftOutAndEmptyColumnsStayEmpty() {

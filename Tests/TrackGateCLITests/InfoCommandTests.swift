@@ -83,3 +83,34 @@ import TrackGateTestSupport
         #expect(help.stdout.contains("64  usage error"))
     }
 }
+
+/// Decoders never write to the terminal themselves: every line on standard error
+/// is TrackGate's own, naming the file. libmpg123 left to itself prints
+/// resynchronisation notes for damaged and cut MP3s and for text it is handed.
+@Suite struct DecoderQuietTests {
+    @Test func damagedAndCutMP3sLeaveOnlyTrackGatesLines() throws {
+        let dir = try TemporaryDirectory()
+        let whole = dir.file("whole.mp3")
+        let made = try ExternalTool.run("ffmpeg", ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i",
+                                                   "sine=frequency=440:duration=6", "-ac", "2", "-c:a", "libmp3lame", whole])
+        try #require(made.status == 0, "\(made.stderr)")
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: whole)))
+        var damaged = bytes
+        var rng = SeededRandom(seed: 3)
+        for _ in 0..<60 { damaged[500 + Int(rng.next() % UInt64(bytes.count - 500))] = UInt8(truncatingIfNeeded: rng.next()) }
+        var paths: [String] = []
+        for (name, data) in [("damaged", damaged), ("cut", Array(bytes.prefix(bytes.count / 2))),
+                             ("expired", Array(#"<?xml version="1.0"?><Error><Code>ExpiredToken</Code></Error>"#.utf8))] {
+            let path = dir.file("\(name).mp3")
+            try Data(data).write(to: URL(fileURLWithPath: path))
+            paths.append(path)
+        }
+        for command in [["info", "--decode"], ["loudness"]] {
+            let result = try CLI.run(command + paths)
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.allSatisfy { $0.hasPrefix("trackgate: ") }, "\(command[0]): \(result.stderr)")
+            #expect(lines.contains { $0.contains("expired.mp3: not audio: the file is XML text") }, "\(result.stderr)")
+            #expect(lines.contains { $0.contains("cut.mp3: truncated") }, "\(result.stderr)")
+        }
+    }
+}

@@ -31,7 +31,8 @@ import TrackGateTestSupport
 
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any]
         #expect(Set(json?.keys.map { $0 } ?? []) == ["file", "container", "codec", "bit_depth", "sample_rate", "channels",
-                                                      "frames", "duration_s", "file_size_bytes", "tags", "bext"])
+                                                      "frames", "duration_s", "decoded", "file_size_bytes", "tags", "bext"])
+        #expect(report.decoded == true)
     }
 
     @Test func anUnreadableFileIsAnErrorReport() throws {

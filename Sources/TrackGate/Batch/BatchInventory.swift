@@ -47,7 +47,7 @@ public enum BatchInventory {
         for name in names {
             let ext = (name as NSString).pathExtension.lowercased()
             guard audioExtensions.contains(ext) else { continue }
-            let id = (name as NSString).deletingPathExtension
+            let id = TrackID.of(audioPath: name)
             audioIDs.insert(id)
             let audio = dir.appendingPathComponent(name)
             var track = BatchTrack(id: id, audio: audio, request: nil, origin: audio)
@@ -112,7 +112,7 @@ public enum BatchInventory {
             }
             switch object["id"] {
             case .string(let id): track.id = id
-            case nil: if let audio = track.audio { track.id = ((audio as NSString).lastPathComponent as NSString).deletingPathExtension }
+            case nil: if let audio = track.audio { track.id = TrackID.of(audioPath: audio) }
             default: problems.append("\"id\" must be a string")
             }
             func source(_ key: String) -> JSONSource? {

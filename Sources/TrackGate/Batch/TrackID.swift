@@ -1,7 +1,18 @@
+import Foundation
+
 /// Track ids name output files (`OUT/ID.wav`, `OUT/ID.json`), so an id must be
 /// one plain file name: nothing that could climb out of the output folder,
 /// hide, or confuse a shell script.
 public enum TrackID {
+    /// The id of the track in `path`: its file name without the last extension
+    /// (`take.1.wav` is `take.1`, `song.flac` is `song`). One rule for `check`,
+    /// `process` and `batch`, so a track's report, picture and outputs agree.
+    public static func of(audioPath path: String) -> String {
+        let name = (path as NSString).lastPathComponent
+        let stem = (name as NSString).deletingPathExtension
+        return stem.isEmpty ? name : stem
+    }
+
     /// Longest id, in UTF-8 bytes: with `.json` and the temporary suffix it stays
     /// under the 255-byte file-name limit of common file systems.
     public static let maximumBytes = 200

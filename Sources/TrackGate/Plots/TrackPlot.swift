@@ -39,7 +39,7 @@ public struct TrackPlot: Sendable {
     public init(analysis: TrackAnalysis, report: TrackReport, policy: Policy, targetLUFS: Double) {
         id = report.id
         verdict = report.verdict
-        duration = analysis.info.duration
+        duration = analysis.duration
         requestedDuration = report.requestedDurationS
         integratedLUFS = analysis.loudness.integratedLUFS
         truePeakDBTP = analysis.loudness.truePeakDBTP

@@ -100,15 +100,25 @@ public enum TrackPlotSVG {
         guard let envelope = plot.envelope else { return }
         let lanes = envelope.minimum.count
         let laneHeight = waveform.height / Double(lanes)
-        // Columns span the track's own length, which may be shorter than the axis.
-        let columnWidth = (x(plot.duration) - Double(left)) / Double(envelope.columns)
+        // Each column is drawn at the middle of its frames; together they span the
+        // track's own length, which may be shorter than the axis.
+        let frames = Double(max(1, envelope.frameCount))
+        let columnX = (0..<envelope.columns).map { c in
+            let range = envelope.frames(ofColumn: c)
+            return x(plot.duration * Double(range.lowerBound + range.upperBound) / (2 * frames))
+        }
+        let minimum = envelope.minimum, maximum = envelope.maximum
         for channel in 0..<lanes {
             let centre = waveform.top + laneHeight * (Double(channel) + 0.5)
             let scale = laneHeight * 0.46
             func y(_ v: Float) -> Double { centre - scale * Double(min(max(v.isFinite ? v : 0, -1), 1)) }
             var outline: [(Double, Double)?] = []
-            for c in 0..<envelope.columns { outline.append((Double(left) + columnWidth * (Double(c) + 0.5), y(envelope.maximum[channel][c]))) }
-            for c in (0..<envelope.columns).reversed() { outline.append((Double(left) + columnWidth * (Double(c) + 0.5), y(envelope.minimum[channel][c]))) }
+            for c in 0..<envelope.columns where !envelope.frames(ofColumn: c).isEmpty {
+                outline.append((columnX[c], y(maximum[channel][c])))
+            }
+            for c in (0..<envelope.columns).reversed() where !envelope.frames(ofColumn: c).isEmpty {
+                outline.append((columnX[c], y(minimum[channel][c])))
+            }
             svg.path(outline, closed: true, style: "fill=\"\(colours["wave"]!)\" fill-opacity=\"0.75\" stroke=\"none\"")
             svg.line(Double(left), centre, Double(left + plotWidth), centre, style: "stroke=\"#8c959f\" stroke-width=\"0.5\"")
             if lanes == 2 { svg.text(channel == 0 ? "L" : "R", x: Double(left) - 8, y: centre + 4, style: "text-anchor=\"end\" fill=\"#57606a\"") }

@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file opened once for reading: the owner of its descriptor until a decoder
+/// takes it over (`take()`).
+///
+/// Opening refuses what is not a regular file before anything reads from it: a
+/// FIFO, a terminal or a device such as `/dev/zero` (directly or through a
+/// symlink) would block a reader or never end. The descriptor is opened
+/// non-blocking for that check (opening a FIFO would otherwise wait for a
+/// writer) and switched to blocking reads afterwards.
+struct InputFile: ~Copyable {
+    let path: String
+    let size: UInt64
+    private var fd: Int32
+
+    init(path: String) throws(AudioIOError) {
+        self.path = path
+        var fd: Int32
+        repeat { fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) } while fd < 0 && errno == EINTR
+        guard fd >= 0 else { throw Self.openError(errno, path: path) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let code = errno
+            close(fd)
+            throw AudioIOError(.unreadable, path: path, detail: SystemCall.describe(code))
+        }
+        let type = st.st_mode & S_IFMT
+        guard type == S_IFREG else {
+            close(fd)
+            let what = switch type {
+            case S_IFDIR: "is a folder, not an audio file"
+            case S_IFIFO: "is a FIFO (named pipe), not a regular file: save the audio to a file first"
+            case S_IFCHR, S_IFBLK: "is a device, not a regular file"
+            case S_IFSOCK: "is a socket, not a regular file"
+            default: "is not a regular file"
+            }
+            throw AudioIOError(.unreadable, path: path, detail: what)
+        }
+        let flags = fcntl(fd, F_GETFL)
+        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
+        guard st.st_size > 0 else {
+            close(fd)
+            throw AudioIOError(.empty, path: path, detail: "empty file (0 bytes): an interrupted download?")
+        }
+        self.fd = fd
+        self.size = UInt64(st.st_size)
+    }
+
+    private static func openError(_ code: Int32, path: String) -> AudioIOError {
+        switch code {
+        case ENOENT, ENOTDIR: AudioIOError(.missing, path: path, detail: "no such file")
+        case EACCES, EPERM: AudioIOError(.unreadable, path: path, detail: "permission denied")
+        case EISDIR: AudioIOError(.unreadable, path: path, detail: "is a folder, not an audio file")
+        default: AudioIOError(.unreadable, path: path, detail: SystemCall.describe(code))
+        }
+    }
+
+    /// The descriptor, for reads that do not take ownership (`pread`).
+    var descriptor: Int32 { fd }
+
+    /// Hands the descriptor to a new owner, which must close it.
+    consuming func take() -> Int32 {
+        let taken = fd
+        fd = -1
+        return taken
+    }
+
+    deinit { if fd >= 0 { close(fd) } }
+}

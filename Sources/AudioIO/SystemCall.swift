@@ -1,0 +1,37 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The POSIX calls AudioIO makes on descriptors it owns, each retried when a
+/// signal interrupts it (EINTR) and read to completion where a short count is
+/// not an answer.
+enum SystemCall {
+    /// Reads up to `buffer.count` bytes at `offset`, continuing after short reads
+    /// until the buffer is full or the file ends. Returns the bytes read, or -1
+    /// with `errno` set.
+    static func pread(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer, offset: UInt64) -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
+        var done = 0
+        while done < buffer.count {
+            #if canImport(Glibc)
+            let got = Glibc.pread(fd, base + done, buffer.count - done, off_t(offset + UInt64(done)))
+            #else
+            let got = Darwin.pread(fd, base + done, buffer.count - done, off_t(offset + UInt64(done)))
+            #endif
+            if got < 0 {
+                if errno == EINTR { continue }
+                return done > 0 ? done : -1
+            }
+            if got == 0 { break }
+            done += got
+        }
+        return done
+    }
+
+    /// `strerror` for an `errno` value, as a sentence fragment.
+    static func describe(_ code: Int32) -> String {
+        String(cString: strerror(code))
+    }
+}
