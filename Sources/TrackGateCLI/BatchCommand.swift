@@ -40,6 +40,7 @@ struct BatchCommand: ParsableCommand {
         Examples:
           trackgate batch downloads/ --out delivery/ --report delivery/report.jsonl
           trackgate batch tracks.jsonl --check-only --junit gate.xml --jobs 8
+          trackgate batch downloads/ --out delivery/ --target-lufs -16 --true-peak-dbtp -1.5
           trackgate batch downloads/ --out delivery/ --shard $JOB_COMPLETION_INDEX/10
         """
     )
@@ -60,7 +61,7 @@ struct BatchCommand: ParsableCommand {
     @Flag(help: "Write tracks even when the gate or the verification fails them.")
     var force = false
 
-    @Option(name: .customLong("jobs"), help: ArgumentHelp("Tracks worked on at once (default: all cores).", valueName: "n"))
+    @Option(name: .customLong("jobs"), parsing: .unconditional, help: ArgumentHelp("Tracks worked on at once (default: all cores).", valueName: "n"))
     var jobsOption: Int?
 
     var jobs: Int { jobsOption ?? ProcessInfo.processInfo.activeProcessorCount }
@@ -105,7 +106,7 @@ struct BatchCommand: ParsableCommand {
         let gate = try gateOptions.gate()
         let shard = try shard.map(parsedShard) ?? .all
         let tracks = BatchInventory.collect(inputs).filter { shard.contains($0.id) }
-        let runner = BatchRunner(gate: gate, finisher: checkOnly ? nil : Finisher(settings: finishing.settings),
+        let runner = BatchRunner(gate: gate, finisher: Finisher(settings: finishing.settings), checkOnly: checkOnly,
                                  force: force, outputDirectory: out, jobs: jobs, plots: !plotOptions.noPlots)
         let page = out.map { ($0 as NSString).appendingPathComponent("index.html") }
         // Workers actually started: never more than there are tracks.

@@ -11,10 +11,14 @@ extension OutputFormat.SampleFormat: ExpressibleByArgument {}
 
 /// The finishing options `process` and `batch` share.
 struct FinishOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Integrated loudness to normalise to, LUFS.", valueName: "lufs"))
+    // Loudness targets and ceilings are negative: `.unconditional` takes the next
+    // word as the value even when it starts with '-' (`--target-lufs -16`).
+    @Option(parsing: .unconditional, help: ArgumentHelp("Integrated loudness to normalise to, LUFS (e.g. --target-lufs -16).",
+                                                          valueName: "lufs"))
     var targetLufs: Double = -14
 
-    @Option(name: .customLong("true-peak-dbtp"), help: ArgumentHelp("Highest true peak of the output, dBTP.", valueName: "dbtp"))
+    @Option(name: .customLong("true-peak-dbtp"), parsing: .unconditional,
+            help: ArgumentHelp("Highest true peak of the output, dBTP (e.g. --true-peak-dbtp -2).", valueName: "dbtp"))
     var truePeakDBTP: Double = -1
 
     @Option(help: ArgumentHelp(
@@ -22,7 +26,8 @@ struct FinishOptions: ParsableArguments {
         valueName: "limit|cap"))
     var peak: PeakHandling = .limit
 
-    @Option(help: ArgumentHelp("Delivery sample rate, Hz (default: keep the source rate; nothing is resampled).", valueName: "hz"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Delivery sample rate, Hz (default: keep the source rate; nothing is resampled).", valueName: "hz"))
     var sampleRate: Int?
 
     @Option(help: ArgumentHelp("Output container.", valueName: "wav|flac"))
@@ -90,6 +95,8 @@ struct ProcessCommand: ParsableCommand {
 
         Examples:
           trackgate process song.wav --request song.request.json --out delivery/
+          trackgate process song.wav --request song.request.json --out delivery/ \\
+              --target-lufs -16 --true-peak-dbtp -2
           trackgate process bgm.wav --request bgm.json --out out/ --sample-rate 48000 \\
               --resampler soxr --format flac --bit-depth 16
         """
@@ -119,7 +126,7 @@ struct ProcessCommand: ParsableCommand {
                                        finisher: Finisher(settings: finishing.settings),
                                        force: force, overwrite: overwrite, plots: !plotOptions.noPlots)
         // Outputs that exist (without --overwrite) or would replace the input are a usage problem.
-        if let problem = processor.outputProblem(audioPath: track.audio, id: Gate.trackID(track.audio), directory: out) {
+        if let problem = processor.outputProblem(audioPath: track.audio, id: TrackID.of(audioPath: track.audio), directory: out) {
             printError(problem)
             throw ExitCode(ExitStatus.usage.rawValue)
         }

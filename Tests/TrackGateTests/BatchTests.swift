@@ -162,7 +162,8 @@ import TrackGateTestSupport
     }
 
     static func runner(_ out: String?, jobs: Int = 2, finish: FinishSettings? = FinishSettings()) -> BatchRunner {
-        BatchRunner(gate: Gate(), finisher: finish.map { Finisher(settings: $0) }, outputDirectory: out, jobs: jobs)
+        BatchRunner(gate: Gate(), finisher: Finisher(settings: finish ?? FinishSettings()), checkOnly: finish == nil,
+                    outputDirectory: out, jobs: jobs)
     }
 
     @Test func aMixedBatchGivesEveryTrackItsVerdictAndGoesOn() throws {

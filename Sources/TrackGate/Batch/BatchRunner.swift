@@ -13,9 +13,12 @@ import Synchronization
 /// track: no track is ever held in memory whole.
 public struct BatchRunner: Sendable {
     public var gate: Gate
-    /// nil: check only, no audio written. Processing also needs `outputDirectory`;
-    /// without one, tracks are only checked.
-    public var finisher: Finisher?
+    /// The finishing settings: how tracks are written, and the target the
+    /// pictures draw (also when only checking).
+    public var finisher: Finisher
+    /// Only gate the tracks, writing no audio. Processing also needs
+    /// `outputDirectory`; without one, tracks are only checked.
+    public var checkOnly: Bool
     /// Write tracks the gate fails (`process --force`).
     public var force: Bool
     /// Where per-track reports (and audio) go; nil writes nothing per track.
@@ -25,10 +28,11 @@ public struct BatchRunner: Sendable {
     /// Draw `OUT/ID.svg` for every track that could be read (needs `outputDirectory`).
     public var plots: Bool
 
-    public init(gate: Gate, finisher: Finisher?, force: Bool = false, outputDirectory: String?, jobs: Int,
-                plots: Bool = false) {
+    public init(gate: Gate, finisher: Finisher = Finisher(), checkOnly: Bool = false, force: Bool = false,
+                outputDirectory: String?, jobs: Int, plots: Bool = false) {
         self.gate = gate
         self.finisher = finisher
+        self.checkOnly = checkOnly
         self.force = force
         self.outputDirectory = outputDirectory
         self.jobs = max(1, jobs)
@@ -36,8 +40,8 @@ public struct BatchRunner: Sendable {
     }
 
     public var settings: RunSettings {
-        RunSettings(checkOnly: finisher == nil, finish: finisher?.settings ?? FinishSettings(),
-                    policy: gate.policy, strict: gate.strict, force: force)
+        RunSettings(checkOnly: checkOnly, finish: finisher.settings, policy: gate.policy, strict: gate.strict,
+                    force: force, plots: plots)
     }
 
     /// Runs every track and returns when all have finished, or, once
@@ -115,7 +119,7 @@ public struct BatchRunner: Sendable {
         folder?.removeLeftovers(of: track.id)
 
         var report: TrackReport
-        if let finisher, let folder {
+        if !checkOnly, let folder {
             let processor = TrackProcessor(gate: gate, finisher: finisher, force: force, overwrite: true, plots: plots)
             report = processor.process(audioPath: audio, request: request, task: track.task,
                                        outputDirectory: folder.path, id: track.id, fingerprint: fingerprint)
@@ -128,7 +132,7 @@ public struct BatchRunner: Sendable {
             if let folder {
                 if plots {
                     report.attachPlot(analysis: outcome.analysis, policy: gate.policy,
-                                      targetLUFS: FinishSettings().targetLUFS, path: folder.file("\(track.id).svg"))
+                                      targetLUFS: finisher.settings.targetLUFS, path: folder.file("\(track.id).svg"))
                 }
                 report.save(to: folder.file("\(track.id).json"), replaceExisting: true)
             }
@@ -144,7 +148,7 @@ public struct BatchRunner: Sendable {
         let changes = now.changes(since: stored)
         if !changes.isEmpty { return changes }
         // The sidecar is written last, so its audio exists unless someone removed it.
-        if finisher != nil, let audio = earlier.output?.audio,
+        if !checkOnly, let audio = earlier.output?.audio,
            !FileManager.default.fileExists(atPath: folder.file((audio as NSString).lastPathComponent)) {
             return ["its audio output is missing"]
         }

@@ -62,15 +62,19 @@ public struct RunSettings: Sendable, Encodable {
     /// `check` (reports only) or `process` (audio too).
     public var mode: String
     public var finish: FinishSettings?
+    /// The loudness target drawn in a check's pictures (nil without pictures, or
+    /// when processing, whose `finish` holds it).
+    public var pictureTargetLUFS: Double?
     public var policy: Policy
     public var strict: Bool
     public var force: Bool
     /// A new version may measure or write differently: its outputs are not current.
     public var software = TrackGateVersion.software
 
-    public init(checkOnly: Bool, finish: FinishSettings, policy: Policy, strict: Bool, force: Bool) {
+    public init(checkOnly: Bool, finish: FinishSettings, policy: Policy, strict: Bool, force: Bool, plots: Bool = false) {
         self.mode = checkOnly ? "check" : "process"
         self.finish = checkOnly ? nil : finish
+        self.pictureTargetLUFS = checkOnly && plots ? finish.targetLUFS : nil
         self.policy = policy
         self.strict = strict
         self.force = checkOnly ? false : force
