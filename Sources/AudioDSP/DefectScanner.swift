@@ -6,8 +6,14 @@ import Darwin
 
 /// Streams through a track once and collects the raw measurements behind the
 /// defect checks of generated audio: silent stretches (leading, trailing, and
-/// dropouts between them), runs of full-scale samples, DC offset, non-finite
-/// samples, how alike the two channels of a stereo file are, and how the track ends.
+/// dropouts between them), flat tops (clipping), samples beyond full scale,
+/// each channel's level, DC offset, non-finite samples, how alike the two
+/// channels of a stereo file are, and how the track ends.
+///
+/// Clipping is lost samples, not loud ones: a clipped waveform has flat tops,
+/// runs of identical extreme values, at whatever level they sit (a generator
+/// that clipped and then normalised to -3 dBFS leaves them at -3 dBFS). A float
+/// sample above full scale is intact and is counted apart (`overSamples`).
 ///
 /// It judges nothing: thresholds and severities belong to the gate's policy.
 /// State is one level per 10 ms frame (about 1.4 MB per hour) and a few sums.
@@ -16,8 +22,18 @@ public struct DefectScanner: Sendable {
     public let channelCount: Int
     /// Frame length for levels: 10 ms.
     public let frameLength: Int
-    /// A sample at or above this magnitude counts as full scale (one 16-bit step below 1.0).
-    public static let fullScale: Float = 32_766 / 32_768
+    /// Shortest flat top: three identical samples. Two in a row happen at the crest
+    /// of a low note in 16-bit audio (a 30 Hz sine peaking at full scale stays
+    /// within half a step of its peak for about three samples, so three is the
+    /// limit a clean 16-bit master can reach only by chance at its very peak).
+    public static let flatTopMinimumSamples = 3
+    /// Flat tops count only within this many dB of their channel's peak: clipping
+    /// flattens the loudest parts, and equal neighbours in quiet passages are
+    /// quantisation, not clipping. 1 dB covers asymmetric clipping.
+    public static let flatTopWithinPeakDB: Float = 1
+    /// Flat tops lower than this (dBFS) are not looked for: a track that quiet is
+    /// failed by its loudness, and equal low-level samples are common.
+    public static let flatTopFloorDBFS: Float = -40
 
     private var framePosition = 0
     /// Level of each 10 ms frame: the loudest channel's RMS, dBFS (-inf for digital silence).
@@ -26,9 +42,17 @@ public struct DefectScanner: Sendable {
     private var squares: [Double]
     private var crossLR = 0.0
     private var differenceSquares = 0.0
-    private var clipRun: [Int]
-    private var clipRuns: [(start: Int, length: Int)] = []
-    private var clippedSamples = 0
+    /// Per channel: the largest finite magnitude so far, the last sample seen,
+    /// and the open run of identical samples (length 0 when none is open).
+    private var peaks: [Float]
+    private var previous: [Float]
+    private var runLength: [Int]
+    private var runStart: [Int]
+    /// Runs of `flatTopMinimumSamples` or more identical samples near the running
+    /// peak: (channel, start frame, length, magnitude). Filtered against each
+    /// channel's final peak when the findings are made.
+    private var flatRuns: [(channel: Int, start: Int, length: Int, level: Float)] = []
+    private var overs = 0
     private var nonFinite = 0
     private var frames = 0
     /// Sums over the open frame, per channel, in eight lanes: sample k of the frame
@@ -45,7 +69,10 @@ public struct DefectScanner: Sendable {
         frameLength = max(1, sampleRate / 100)
         sums = Array(repeating: 0, count: channelCount)
         squares = Array(repeating: 0, count: channelCount)
-        clipRun = Array(repeating: 0, count: channelCount)
+        peaks = Array(repeating: 0, count: channelCount)
+        previous = Array(repeating: 0, count: channelCount)
+        runLength = Array(repeating: 0, count: channelCount)
+        runStart = Array(repeating: 0, count: channelCount)
         laneSum = Array(repeating: .zero, count: channelCount)
         laneSquare = Array(repeating: .zero, count: channelCount)
     }
@@ -84,19 +111,9 @@ public struct DefectScanner: Sendable {
             for c in 0..<channelCount {
                 let x = channels[c].baseAddress! + offset
                 let top = Self.accumulate(x, count: take, phase: framePosition, sum: &laneSum[c], square: &laneSquare[c])
-                // Runs of full-scale samples are rare: scalar only where one is open or starts.
-                if top >= Self.fullScale || clipRun[c] > 0 {
-                    var run = clipRun[c]
-                    for i in 0..<take {
-                        if abs(x[i]) >= Self.fullScale {
-                            run += 1
-                        } else if run > 0 {
-                            recordClipRun(length: run, endingAt: frames + offset + i)
-                            run = 0
-                        }
-                    }
-                    clipRun[c] = run
-                }
+                if top > 1 { for i in 0..<take where abs(x[i]) > 1 { overs += 1 } }
+                peaks[c] = max(peaks[c], top)
+                scanFlatTops(c, x, count: take, at: frames + offset, top: top)
             }
             if channelCount == 2 {
                 Self.compare(channels[0].baseAddress! + offset, channels[1].baseAddress! + offset, count: take,
@@ -166,16 +183,77 @@ public struct DefectScanner: Sendable {
         }
     }
 
-    private mutating func recordClipRun(length: Int, endingAt end: Int) {
-        clippedSamples += length
-        // Two full-scale samples in a row happen in clean masters; three or more
-        // in one channel are the flat top of a clipped waveform.
-        if length >= 3 { clipRuns.append((end - length, length)) }
+    /// The level below which identical neighbours are not followed: 1 dB under
+    /// the running peak, and never under `flatTopFloorDBFS`.
+    @inline(__always) private func flatTopThreshold(_ c: Int) -> Float {
+        max(peaks[c] * Self.withinPeak, Self.floor)
     }
 
-    private mutating func closeClipRun(_ c: Int, endingAt end: Int) {
-        recordClipRun(length: clipRun[c], endingAt: end)
-        clipRun[c] = 0
+    private static let withinPeak = Float(pow(10, Double(-flatTopWithinPeakDB) / 20))
+    private static let floor = Float(pow(10, Double(flatTopFloorDBFS) / 20))
+
+    /// Follows runs of identical samples at or above the threshold through a
+    /// stretch that starts at frame `start`. Most stretches hold no two equal
+    /// neighbours that loud: a SIMD pass says so and the scalar walk is skipped.
+    private mutating func scanFlatTops(_ c: Int, _ x: UnsafePointer<Float>, count: Int, at start: Int, top: Float) {
+        let threshold = flatTopThreshold(c)
+        let last = x[count - 1]
+        defer { previous[c] = last }
+        guard top >= threshold || runLength[c] > 0 else { return }
+        if runLength[c] == 0 && !Self.hasLoudEqualNeighbours(x, count: count, previous: previous[c], threshold: threshold) {
+            return
+        }
+        var prev = previous[c]
+        for i in 0..<count {
+            let v = x[i]
+            if v == prev && abs(v) >= threshold {
+                if runLength[c] == 0 {
+                    runLength[c] = 2
+                    runStart[c] = start + i - 1
+                } else {
+                    runLength[c] += 1
+                }
+            } else if runLength[c] > 0 {
+                closeRun(c, level: abs(prev))
+            }
+            prev = v
+        }
+    }
+
+    private mutating func closeRun(_ c: Int, level: Float) {
+        if runLength[c] >= Self.flatTopMinimumSamples {
+            flatRuns.append((c, runStart[c], runLength[c], level))
+            // Candidates found under an earlier, lower peak no longer count: prune
+            // them now and then so a long quiet stretch cannot grow the list.
+            if flatRuns.count >= 8192 {
+                let thresholds = (0..<channelCount).map(flatTopThreshold)
+                flatRuns.removeAll { $0.level < thresholds[$0.channel] }
+            }
+        }
+        runLength[c] = 0
+    }
+
+    /// Whether two neighbouring samples (the first against `previous`) are equal
+    /// and at least `threshold` in magnitude.
+    @inline(__always)
+    private static func hasLoudEqualNeighbours(_ x: UnsafePointer<Float>, count: Int, previous: Float, threshold: Float) -> Bool {
+        if x[0] == previous && abs(x[0]) >= threshold { return true }
+        let raw = UnsafeRawPointer(x)
+        var hit = SIMDMask<SIMD8<Float>.MaskStorage>(repeating: false)
+        var i = 1
+        while i + 8 <= count {
+            let v = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+            let w = raw.loadUnaligned(fromByteOffset: 4 * (i - 1), as: SIMD8<Float>.self)
+            let magnitude = unsafeBitCast(unsafeBitCast(v, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: SIMD8<Float>.self)
+            hit .|= (v .== w) .& (magnitude .>= SIMD8(repeating: threshold))
+            i += 8
+        }
+        if any(hit) { return true }
+        while i < count {
+            if x[i] == x[i - 1] && abs(x[i]) >= threshold { return true }
+            i += 1
+        }
+        return false
     }
 
     private mutating func closeFrame() {
@@ -200,7 +278,10 @@ public struct DefectScanner: Sendable {
     public var findings: DefectFindings {
         var copy = self
         if copy.framePosition > 0 { copy.closeFrame() }
-        for c in 0..<channelCount where copy.clipRun[c] > 0 { copy.closeClipRun(c, endingAt: frames) }
+        for c in 0..<channelCount where copy.runLength[c] > 0 { copy.closeRun(c, level: abs(copy.previous[c])) }
+        let thresholds = (0..<channelCount).map { copy.peaks[$0] * Self.withinPeak }
+        let tops = copy.flatRuns.filter { $0.level >= thresholds[$0.channel] && $0.level >= Self.floor }
+            .sorted { ($0.start, $0.channel) < ($1.start, $1.channel) }
         let n = Double(max(1, frames))
         var correlation: Double?
         var identical = false
@@ -211,17 +292,34 @@ public struct DefectScanner: Sendable {
         return DefectFindings(
             sampleRate: sampleRate, frameDuration: Double(frameLength) / Double(sampleRate),
             duration: Double(frames) / Double(sampleRate), frameLevels: copy.frameLevels,
-            clipRuns: copy.clipRuns.map { ClipRun(start: Double($0.start) / Double(sampleRate), samples: $0.length) },
-            clippedSamples: copy.clippedSamples, dcOffset: copy.sums.map { $0 / n }, nonFiniteSamples: nonFinite,
-            channelCorrelation: correlation, channelsIdentical: identical)
+            clipRuns: tops.map {
+                ClipRun(start: Double($0.start) / Double(sampleRate), samples: $0.length,
+                        levelDBFS: Double(20 * log10($0.level)), channel: $0.channel)
+            },
+            clippedSamples: tops.reduce(0) { $0 + $1.length }, dcOffset: copy.sums.map { $0 / n }, nonFiniteSamples: nonFinite,
+            channelCorrelation: correlation, channelsIdentical: identical,
+            channelPeakDBFS: copy.peaks.map { $0 > 0 ? Double(20 * log10($0)) : nil },
+            channelRMSDBFS: copy.squares.map { $0 > 0 ? 10 * log10($0 / n) : nil },
+            overSamples: overs)
     }
 }
 
-/// A run of three or more full-scale samples in one channel.
+/// A flat top: a run of identical samples at the top of a channel's range.
 public struct ClipRun: Sendable, Equatable {
     /// Seconds from the start.
     public let start: Double
     public let samples: Int
+    /// The level the waveform is flattened at, dBFS.
+    public let levelDBFS: Double
+    /// The channel (0-based).
+    public let channel: Int
+
+    public init(start: Double, samples: Int, levelDBFS: Double, channel: Int) {
+        self.start = start
+        self.samples = samples
+        self.levelDBFS = levelDBFS
+        self.channel = channel
+    }
 }
 
 /// The raw measurements of a `DefectScanner`, and the time spans derived from them.
@@ -232,8 +330,9 @@ public struct DefectFindings: Sendable, Equatable {
     public let duration: Double
     /// Loudest channel's RMS per frame, dBFS.
     public let frameLevels: [Float]
+    /// Flat tops, in time order.
     public let clipRuns: [ClipRun]
-    /// Samples at full scale, in runs of any length.
+    /// Samples in flat tops.
     public let clippedSamples: Int
     /// Mean sample value per channel.
     public let dcOffset: [Double]
@@ -244,6 +343,13 @@ public struct DefectFindings: Sendable, Equatable {
     public let channelCorrelation: Double?
     /// The two channels differ by less than -100 dBFS RMS.
     public let channelsIdentical: Bool
+    /// Each channel's largest finite magnitude, dBFS (nil for digital silence).
+    public let channelPeakDBFS: [Double?]
+    /// Each channel's RMS over the whole track, dBFS (nil for digital silence).
+    public let channelRMSDBFS: [Double?]
+    /// Samples beyond full scale (|x| > 1): possible in float files and lossy
+    /// decodes, where they are intact; fixed point would clip them.
+    public let overSamples: Int
 
     /// A stretch of time, in seconds.
     public struct Span: Sendable, Equatable {

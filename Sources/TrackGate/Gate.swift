@@ -108,11 +108,13 @@ public struct Gate: Sendable {
         checks.append(boundaryCheck)
         checks += silenceChecks(d)
         checks.append(clippingCheck(d))
+        checks.append(overCheck(d, encoding: analysis.info.encoding))
         checks.append(endingCheck(d))
         checks.append(dcCheck(d))
         checks.append(nonFiniteCheck(d))
         checks += channelChecks(d, channels: analysis.info.channelCount)
-        checks.append(truePeakCheck(analysis.loudness))
+        checks.append(silentChannelCheck(d, layout: analysis.info.channelLayout))
+        checks.append(truePeakCheck(analysis.loudness, overs: d.overSamples))
         checks.append(loudnessCheck(analysis.loudness))
         report.checks = checks
         report.boundaries = boundaries
@@ -220,10 +222,24 @@ public struct Gate: Sendable {
 
     func clippingCheck(_ d: DefectFindings) -> TrackReport.Check {
         guard let first = d.clipRuns.first else {
-            return .init(id: "clipping", status: .pass, message: "no runs of full-scale samples")
+            return .init(id: "clipping", status: .pass, message: "no flat tops")
         }
+        let level = d.clipRuns.map(\.levelDBFS).max() ?? 0
         return .init(id: "clipping", status: grade(Double(d.clipRuns.count), policy.clipping), message: String(
-            format: "%d runs of full-scale samples (%d samples), the first at %.2f s", d.clipRuns.count, d.clippedSamples, first.start))
+            format: "%d flat tops (runs of identical samples, %d samples in all) at up to %.1f dBFS, the first at %.2f s",
+            d.clipRuns.count, d.clippedSamples, level, first.start))
+    }
+
+    /// Samples beyond full scale are intact in a float file or a lossy decode:
+    /// not clipping, but any conversion to fixed point as they are would clip them.
+    func overCheck(_ d: DefectFindings, encoding: AudioEncoding) -> TrackReport.Check {
+        guard d.overSamples > 0, let peak = d.channelPeakDBFS.compactMap({ $0 }).max() else {
+            return .init(id: "over_full_scale", status: .pass, message: "no sample beyond full scale")
+        }
+        let source = encoding.isLossy ? "the decoded \(encoding.codec.uppercased()) stream" : "this float file"
+        return .init(id: "over_full_scale", status: policy.overFullScaleWarns ? .warn : .pass, message: String(
+            format: "%d samples beyond full scale, up to %+.2f dBFS: intact in %@; process turns them down, "
+                + "a fixed-point conversion as they are would clip them", d.overSamples, peak, source))
     }
 
     func endingCheck(_ d: DefectFindings) -> TrackReport.Check {
@@ -259,15 +275,55 @@ public struct Gate: Sendable {
         let phase = TrackReport.Check(
             id: "phase_inverted", status: inverted ? .fail : .pass,
             message: correlation.map { String(format: "channel correlation %.2f%@", $0, inverted ? ": one channel is the other inverted" : "") }
-                ?? "a channel is silent")
+                ?? "not measured: a channel is silent (see silent_channel)")
         return [mono, phase]
     }
 
-    func truePeakCheck(_ l: LoudnessReport) -> TrackReport.Check {
+    /// A channel that carries nothing (a generator that wrote one side only), or
+    /// far less than the loudest. LFE channels are left out; in surround files a
+    /// silent channel only warns (a mix may leave the centre empty).
+    func silentChannelCheck(_ d: DefectFindings, layout: [ChannelPosition]?) -> TrackReport.Check {
+        let count = d.channelRMSDBFS.count
+        guard count >= 2 else { return .init(id: "silent_channel", status: .pass, message: "one channel") }
+        let positions = layout?.count == count ? layout : nil
+        let judged = (0..<count).filter { c in positions.map { $0[c] != .lfe } ?? true }
+        func name(_ c: Int) -> String {
+            if count == 2 { return c == 0 ? "left" : "right" }
+            return positions.map { "\($0[c].rawValue) (channel \(c + 1))" } ?? "channel \(c + 1)"
+        }
+        let levels = judged.map { (channel: $0, rms: d.channelRMSDBFS[$0]) }
+        guard let loudest = levels.compactMap({ $0.rms }).max(), loudest >= policy.silenceThresholdDBFS else {
+            return .init(id: "silent_channel", status: .pass, message: "the whole track is silent (see leading_silence)")
+        }
+        let silent = levels.filter { ($0.rms ?? -.infinity) < policy.silentChannelDBFS }
+        if !silent.isEmpty {
+            let names = silent.map { $0.rms == nil ? "the \(name($0.channel)) channel is digital silence"
+                : String(format: "the %@ channel is silent (%.0f dBFS RMS)", name($0.channel), $0.rms!) }
+            let severity: TrackReport.Status = count == 2 && policy.silentChannelFails ? .fail : .warn
+            return .init(id: "silent_channel", status: severity, message: names.joined(separator: "; "))
+        }
+        let quietest = levels.min { ($0.rms ?? -.infinity) < ($1.rms ?? -.infinity) }!
+        let gap = loudest - (quietest.rms ?? loudest)
+        let loudestName = name(levels.first { $0.rms == loudest }!.channel)
+        let status = grade(gap, policy.channelImbalance)
+        return .init(id: "silent_channel", status: status, message: status == .pass
+            ? String(format: "every channel carries audio (within %.1f dB of each other)", gap)
+            : String(format: "the %@ channel is %.1f dB quieter than the %@", name(quietest.channel), gap, loudestName))
+    }
+
+    func truePeakCheck(_ l: LoudnessReport, overs: Int) -> TrackReport.Check {
         guard let peak = l.truePeakDBTP else {
             return .init(id: "true_peak", status: .pass, message: "digital silence")
         }
-        return .init(id: "true_peak", status: grade(peak, policy.truePeak), message: String(format: "true peak %.2f dBTP", peak))
+        var status = grade(peak, policy.truePeak)
+        var message = String(format: "true peak %.2f dBTP", peak)
+        // Samples beyond full scale are intact (over_full_scale says so): the peak
+        // is turned down by process, not already clipped.
+        if overs > 0 && status == .fail {
+            status = .warn
+            message += ": from samples beyond full scale, intact until converted to fixed point"
+        }
+        return .init(id: "true_peak", status: status, message: message)
     }
 
     func loudnessCheck(_ l: LoudnessReport) -> TrackReport.Check {

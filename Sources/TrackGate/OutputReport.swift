@@ -35,13 +35,17 @@ public struct OutputReport: Sendable, Encodable {
     public var loudness: LoudnessReport?
     /// True when the written file met the target and the ceiling.
     public var verified: Bool
+    /// What a person should know about how the source was finished (a silent
+    /// channel that left the gain to the other, samples beyond full scale turned
+    /// down); empty when nothing was out of the ordinary.
+    public var notes: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case audio, report, notWritten = "not_written", format, bitDepth = "bit_depth", sampleRate = "sample_rate"
         case sourceSampleRate = "source_sample_rate", resampler, dither, targetLUFS = "target_lufs"
         case ceilingDBTP = "ceiling_dbtp", gainDB = "gain_db", makeupDB = "makeup_db", peakHandling = "peak_handling"
         case limiterMaxReductionDB = "limiter_max_reduction_db", limiterActiveS = "limiter_active_s"
-        case shortfallLU = "shortfall_lu", loudness, verified
+        case shortfallLU = "shortfall_lu", loudness, verified, notes
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -66,5 +70,6 @@ public struct OutputReport: Sendable, Encodable {
         try c.encode(rounded(shortfallLU), forKey: .shortfallLU)
         try c.encode(loudness, forKey: .loudness)
         try c.encode(verified, forKey: .verified)
+        if !notes.isEmpty { try c.encode(notes, forKey: .notes) }
     }
 }

@@ -40,9 +40,25 @@ public struct Policy: Sendable, Equatable, Codable {
     public var dropout = Limit(warn: 0.2, fail: 1.0)
     public var dropoutMinimumS: Double = 0.2
 
-    /// Runs of three or more full-scale samples. A handful can pass unheard;
-    /// many are audible distortion.
+    /// Flat tops: runs of three or more identical samples within 1 dB of their
+    /// channel's peak, at whatever level (`DefectScanner`). A handful can pass
+    /// unheard; many are audible distortion.
     public var clipping = Limit(warn: 1, fail: 50)
+
+    /// Samples beyond full scale in a float file or a lossy decode are intact
+    /// (process turns them down) but clip in any fixed-point copy made as they
+    /// are: a warning, never a failure.
+    public var overFullScaleWarns = true
+
+    /// A channel whose RMS over the whole track stays below this (dBFS) is silent:
+    /// -70 dBFS is the absolute gate of BS.1770, below any music a channel carries.
+    public var silentChannelDBFS: Double = -70
+    /// A silent channel in a stereo file fails (a generator wrote one side only).
+    public var silentChannelFails = true
+    /// How much quieter (dB, whole-track RMS) a channel may be than the loudest
+    /// before the check warns. Stereo mixes stay within a few dB over a track; a
+    /// hard-panned section moves a whole track's balance by a few more.
+    public var channelImbalance = Limit(warn: 15, fail: nil)
 
     /// How far (dB) the last 0.5 s of music must fall below the track's median
     /// level; less means the music stops mid-phrase. Stingers end hard on
@@ -123,7 +139,9 @@ public struct Policy: Sendable, Equatable, Codable {
         case phaseInvertedCorrelation = "phase_inverted_correlation", truePeak = "true_peak_dbtp"
         case loudnessFloor = "loudness_floor_lufs", boundarySearchS = "boundary_search_s"
         case boundaryConfirmStrength = "boundary_confirm_strength", boundaryFails = "boundary_fails"
-        case unrequestedChanges = "unrequested_changes"
+        case unrequestedChanges = "unrequested_changes", overFullScaleWarns = "over_full_scale_warns"
+        case silentChannelDBFS = "silent_channel_dbfs", silentChannelFails = "silent_channel_fails"
+        case channelImbalance = "channel_imbalance_db"
     }
 }
 

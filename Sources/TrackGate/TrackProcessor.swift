@@ -1,3 +1,4 @@
+import AudioDSP
 import AudioIO
 import Foundation
 import NuroRequest
@@ -121,6 +122,7 @@ public struct TrackProcessor: Sendable {
         output.peakHandling = plan.shortfallLU != nil ? "capped"
             : (attempt.rendering.limiterActiveS ?? 0) > 0 ? "limited" : "none"
         output.loudness = measured
+        output.notes = Self.notes(analysis.defects, gainDB: output.gainDB, policy: gate.policy)
         output.verified = checks.allSatisfy { $0.status == .pass }
         if !output.verified && !force {
             output.notWritten = "the written file failed verification (--force keeps it)"
@@ -128,6 +130,26 @@ public struct TrackProcessor: Sendable {
         }
         try attempt.rendering.file.commit()
         output.audio = audioOut
+    }
+
+    /// Why the gain is what it is, when the source is out of the ordinary.
+    static func notes(_ d: DefectFindings, gainDB: Double, policy: Policy) -> [String] {
+        var notes: [String] = []
+        let rms = d.channelRMSDBFS
+        if rms.count >= 2, rms.contains(where: { ($0 ?? -.infinity) >= policy.silenceThresholdDBFS }) {
+            let silent = rms.indices.filter { (rms[$0] ?? -.infinity) < policy.silentChannelDBFS }
+            if !silent.isEmpty {
+                let names = silent.map { rms.count == 2 ? ($0 == 0 ? "left" : "right") : "channel \($0 + 1)" }
+                notes.append(String(format: "the %@ channel%@ silent: the loudness is that of the other%@ alone, and the gain "
+                    + "of %+.2f dB brings %@ to the target", names.joined(separator: " and "), silent.count > 1 ? "s are" : " is",
+                    rms.count - silent.count > 1 ? "s" : "", gainDB, rms.count - silent.count > 1 ? "them" : "it"))
+            }
+        }
+        if d.overSamples > 0, let peak = d.channelPeakDBFS.compactMap({ $0 }).max() {
+            notes.append(String(format: "%d source samples beyond full scale (up to %+.2f dBFS) are turned down by the gain of %+.2f dB",
+                                d.overSamples, peak, gainDB))
+        }
+        return notes
     }
 
     /// A rendered temporary file and its loudness, read back from disk as any later user will.

@@ -60,6 +60,7 @@ extension OutputReport {
                                 Self.number(l.integratedLUFS), Self.number(l.loudnessRangeLU), Self.number(l.truePeakDBTP),
                                 verified ? ", verified" : ", NOT verified"))
         }
+        for note in notes { lines.append("  note     \(note)") }
         lines.append("  report   \(report)")
         return lines
     }

@@ -50,14 +50,47 @@ import TrackGateTestSupport
         #expect(abs(gaps[0].start - 4.0) <= 0.01 && abs(gaps[0].duration - 0.35) <= 0.02)
     }
 
-    @Test func clippingIsRunsOfFullScale() {
+    /// A 200 Hz sine driven 1.6x into a hard clip: two flat tops a cycle. The
+    /// same clipped wave turned down to -3 dBFS keeps them, at -3 dBFS; the
+    /// unclipped 1.6x wave in float has none, only samples beyond full scale.
+    @Test func clippingIsFlatTopsAtWhateverLevel() {
         let w = 2 * Double.pi * 200 / Double(Self.rate)
-        let hot = (0..<Self.rate).map { Float(max(-1, min(1, 1.6 * sin(w * Double($0))))) }
-        let clean = (0..<Self.rate).map { Float(0.95 * sin(w * Double($0))) }
+        let driven = (0..<Self.rate).map { 1.6 * sin(w * Double($0)) }
+        let hot = driven.map { Float(max(-1, min(1, $0))) }
         let clipped = scan([hot])
         #expect(clipped.clipRuns.count == 400)   // two flat tops per cycle, 200 cycles
-        #expect(clipped.clipRuns.allSatisfy { $0.samples > 3 })
-        #expect(scan([clean]).clipRuns.isEmpty)
+        #expect(clipped.clipRuns.allSatisfy { $0.samples > 3 && $0.levelDBFS == 0 })
+        let turnedDown = scan([hot.map { $0 * 0.707_945_8 }])   // -3 dB
+        #expect(turnedDown.clipRuns.count == 400)
+        #expect(turnedDown.clipRuns.allSatisfy { abs($0.levelDBFS - -3) < 0.001 })
+        #expect(turnedDown.clippedSamples == clipped.clippedSamples)
+
+        let intact = scan([driven.map { Float($0) }])
+        #expect(intact.clipRuns.isEmpty)
+        #expect(intact.overSamples == driven.filter { abs(Float($0)) > 1 }.count)
+        #expect(abs(intact.channelPeakDBFS[0]! - 20 * log10(1.6)) < 0.01)
+        #expect(scan([(0..<Self.rate).map { Float(0.95 * sin(w * Double($0))) }]).clipRuns.isEmpty)
+    }
+
+    /// Quantised to 16 bits, clean music has identical neighbours at the crests of
+    /// low notes, but not three in a row within 1 dB of its peak.
+    @Test func cleanSixteenBitMusicHasNoFlatTops() {
+        let m = music(seconds: 8, fadeOut: 1)
+        let peak = m.flatMap { $0 }.map(abs).max()!
+        let sixteenBit = m.map { $0.map { ($0 / peak * 32_767).rounded() / 32_768 } }
+        let f = scan(sixteenBit)
+        #expect(f.clipRuns.isEmpty, "\(f.clipRuns.prefix(3))")
+        #expect(f.overSamples == 0)
+    }
+
+    /// Each channel's level: digital silence has none.
+    @Test func channelLevels() {
+        let m = music(seconds: 4)
+        let f = scan([m[0], m[1].map { $0 * 0.1 }, silence(4)])
+        let rms = { (x: [Float]) in 10 * log10(x.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(x.count)) }
+        #expect(abs(f.channelRMSDBFS[0]! - rms(m[0])) < 0.001)
+        #expect(abs(f.channelRMSDBFS[1]! - (rms(m[1]) - 20)) < 0.001)
+        #expect(f.channelRMSDBFS[2] == nil && f.channelPeakDBFS[2] == nil)
     }
 
     @Test func dcOffsetAndNonFiniteSamples() {
@@ -90,8 +123,10 @@ import TrackGateTestSupport
     /// Frame levels and clip runs are identical for any block size; running
     /// means may differ in the last digits, as floating-point sums grouped differently do.
     @Test func blockSizeDoesNotMatter() {
-        let m = music(seconds: 3).map { silence(0.5) + $0 }
+        // Clipped in places, so flat tops cross block edges too.
+        let m = music(seconds: 3).map { silence(0.5) + $0.map { max(-0.3, min(0.3, $0)) } }
         let (a, b) = (scan(m, block: 1), scan(m, block: 10_000))
+        #expect(!a.clipRuns.isEmpty)
         #expect(a.frameLevels == b.frameLevels && a.clipRuns == b.clipRuns && a.clippedSamples == b.clippedSamples)
         #expect(zip(a.dcOffset, b.dcOffset).allSatisfy { abs($0 - $1) <= 1e-12 * max(1e-9, abs($0)) })
         #expect(abs(a.channelCorrelation! - b.channelCorrelation!) < 1e-12)

@@ -104,6 +104,42 @@ import TrackGateTestSupport
         let r = try Fixture(hot, request: Self.bgm(20)).check()
         #expect(status(r, "clipping") == .fail, "\(message(r, "clipping"))")
         #expect(status(r, "true_peak") == .fail)
+        // Clipped, then normalised to -3 dBFS by the generator: still clipping.
+        let normalised = hot.map { $0.map { $0 * 0.707_945_8 } }
+        let n = try Fixture(normalised, request: Self.bgm(20), format: .wav16).check()
+        #expect(status(n, "clipping") == .fail, "\(message(n, "clipping"))")
+        #expect(message(n, "clipping").contains("at up to -3.0 dBFS"), "\(message(n, "clipping"))")
+    }
+
+    /// A float file straight from a generator, peaking at +6 dBFS with every
+    /// sample intact: overs warn, nothing fails, and nothing is called clipping.
+    @Test func floatOversAreReportedNotFailed() throws {
+        let loud = Self.music(20).map { $0.map { $0 * 2 / 0.6 } }
+        let peak = 20 * log10(Double(loud.flatMap { $0 }.map(abs).max()!))
+        let r = try Fixture(loud, request: Self.bgm(20), format: .wavFloat).check()
+        #expect(status(r, "clipping") == .pass, "\(message(r, "clipping"))")
+        #expect(status(r, "over_full_scale") == .warn)
+        #expect(message(r, "over_full_scale").contains(String(format: "up to %+.2f dBFS", peak)), "\(message(r, "over_full_scale"))")
+        #expect(status(r, "true_peak") == .warn)
+        #expect(r.verdict == .warn, "\(r.checks.filter { $0.status == .fail })")
+    }
+
+    /// One channel of a stereo track is digital silence: fails. One far quieter
+    /// than the other: warns at the policy's 15 dB.
+    @Test func aSilentOrQuietChannel() throws {
+        let m = Self.music(20)
+        let silent = try Fixture([m[0], Self.silence(20)], request: Self.bgm(20)).check()
+        #expect(status(silent, "silent_channel") == .fail)
+        #expect(message(silent, "silent_channel") == "the right channel is digital silence")
+        #expect(message(silent, "phase_inverted").contains("a channel is silent"))
+        let quiet = try Fixture([m[0].map { $0 * 0.1 }, m[1]], request: Self.bgm(20)).check()   // -20 dB
+        #expect(status(quiet, "silent_channel") == .warn)
+        #expect(message(quiet, "silent_channel").hasPrefix("the left channel is 2"), "\(message(quiet, "silent_channel"))")
+        let balanced = try Fixture(m, request: Self.bgm(20)).check()
+        #expect(status(balanced, "silent_channel") == .pass)
+        var policy = Policy()
+        policy.silentChannelFails = false
+        #expect(try Fixture([m[0], Self.silence(20)], request: Self.bgm(20)).check(policy: policy).verdict == .warn)
     }
 
     @Test func aTruncatedEnding() throws {

@@ -151,6 +151,30 @@ import TrackGateTestSupport
         #expect(tags["title"] == "Neon rivers run beneath the bridge tonight" && tags["genre"] == "Pop", "\(tags)")
     }
 
+    /// Samples beyond full scale in a float source are turned down, not refused,
+    /// and the report says so; a silent channel is written only with --force, and
+    /// the report says why the gain is what it is.
+    @Test func oversAreTurnedDownAndASilentChannelIsExplained() throws {
+        let loud = Self.music(Self.sections).map { $0.map { $0 * 4 } }
+        let dir = try TemporaryDirectory()
+        let audio = dir.file("hot.wav"), request = dir.file("hot.request.json")
+        var writer = try SoundFileWriter(path: audio, format: .wavFloat, sampleRate: Self.rate, channelCount: 2)
+        try writer.write(AudioBuffer(sampleRate: Self.rate, channels: loud))
+        try writer.commit()
+        try Data(Self.plan.utf8).write(to: URL(fileURLWithPath: request))
+        let hot = TrackProcessor().process(audioPath: audio, requestPath: request, outputDirectory: dir.file("out"))
+        #expect(hot.output?.audio != nil, "\(hot.output?.notWritten ?? "")")
+        #expect(hot.output?.verified == true)
+        #expect(hot.output?.notes.contains { $0.contains("beyond full scale") && $0.contains("turned down") } == true)
+
+        let oneSided = try Fixture([Self.music(Self.sections)[0], [Float](repeating: 0, count: 32 * Self.rate)], request: Self.plan)
+        #expect(try oneSided.process().output?.audio == nil)
+        let forced = try oneSided.process(force: true, overwrite: true)
+        #expect(forced.output?.audio != nil)
+        #expect(forced.output?.notes.first?.hasPrefix("the right channel is silent: the loudness is that of the other alone") == true,
+                "\(forced.output?.notes ?? [])")
+    }
+
     /// A failing track is not written without --force; an unreadable one never is;
     /// either way the report is.
     @Test func failingAndUnreadableTracksAreNotWritten() throws {
