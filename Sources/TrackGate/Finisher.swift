@@ -94,6 +94,35 @@ public struct Finisher: Sendable {
         return Makeup(makeupDB: m, slope: slope)
     }
 
+    /// The plan for the next render, given what the written file measured; nil
+    /// when the delivery is within `MakeupSearch.precision` of its goal.
+    ///
+    /// - `limit`: a secant step on the make-up (`search`); the limiter in the
+    ///   chain catches whatever peaks the extra gain raises.
+    /// - `cap`: loudness and true peak both move dB for dB with the gain (nothing
+    ///   dynamic runs), so the largest gain that keeps the measured peak under the
+    ///   ceiling (less the margin) and does not pass the target is exact; the
+    ///   shortfall is then what the written file lacks.
+    public func correct(_ plan: Plan, measured: LoudnessReport, search: inout MakeupSearch) -> Plan? {
+        guard plan.skipped == nil, let integrated = measured.integratedLUFS else { return nil }
+        var next = plan
+        switch settings.peakHandling {
+        case .limit:
+            guard let makeup = search.next(makeup: plan.makeupDB, measured: integrated) else { return nil }
+            next.makeupDB = makeup
+        case .cap:
+            let toTarget = settings.targetLUFS - integrated
+            let toCeiling = measured.truePeakDBTP.map { settings.ceilingDBTP - FinishSettings.peakMargin - $0 } ?? toTarget
+            let step = min(toTarget, toCeiling)
+            let shortfall = settings.targetLUFS - (integrated + step)
+            let wasShort = plan.shortfallLU ?? 0
+            guard abs(step) >= MakeupSearch.precision || abs(shortfall - wasShort) >= MakeupSearch.precision else { return nil }
+            next.gainDB += step
+            next.shortfallLU = shortfall >= MakeupSearch.precision / 2 ? shortfall : nil
+        }
+        return next
+    }
+
     /// What one finishing pass did.
     public struct Rendering: ~Copyable {
         public var file: FinishedOutputFile

@@ -21,7 +21,8 @@ public struct OutputReport: Sendable, Encodable {
     public var ceilingDBTP: Double
     /// The static gain, dB, including any make-up for what the limiter took.
     public var gainDB: Double
-    /// Part of `gainDB` that makes up for the limiter's loss of loudness, dB.
+    /// Part of `gainDB` that makes up for the loudness the stages after the gain
+    /// take (the limiter; the resampler's roll-off above 20 kHz), dB.
     public var makeupDB: Double
     /// `none` (the gain fit under the ceiling), `limited` or `capped`.
     public var peakHandling: String

@@ -47,7 +47,12 @@ extension OutputReport {
         }
         if audio != nil || loudness != nil {
             var gain = String(format: "  gain     %+.2f dB", gainDB)
-            if makeupDB != 0 { gain += String(format: " (%+.2f dB of it makes up for the limiter)", makeupDB) }
+            if makeupDB != 0 {
+                let takers = peakHandling == "limited" ? (resampler == nil ? "the limiter" : "the resampler and the limiter")
+                    : resampler == nil ? "the chain after the gain" : "the resampler's roll-off"
+                gain += String(format: " (%+.2f dB of it makes up for what %@ take%@)", makeupDB, takers,
+                               takers.hasPrefix("the resampler and") ? "" : "s")
+            }
             switch peakHandling {
             case "limited": gain += String(format: "; limiter: up to %.2f dB for %.2f s", limiterMaxReductionDB ?? 0, limiterActiveS ?? 0)
             case "capped": gain += String(format: "; capped under the ceiling, %.2f LU short of the target", shortfallLU ?? 0)
