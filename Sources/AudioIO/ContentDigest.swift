@@ -54,14 +54,11 @@ public struct ContentDigest: ~Copyable {
         return digest.hex()
     }
 
-    /// SHA-256 of a file's bytes, read in 1 MiB blocks.
+    /// SHA-256 of a file's bytes, read in 1 MiB blocks. A FIFO or a device is
+    /// refused before anything reads from it (`InputFile`): it could block or never end.
     public static func sha256(file path: String) throws(AudioIOError) -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let kind: AudioIOError.Kind = errno == ENOENT ? .missing : .unreadable
-            throw AudioIOError(kind, path: path, detail: String(cString: strerror(errno)))
-        }
-        defer { close(fd) }
+        let input = try InputFile(path: path, allowEmpty: true)
+        let fd = input.descriptor
         _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
         var digest = ContentDigest()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)

@@ -17,7 +17,8 @@ struct InputFile: ~Copyable {
     let size: UInt64
     private var fd: Int32
 
-    init(path: String) throws(AudioIOError) {
+    /// - Parameter allowEmpty: accept a file of 0 bytes (otherwise `.empty`).
+    init(path: String, allowEmpty: Bool = false) throws(AudioIOError) {
         self.path = path
         var fd: Int32
         repeat { fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) } while fd < 0 && errno == EINTR
@@ -42,7 +43,7 @@ struct InputFile: ~Copyable {
         }
         let flags = fcntl(fd, F_GETFL)
         if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
-        guard st.st_size > 0 else {
+        guard st.st_size > 0 || allowEmpty else {
             close(fd)
             throw AudioIOError(.empty, path: path, detail: "empty file (0 bytes): an interrupted download?")
         }

@@ -15,22 +15,35 @@ import Darwin
 /// stay valid; nothing moves, only bytes of equal length change.
 public enum MetadataPatch {
     /// Replaces every occurrence of `placeholder` in the file's first 256 KiB
-    /// (where libsndfile puts tags set before writing) with `text` of the same UTF-8 length.
+    /// (where libsndfile puts tags set before writing) with `text`, which may be
+    /// shorter. The value then ends where `text` does, with no padding a reader
+    /// would show: in RIFF INFO the rest of the reserved space is NUL bytes (INFO
+    /// strings end at their first NUL); in a FLAC Vorbis comment the entry and its
+    /// block shrink and the freed bytes become a PADDING block, which needs 4 of
+    /// them (reserve at least 4 more than any text), as `metaflac` would leave it.
     /// - Returns: how many occurrences were replaced.
     @discardableResult
     public static func replaceText(_ placeholder: String, with text: String, path: String) throws(AudioIOError) -> Int {
         let old = Array(placeholder.utf8), new = Array(text.utf8)
-        guard old.count == new.count, !old.isEmpty else {
-            throw AudioIOError(.invalidArgument, path: path, detail: "a tag patch must keep its length (\(old.count) bytes, got \(new.count))")
+        guard new.count <= old.count, !old.isEmpty else {
+            throw AudioIOError(.invalidArgument, path: path,
+                               detail: "a tag patch must fit its reserved space (\(old.count) bytes, got \(new.count))")
         }
         let file = try PatchedFile(path: path)
         var head = [UInt8](repeating: 0, count: 256 * 1024)
         let n = try file.read(&head, at: 0)
+        let isFLAC = n >= 4 && head[0..<4].elementsEqual("fLaC".utf8)
         var count = 0
         var i = 0
         while i + old.count <= n {
-            if head[i] == old[0] && Array(head[i ..< i + old.count]) == old {
-                try file.write(new, at: i)
+            if head[i] == old[0] && head[i ..< i + old.count].elementsEqual(old) {
+                if isFLAC && new.count < old.count {
+                    try shrinkVorbisComment(in: file, at: i, removing: old.count - new.count, replacement: new)
+                    // The bytes after the patch moved; read again before looking further.
+                    _ = try file.read(&head, at: 0)
+                } else {
+                    try file.write(new + [UInt8](repeating: 0, count: old.count - new.count), at: i)
+                }
                 count += 1
                 i += old.count
             } else {
@@ -38,6 +51,55 @@ public enum MetadataPatch {
             }
         }
         return count
+    }
+
+    /// Rewrites the FLAC VORBIS_COMMENT block holding byte `offset` so the entry
+    /// there carries `replacement` in place of `removing` + its length bytes, and
+    /// turns the freed bytes into a PADDING block right after it.
+    private static func shrinkVorbisComment(in file: borrowing PatchedFile, at offset: Int, removing slack: Int,
+                                            replacement: [UInt8]) throws(AudioIOError) {
+        func damaged(_ what: String) -> AudioIOError {
+            AudioIOError(.writeFailed, path: file.path, detail: "cannot update its Vorbis comment: \(what)")
+        }
+        guard slack >= 4 else { throw damaged("\(slack) bytes freed, a PADDING block needs 4") }
+        var position = 4
+        var header = [UInt8](repeating: 0, count: 4)
+        while true {
+            guard try file.read(&header, at: position) == 4 else { throw damaged("no metadata block holds the text") }
+            let last = header[0] & 0x80 != 0, type = header[0] & 0x7F
+            let length = Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
+            let body = position + 4
+            if type == 4, offset >= body, offset < body + length {
+                var block = [UInt8](repeating: 0, count: length)
+                guard try file.read(&block, at: body) == length else { throw damaged("the block is cut short") }
+                func le32(_ at: Int) -> Int {
+                    Int(block[at]) | Int(block[at + 1]) << 8 | Int(block[at + 2]) << 16 | Int(block[at + 3]) << 24
+                }
+                // Vendor string, entry count, then length-prefixed entries.
+                var p = 4 + le32(0) + 4
+                let start = offset - body
+                while p + 4 <= block.count {
+                    let size = le32(p)
+                    if start >= p + 4, start + replacement.count + slack <= p + 4 + size {
+                        let newSize = size - slack
+                        var rebuilt = Array(block[..<p])
+                        rebuilt += [UInt8(newSize & 0xFF), UInt8(newSize >> 8 & 0xFF), UInt8(newSize >> 16 & 0xFF), UInt8(newSize >> 24)]
+                        rebuilt += block[(p + 4) ..< start] + replacement + block[(start + replacement.count + slack)...]
+                        let shrunk = rebuilt.count
+                        let padding = slack - 4
+                        let newHeader: [UInt8] = [type, UInt8(shrunk >> 16 & 0xFF), UInt8(shrunk >> 8 & 0xFF), UInt8(shrunk & 0xFF)]
+                        let paddingHeader: [UInt8] = [(last ? 0x80 : 0) | 1, UInt8(padding >> 16 & 0xFF),
+                                                      UInt8(padding >> 8 & 0xFF), UInt8(padding & 0xFF)]
+                        try file.write(newHeader + rebuilt + paddingHeader + [UInt8](repeating: 0, count: padding), at: position)
+                        return
+                    }
+                    p += 4 + size
+                }
+                throw damaged("no comment entry holds the text")
+            }
+            guard !last else { throw damaged("no metadata block holds the text") }
+            position = body + length
+        }
     }
 
     /// Writes the EBU Tech 3285 version-2 loudness fields into the `bext` chunk

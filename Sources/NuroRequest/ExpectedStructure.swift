@@ -2,12 +2,13 @@
 public struct ExpectedStructure: Sendable, Equatable, Codable {
     /// One planned section, with its place on the timeline.
     public struct Section: Sendable, Equatable, Codable {
-        public let name: SegmentType
+        /// The segment's name (`SegmentType` names in a valid request).
+        public let name: String
         /// Seconds from the start of the track.
         public let start: Double
         public let end: Double
 
-        public init(name: SegmentType, start: Double, end: Double) {
+        public init(name: String, start: Double, end: Double) {
             self.name = name
             self.start = start
             self.end = end

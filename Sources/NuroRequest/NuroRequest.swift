@@ -23,7 +23,7 @@ public enum NuroRequest: Sendable, Equatable {
     public var title: String {
         switch self {
         case .vocal(let r): r.lyrics.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-            .first { !$0.isEmpty && !($0.hasPrefix("[") && $0.hasSuffix("]")) } ?? r.genre
+            .first { !$0.isEmpty && !($0.hasPrefix("[") && $0.hasSuffix("]")) } ?? r.genre ?? "Vocal song"
         case .bgmV1(let r): r.description
         case .bgmV2(let r): r.description
         }
@@ -31,12 +31,16 @@ public enum NuroRequest: Sendable, Equatable {
 }
 
 /// A song with vocals ("Create Vocal Song").
+///
+/// In a valid request every field is set; a request read despite broken rules
+/// (`RequestValidation.readable`) may lack the descriptive ones, which one of the
+/// vendor's pages marks optional.
 public struct VocalRequest: Sendable, Equatable {
     public var lyrics: String
-    public var genre: String
-    public var mood: String
-    public var gender: String
-    public var timbre: String
+    public var genre: String?
+    public var mood: String?
+    public var gender: String?
+    public var timbre: String?
     /// Seconds, 30 to 240.
     public var duration: Int
 }
@@ -66,14 +70,23 @@ public struct BGMRequestV2: Sendable, Equatable {
 
 /// One section of a v2.0 plan.
 public struct Segment: Sendable, Equatable, Codable {
-    public var name: SegmentType
-    /// Seconds, 5 to 120.
+    /// One of `SegmentType`'s names in a valid request; as written (or
+    /// "section N" when missing) in one read despite broken rules.
+    public var name: String
+    /// Seconds, 5 to 120 in a valid request.
     public var duration: Int
 
-    public init(name: SegmentType, duration: Int) {
+    public init(name: String, duration: Int) {
         self.name = name
         self.duration = duration
     }
+
+    public init(name: SegmentType, duration: Int) {
+        self.init(name: name.rawValue, duration: duration)
+    }
+
+    /// The section type, when the name is one the reference lists.
+    public var type: SegmentType? { SegmentType(rawValue: name) }
 }
 
 /// The six section types a v2.0 plan may name.

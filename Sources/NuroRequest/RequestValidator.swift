@@ -26,9 +26,9 @@ public struct RequestValidator {
 
     public func validate(_ json: JSONValue) -> RequestValidation {
         var walker = Walker()
-        let request = walker.request(json)
+        let readable = walker.request(json)
         let hasErrors = walker.issues.contains { $0.severity == .error }
-        return RequestValidation(request: hasErrors ? nil : request, issues: walker.issues, json: json)
+        return RequestValidation(request: hasErrors ? nil : readable, readable: readable, issues: walker.issues, json: json)
     }
 }
 
@@ -36,6 +36,12 @@ public struct RequestValidator {
 public struct RequestValidation: Sendable, Equatable {
     /// The typed request, present exactly when there are no errors.
     public let request: NuroRequest?
+    /// The request as far as it can be read, broken rules or not: every field
+    /// whose value can be taken at its word (a duration out of range, a genre
+    /// not on the list, segments that add up to under 30 s). Nil only when no
+    /// expectation can be read from it: not an object, no kind, no duration and
+    /// no segments. The gate judges tracks against this; `validate` reports the rules.
+    public let readable: NuroRequest?
     /// Errors and warnings, in the order of the request's fields.
     public let issues: [ValidationIssue]
     /// The request as parsed, for reports that carry it along.
@@ -45,16 +51,21 @@ public struct RequestValidation: Sendable, Equatable {
     public var errors: [ValidationIssue] { issues.filter { $0.severity == .error } }
 }
 
-/// Walks the JSON once, recording issues as it goes.
+/// Walks the JSON once, recording issues as it goes, and builds the request
+/// as far as it can be read: a value that breaks a rule is reported and still
+/// taken at its word.
 private struct Walker {
     var issues: [ValidationIssue] = []
+    /// Set while a request is read a second way (its kind guessed) whose rule
+    /// reports would repeat or contradict the first reading's.
+    var muted = false
 
     mutating func error(_ path: String, _ message: String, allowed: [String]? = nil) {
-        issues.append(ValidationIssue(.error, path: path, message, allowed: allowed))
+        if !muted { issues.append(ValidationIssue(.error, path: path, message, allowed: allowed)) }
     }
 
     mutating func warning(_ path: String, _ message: String) {
-        issues.append(ValidationIssue(.warning, path: path, message))
+        if !muted { issues.append(ValidationIssue(.warning, path: path, message)) }
     }
 
     mutating func request(_ json: JSONValue) -> NuroRequest? {
@@ -62,18 +73,27 @@ private struct Walker {
             error("", "a request must be a JSON object, found \(json.typeName)")
             return nil
         }
-        guard let type = choice(fields, "type", from: ["vocal", "bgm"]) else { return nil }
+        // The kind: as stated, or, when "type" is missing or wrong, as the fields show.
+        var type = choice(fields, "type", from: ["vocal", "bgm"])
+        if type != "vocal" && type != "bgm" {
+            type = fields["lyrics"] != nil ? "vocal" : fields["description"] != nil || fields["segments"] != nil ? "bgm" : nil
+        }
+        guard let type else { return nil }
         if type == "vocal" { return vocal(fields) }
         switch fields["version"] {
-        case nil: return bgmV1(fields)
-        case .string("v1.0"): return bgmV1(fields)
+        case nil, .string("v1.0"):
+            // A plan of segments without "version": "v2.0" is reported as such and still read as a plan.
+            let classic = bgmV1(fields)
+            if classic == nil, fields["segments"] != nil { return bgmV2(fields, reportRules: false) }
+            return classic
         case .string("v2.0"): return bgmV2(fields)
         case .string(let other):
             error("version", "unknown version \"\(other)\"", allowed: ["v1.0", "v2.0"])
         case let other?:
             error("version", "expected a string, found \(other.typeName)", allowed: ["v1.0", "v2.0"])
         }
-        return nil
+        // An unknown version: read what the fields say, without a second set of rule reports.
+        return fields["segments"] != nil ? bgmV2(fields, reportRules: false) : bgmV1(fields, reportRules: false)
     }
 
     // MARK: Kinds
@@ -86,11 +106,16 @@ private struct Walker {
         let timbre = choice(f, "timbre", from: NuroVocabulary.vocalTimbres)
         let duration = wholeNumber(f["duration"], at: "duration", in: 30...240, required: true)
         unknownFields(f, known: ["type", "lyrics", "genre", "mood", "gender", "timbre", "duration"], kind: "vocal")
-        guard let lyrics, let genre, let mood, let gender, let timbre, let duration else { return nil }
-        return .vocal(VocalRequest(lyrics: lyrics, genre: genre, mood: mood, gender: gender, timbre: timbre, duration: duration))
+        guard let duration else { return nil }
+        return .vocal(VocalRequest(lyrics: lyrics ?? "", genre: genre, mood: mood, gender: gender, timbre: timbre,
+                                   duration: duration))
     }
 
-    mutating func bgmV1(_ f: [String: JSONValue]) -> NuroRequest? {
+    /// - Parameter reportRules: false when the kind was guessed and another kind's rules were already reported.
+    mutating func bgmV1(_ f: [String: JSONValue], reportRules: Bool = true) -> NuroRequest? {
+        let wasMuted = muted
+        muted = muted || !reportRules
+        defer { muted = wasMuted }
         let description = text(f, "description", length: 1...Int.max)
         let duration = wholeNumber(f["duration"], at: "duration", in: 1...60, required: true)
         let genre = tagList(f, "genre", from: NuroVocabulary.bgmGenres)
@@ -102,27 +127,35 @@ private struct Walker {
         }
         unknownFields(f, known: ["type", "version", "description", "duration", "genre", "mood", "instrument",
                                  "theme", "segments"], kind: "BGM v1.0")
-        guard let description, let duration, let genre, let mood, let instrument, let theme else { return nil }
-        return .bgmV1(BGMRequestV1(description: description, duration: duration, genre: genre, mood: mood,
+        guard let duration else { return nil }
+        return .bgmV1(BGMRequestV1(description: description ?? "", duration: duration, genre: genre, mood: mood,
                                    instrument: instrument, theme: theme))
     }
 
-    mutating func bgmV2(_ f: [String: JSONValue]) -> NuroRequest? {
+    mutating func bgmV2(_ f: [String: JSONValue], reportRules: Bool = true) -> NuroRequest? {
+        let wasMuted = muted
+        muted = muted || !reportRules
+        defer { muted = wasMuted }
         let description = text(f, "description", length: 1...199, limitPhrase: "under 200 characters")
         var plan: BGMRequestV2.Plan?
         switch (f["duration"], f["segments"]) {
         case (nil, nil):
             error("", "a v2.0 request needs either \"duration\" or \"segments\"")
-        case (_?, _?):
+        case (let duration?, let segments?):
             error("duration", "give either \"duration\" or \"segments\", not both: the segments set the length")
+            if let list = self.segments(segments) {
+                plan = .segments(list)
+            } else if let seconds = wholeNumber(duration, at: "duration", in: 30...120, required: true) {
+                plan = .duration(seconds)
+            }
         case (let duration?, nil):
             if let seconds = wholeNumber(duration, at: "duration", in: 30...120, required: true) { plan = .duration(seconds) }
         case (nil, let segments?):
             if let list = self.segments(segments) { plan = .segments(list) }
         }
         unknownFields(f, known: ["type", "version", "description", "duration", "segments"], kind: "BGM v2.0")
-        guard let description, let plan else { return nil }
-        return .bgmV2(BGMRequestV2(description: description, plan: plan))
+        guard let plan else { return nil }
+        return .bgmV2(BGMRequestV2(description: description ?? "", plan: plan))
     }
 
     mutating func segments(_ json: JSONValue) -> [Segment]? {
@@ -135,6 +168,7 @@ private struct Walker {
             return nil
         }
         var result: [Segment] = []
+        let issuesBefore = issues.count
         for (index, item) in items.enumerated() {
             let path = "segments[\(index)]"
             guard case .object(let f) = item else {
@@ -144,19 +178,19 @@ private struct Walker {
             let name = choice(f, "name", from: NuroVocabulary.segmentTypes, prefix: path + ".")
             let duration = wholeNumber(f["duration"], at: path + ".duration", in: 5...120, required: true)
             unknownFields(f, known: ["name", "duration"], kind: "segment", prefix: path + ".")
-            if let name, let type = SegmentType(rawValue: name), let duration {
-                result.append(Segment(name: type, duration: duration))
-            }
+            if let duration { result.append(Segment(name: name ?? "section \(index + 1)", duration: duration)) }
         }
+        // Without every segment's length, where the later sections start cannot be known.
         guard result.count == items.count else { return nil }
+        // The rules on the whole plan are reported once each segment keeps its own.
+        guard !muted, issues.count == issuesBefore else { return result }
         if result.count == 1, result[0].duration < 30 {
             error("segments[0].duration", "a lone segment must last at least 30 s, not \(result[0].duration) s")
-            return nil
+            return result
         }
         let total = result.reduce(0) { $0 + $1.duration }
-        guard (30...120).contains(total) else {
+        if !(30...120).contains(total) {
             error("segments", "the segments add up to \(total) s; the total must be 30 to 120 s")
-            return nil
         }
         return result
     }
@@ -171,13 +205,12 @@ private struct Walker {
         let count = string.unicodeScalars.count
         if string.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             error(key, "must not be empty")
-            return nil
+            return string
         }
-        guard length.contains(count) else {
+        if !length.contains(count) {
             let rule = limitPhrase ?? (length.upperBound == Int.max ? "at least \(length.lowerBound) characters"
                 : "\(length.lowerBound) to \(length.upperBound) characters")
             error(key, "is \(count) characters long; it must be \(rule)")
-            return nil
         }
         return string
     }
@@ -203,7 +236,8 @@ private struct Walker {
         } else {
             error(path, "\"\(string)\" is not an accepted value", allowed: allowed)
         }
-        return nil
+        // Reported, and still what the request says.
+        return string
     }
 
     /// The four BGM tag lists, to tell a user who put a tag in the wrong one.
@@ -212,23 +246,26 @@ private struct Walker {
         ("instrument", NuroVocabulary.bgmInstruments), ("theme", NuroVocabulary.bgmThemes),
     ]
 
-    /// An optional list of at most five values from `allowed`.
-    mutating func tagList(_ f: [String: JSONValue], _ key: String, from allowed: [String]) -> [String]? {
+    /// An optional list of at most five values from `allowed` (as read: values
+    /// off the list are reported and kept; values that are not strings are dropped).
+    mutating func tagList(_ f: [String: JSONValue], _ key: String, from allowed: [String]) -> [String] {
         guard let value = f[key] else { return [] }
         guard case .array(let items) = value else {
             error(key, "expected a list of strings such as [\"\(allowed[0])\"], found \(value.typeName)", allowed: allowed)
-            return nil
+            return value.stringValue.map { [$0] } ?? []
         }
-        var ok = items.count <= 5
-        if !ok { error(key, "has \(items.count) values; at most 5 are allowed") }
+        if items.count > 5 { error(key, "has \(items.count) values; at most 5 are allowed") }
         var seen = Set<String>()
         var result: [String] = []
         for (index, item) in items.enumerated() {
-            guard let string = member(item, at: "\(key)[\(index)]", of: allowed) else { ok = false; continue }
-            if !seen.insert(string).inserted { warning("\(key)[\(index)]", "\"\(string)\" is listed twice") }
+            guard let string = member(item, at: "\(key)[\(index)]", of: allowed) else { continue }
+            if !seen.insert(string).inserted {
+                warning("\(key)[\(index)]", "\"\(string)\" is listed twice")
+                continue
+            }
             result.append(string)
         }
-        return ok ? result : nil
+        return result
     }
 
     /// A whole number of seconds in `range`.
@@ -237,19 +274,28 @@ private struct Walker {
             if required { error(path, "required field is missing") }
             return nil
         }
-        guard case .number(let number) = value else {
-            let hint = value.stringValue.flatMap(Double.init).map { _ in " (write it without quotes)" } ?? ""
+        // As read: a number in quotes or with a fraction is reported, and its
+        // nearest whole second still says how long the track should be.
+        let number: Double
+        switch value {
+        case .number(let n): number = n
+        default:
+            let quoted = value.stringValue.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            let hint = quoted.map { _ in " (write it without quotes)" } ?? ""
             error(path, "expected a whole number of seconds, found \(value.typeName)\(hint)")
+            guard let quoted else { return nil }
+            number = quoted
+        }
+        guard number.isFinite, number > 0, number < 1e6 else {
+            if case .number = value { error(path, "\(number) is not a length in seconds") }
             return nil
         }
-        guard number == number.rounded(), abs(number) < 1e9 else {
+        if case .number = value, number != number.rounded() {
             error(path, "must be a whole number of seconds, not \(number)")
-            return nil
         }
-        let seconds = Int(number)
-        guard range.contains(seconds) else {
+        let seconds = max(1, Int(number.rounded()))
+        if !range.contains(seconds) {
             error(path, "\(seconds) s is out of range; it must be \(range.lowerBound) to \(range.upperBound) s")
-            return nil
         }
         return seconds
     }

@@ -21,26 +21,29 @@ public struct DeliveryTags: Sendable {
                 sourceRate: Int, outputRate: Int, channelCount: Int, date: Date = Date()) {
         let title = request.title
         let genre: String? = switch request {
-        case .vocal(let r): r.genre
+        case .vocal(let r): r.genre.flatMap { $0.isEmpty ? nil : $0 }
         case .bgmV1(let r): r.genre.isEmpty ? nil : r.genre.joined(separator: ", ")
         case .bgmV2: nil
         }
         let structure = request.expectedStructure
-        var comment = "Nuro \(Self.kindText(request.kind)) request"
-        switch request {
-        case .vocal(let r): comment += ": \(r.genre), \(r.mood), \(r.gender) voice, \(r.timbre) timbre, \(r.duration) s"
-        case .bgmV1(let r): comment += ": " + (r.mood + r.instrument + r.theme).joined(separator: ", ") + ", \(r.duration) s"
-        case .bgmV2: comment += ", \(Int(structure.duration)) s"
+        // What the request asked for, in its own words; fields it left out are left out.
+        let asked: [String?] = switch request {
+        case .vocal(let r): [r.genre, r.mood, r.gender.map { "\($0) voice" }, r.timbre.map { "\($0) timbre" }]
+        case .bgmV1(let r): (r.mood + r.instrument + r.theme).map(Optional.some)
+        case .bgmV2: []
         }
+        let parts = asked.compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+            + ["\(Self.seconds(structure.duration)) s"]
+        var comment = "Nuro \(Self.kindText(request.kind)) request: " + parts.joined(separator: ", ")
         if !structure.sections.isEmpty {
             comment += "; sections " + structure.sections.map {
-                "\($0.name.rawValue) \(Self.seconds($0.start))-\(Self.seconds($0.end)) s"
+                "\($0.name) \(Self.seconds($0.start))-\(Self.seconds($0.end)) s"
             }.joined(separator: ", ")
         }
         if let id = task?.taskID { comment += "; task \(id)" }
         comment += String(format: ". Normalised by %@ to %.1f LUFS under %.1f dBTP. ", TrackGateVersion.software,
                           settings.targetLUFS, settings.ceilingDBTP)
-        // Last, so the padding that keeps its length fixed trails the whole comment.
+        // Last, so the space reserved for it ends the comment.
         loudnessPlaceholder = Self.loudnessSentence(nil, placeholder: true)
         comment += loudnessPlaceholder
 
@@ -63,21 +66,20 @@ public struct DeliveryTags: Sendable {
         cuePoints = structure.boundaries.map { Int(($0 * Double(outputRate)).rounded()) }
     }
 
-    /// The comment's loudness sentence, padded with trailing spaces to the
-    /// placeholder's length (every field at its widest), so it fits the space reserved.
+    /// The comment's loudness sentence; with `placeholder`, the space reserved
+    /// for it: every field at its widest, and 4 bytes more, so `MetadataPatch` can
+    /// always end a FLAC comment early with a PADDING block.
     public static func loudnessSentence(_ r: LoudnessReport?, placeholder: Bool = false) -> String {
         func sentence(_ field: (Double?, Int) -> String) -> String {
             "Loudness of this file: integrated \(field(r?.integratedLUFS, 6)) LUFS, range \(field(r?.loudnessRangeLU, 5)) LU, "
                 + "true peak \(field(r?.truePeakDBTP, 6)) dBTP, max momentary \(field(r?.maxMomentaryLUFS, 6)) LUFS, "
                 + "max short-term \(field(r?.maxShortTermLUFS, 6)) LUFS."
         }
-        let reserved = sentence { String(repeating: "#", count: $1) }
-        if placeholder { return reserved }
-        let text = sentence { v, width in
+        if placeholder { return sentence { String(repeating: "#", count: $1) } + "####" }
+        return sentence { v, width in
             guard let v else { return "n/a" }
             return String(String(format: "%.1f", v).prefix(width))
         }
-        return text + String(repeating: " ", count: max(0, reserved.utf8.count - text.utf8.count))
     }
 
     /// The bext v2 fields for a measurement; a level that does not exist is
@@ -97,9 +99,16 @@ public struct DeliveryTags: Sendable {
         t == t.rounded() ? String(Int(t)) : String(format: "%.1f", t)
     }
 
-    /// EBU Tech 3285 fields are ASCII; other characters become '?'.
+    /// EBU Tech 3285 fields are ASCII: other text is transliterated (ICU's
+    /// Any-Latin and Latin-ASCII: "Café" becomes "Cafe", "東京" "dong jing"),
+    /// control characters become spaces, and whatever has no ASCII form '?'.
+    /// The UTF-8 original stays in the tags that allow it (INFO, Vorbis comments).
     static func ascii(_ s: String, limit: Int) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.prefix(limit).map { $0.isASCII && $0.value >= 32 ? $0 : "?" }))
+        let latin = s.applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false) ?? s
+        let scalars = latin.unicodeScalars.map { (scalar: Unicode.Scalar) -> Unicode.Scalar in
+            scalar.isASCII ? (scalar.value < 32 || scalar.value == 127 ? " " : scalar) : "?"
+        }
+        return String(String.UnicodeScalarView(scalars.prefix(limit)))
     }
 
     static func utc(_ pattern: String, _ date: Date) -> String {

@@ -57,14 +57,26 @@ public struct Gate: Sendable {
         case .success(let json):
             outcome.requestJSON = json
             let validation = RequestValidator().validate(json)
-            guard let valid = validation.request else {
-                let errors = validation.errors.map(\.description).joined(separator: "; ")
+            let errors = validation.errors.map(\.description).joined(separator: "; ")
+            // A request that broke a rule of the reference still made a track: it is
+            // judged against everything the request says (validate stays strict).
+            guard let readable = validation.readable else {
                 outcome.report.checks = [.init(id: "request", status: .fail, message: errors)]
-                outcome.report.error = "\(request.origin): invalid request: \(errors)"
+                outcome.report.error = "\(request.origin): no expectation can be read from the request "
+                    + "(no duration and no section plan): \(errors)"
                 return outcome
             }
-            outcome.request = valid
-            outcome.report.checks.append(.init(id: "request", status: .pass, message: "valid \(Self.kindName(valid.kind)) request"))
+            outcome.request = readable
+            let kind = Self.kindName(readable.kind)
+            if validation.isValid {
+                outcome.report.checks.append(.init(id: "request", status: .pass, message: "valid \(kind) request"))
+            } else {
+                let count = validation.errors.count
+                outcome.report.checks.append(.init(
+                    id: "request", status: policy.requestRulesFail ? .fail : .warn,
+                    message: "the \(kind) request breaks \(count) rule\(count == 1 ? "" : "s") of the reference (\(errors)); "
+                        + "judged against what it asks: " + Self.expectationText(readable.expectedStructure)))
+            }
         }
         if let task {
             switch task.read() {
@@ -336,6 +348,15 @@ public struct Gate: Sendable {
     }
 
     // MARK: Inputs
+
+    /// "120 s" or "120 s in sections intro 0-20 s, verse 20-60 s, ...".
+    static func expectationText(_ e: ExpectedStructure) -> String {
+        let length = "\(DurationText.number(e.duration)) s"
+        guard !e.sections.isEmpty else { return length }
+        return length + " in sections " + e.sections.map {
+            "\($0.name) \(DurationText.number($0.start))-\(DurationText.number($0.end)) s"
+        }.joined(separator: ", ")
+    }
 
     static func kindName(_ kind: NuroRequest.Kind) -> String {
         switch kind {

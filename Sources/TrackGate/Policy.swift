@@ -101,6 +101,13 @@ public struct Policy: Sendable, Equatable, Codable {
     /// How many of the strongest changes away from requested boundaries to report.
     public var unrequestedChanges = 3
 
+    /// A request that breaks a rule of the reference (a theme from the genre list,
+    /// lyrics under 300 characters) still made the track, and the track is judged
+    /// against what the request asks; the `request` check warns about the rules.
+    /// The reference's own examples break its rules, and the service accepted
+    /// them, so by default this only warns.
+    public var requestRulesFail = false
+
     public init() {}
 
     /// Reads a policy file; keys it does not set keep their defaults.
@@ -141,7 +148,7 @@ public struct Policy: Sendable, Equatable, Codable {
         case boundaryConfirmStrength = "boundary_confirm_strength", boundaryFails = "boundary_fails"
         case unrequestedChanges = "unrequested_changes", overFullScaleWarns = "over_full_scale_warns"
         case silentChannelDBFS = "silent_channel_dbfs", silentChannelFails = "silent_channel_fails"
-        case channelImbalance = "channel_imbalance_db"
+        case channelImbalance = "channel_imbalance_db", requestRulesFail = "request_rules_fail"
     }
 }
 

@@ -69,7 +69,7 @@ public struct RequestReport: Sendable, Codable, Equatable {
             head += ", \(DurationText.seconds(expected.durationS))"
             if !expected.sections.isEmpty {
                 head += ": " + expected.sections.map {
-                    "\($0.name.rawValue) \(DurationText.number($0.start))-\(DurationText.seconds($0.end))"
+                    "\($0.name) \(DurationText.number($0.start))-\(DurationText.seconds($0.end))"
                 }.joined(separator: ", ")
             }
         }

@@ -33,7 +33,7 @@ do {
         let structure = request.expectedStructure
         let plan = structure.sections.isEmpty
             ? genericPlan(duration: structure.duration)
-            : structure.sections.map { ($0.name.rawValue, $0.end - $0.start) }
+            : structure.sections.map { ($0.name, $0.end - $0.start) }
         let rate = sampleRates[name] ?? 44_100
         let audio = MusicSynth(sampleRate: rate, seed: UInt64(index + 1)).render(plan: plan, variant: index)
         let tags = AudioTags(title: request.title, genre: "Synthetic sample (\(request.kind.rawValue))",

@@ -122,7 +122,7 @@ import Testing
         let structure = try #require(v.request?.expectedStructure)
         #expect(structure.duration == 100)
         #expect(structure.boundaries == [15, 45, 90])
-        #expect(structure.sections.map(\.name) == [.intro, .verse, .chorus, .outro])
+        #expect(structure.sections.map(\.name) == ["intro", "verse", "chorus", "outro"])
         #expect(structure.sections.map(\.start) == [0, 15, 45, 90])
     }
 }

@@ -45,6 +45,9 @@ import TrackGateTestSupport
         MusicSynth(sampleRate: rate, seed: seed).render(plan: [("verse", seconds / 2), ("chorus", seconds / 2)]).channels
     }
 
+    static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("samples").path
+
     static func silence(_ seconds: Double) -> [Float] { [Float](repeating: 0, count: Int(seconds * Double(rate))) }
 
     func status(_ r: TrackReport, _ id: String) -> TrackReport.Status? { r.checks.first { $0.id == id }?.status }
@@ -218,10 +221,37 @@ import TrackGateTestSupport
         #expect(missing.verdict == .error && missing.error?.hasSuffix("none.json: no such file") == true)
     }
 
-    @Test func anInvalidRequestIsAnErrorWithExitOne() throws {
-        let r = try Fixture(Self.music(5), request: #"{"type": "bgm", "duration": 500, "description": "x"}"#).check()
+    /// A request that broke the reference's rules still made this track: it is
+    /// judged against what it asks (500 s, where the rules allow 60), the request
+    /// check warns, and only the policy makes that a failure.
+    @Test func aRequestThatBrokeARuleIsStillJudged() throws {
+        let fixture = try Fixture(Self.music(5), request: #"{"type": "bgm", "duration": 500, "description": "x"}"#)
+        let r = try fixture.check()
+        #expect(r.verdict == .fail && r.error == nil, "\(r.error ?? "")")
+        #expect(status(r, "request") == .warn)
+        #expect(message(r, "request").contains("500 s is out of range") && message(r, "request").hasSuffix("judged against what it asks: 500 s"))
+        #expect(status(r, "duration") == .fail && r.requestedDurationS == 500)
+
+        // The reference's own BGM v1.0 body (a genre as a theme), and a plan whose
+        // segments add up to 20 s, with tracks that follow them: warnings only.
+        let reference = try String(contentsOfFile: "\(Self.samples)/requests/invalid/bgm-v1-request-body.json", encoding: .utf8)
+        let business = try Fixture(Self.music(45), request: reference).check()
+        #expect(business.verdict == .warn && status(business, "request") == .warn && status(business, "duration") == .pass,
+                "\(business.checks.filter { $0.status != .pass })")
+        let short = try Fixture(Self.music(20), request: #"{"type": "bgm", "version": "v2.0", "description": "Short", "segments": [{"name": "intro", "duration": 10}, {"name": "chorus", "duration": 10}]}"#).check()
+        #expect(short.requestedDurationS == 20 && short.boundaries.map(\.expectedS) == [10])
+        #expect(status(short, "request") == .warn && status(short, "duration") == .pass)
+
+        var policy = Policy()
+        policy.requestRulesFail = true
+        #expect(try Fixture(Self.music(45), request: reference).check(policy: policy).verdict == .fail)
+    }
+
+    /// Only a request from which nothing can be expected stops the gate.
+    @Test func aRequestWithoutAnyExpectationIsAnError() throws {
+        let r = try Fixture(Self.music(5), request: #"{"type": "bgm", "description": "no length"}"#).check()
         #expect(r.verdict == .error && r.exitStatus == .failed)
-        #expect(r.error?.contains("500 s is out of range") == true)
+        #expect(r.error?.contains("no expectation can be read from the request") == true, "\(r.error ?? "")")
     }
 
     @Test func policyFilesOverrideDefaults() throws {

@@ -142,6 +142,32 @@ import TrackGateTestSupport
         #expect((sidecar["output"] as? [String: Any])?["verified"] as? Bool == true)
     }
 
+    /// Tags as people read them: no empty fields in the comment ("request: , 5 s"),
+    /// no padding after it, UTF-8 kept where the container allows it and
+    /// transliterated in the ASCII-only `bext` description.
+    @Test(arguments: [OutputFormat.Container.wav, .flac])
+    func tagHygiene(container: OutputFormat.Container) throws {
+        let request = #"{"type": "bgm", "description": "Café Noir — 夜の街", "duration": 12}"#
+        let fixture = try Fixture(Self.music([("verse", 6), ("chorus", 6)]), request: request)
+        var settings = FinishSettings()
+        settings.format = try OutputFormat(container, .pcm16)
+        let r = try fixture.process(settings)
+        let audio = try #require(r.output?.audio, "\(r.output?.notWritten ?? "")")
+        let ours = try SoundFile(path: audio).info.tags
+        let comment = try #require(ours.comment)
+        #expect(comment.hasPrefix("Nuro BGM v1.0 request: 12 s. Normalised by TrackGate"), "\(comment)")
+        #expect(comment.hasSuffix(" LUFS.") && comment.last != " ", "\(comment.suffix(30).debugDescription)")
+        #expect(ours.title == "Café Noir — 夜の街")
+        let theirs = try ExternalTool.ffprobeTags(audio)
+        if container == .flac {
+            #expect(theirs["comment"] == comment, "\(theirs["comment"]?.suffix(30).debugDescription ?? "none")")
+            #expect(theirs["title"] == "Café Noir — 夜の街")
+        } else {
+            // ffprobe shows the bext description as `comment`: ASCII, transliterated.
+            #expect(theirs["comment"] == "Nuro BGM v1.0: Cafe Noir - yeno jie", "\(theirs)")
+        }
+    }
+
     @Test func aVocalSongIsTitledByItsFirstLyricLine() throws {
         let fixture = try Fixture(Self.music([("verse", 15), ("chorus", 15)]), request: Self.vocal)
         var settings = FinishSettings()
