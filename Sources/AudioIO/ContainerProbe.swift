@@ -80,6 +80,12 @@ struct ContainerProbe {
                 if inner == .flac || inner == .riff || inner == .ogg { magic = inner }
             }
         }
+        // A file of a few bytes that begin an audio signature is a cut header, not text.
+        if head.count < 12, magic != .mp4,
+           let family = Self.signatures.first(where: { $0.bytes.starts(with: head) || head.starts(with: $0.bytes) }) {
+            magic = family.magic
+            finding = .headerCut("the file ends after \(head.count) byte\(head.count == 1 ? "" : "s"), inside its header")
+        }
         self.magic = magic
         switch magic {
         case .riff, .rf64: walkRIFF(fd: fd, rf64: magic == .rf64, bigEndian: head.starts(with: Array("RIFX".utf8)))
@@ -88,6 +94,12 @@ struct ContainerProbe {
         default: break
         }
     }
+
+    /// The first bytes of each format, for files cut inside them.
+    static let signatures: [(bytes: [UInt8], magic: Magic)] = [
+        (Array("RIFF".utf8), .riff), (Array("RF64".utf8), .rf64), (Array("BW64".utf8), .rf64),
+        (Array("FORM".utf8), .aiff), (Array("fLaC".utf8), .flac), (Array("OggS".utf8), .ogg), (Array("ID3".utf8), .mp3),
+    ]
 
     /// True for text: an error body or page, never audio.
     var isText: Bool { [.html, .json, .xml, .text].contains(magic) }

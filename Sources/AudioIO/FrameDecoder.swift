@@ -16,6 +16,8 @@ protocol FrameDecoder: AnyObject {
 /// a sentence of its own.
 struct DecoderFailure: Error {
     let message: String
+    /// True when the stream simply ran out (before its first frame, at open).
+    var endOfData = false
 }
 
 enum Deinterleave {

@@ -43,7 +43,8 @@ final class MPEGDecoder: FrameDecoder {
             let message = formatCode == MPG123_OK.rawValue ? "no audio format" : Self.text(formatCode, handle)
             mpg123_delete(handle)
             close(fd)
-            throw DecoderFailure(message: message)
+            throw DecoderFailure(message: message, endOfData: formatCode == MPG123_DONE.rawValue
+                                 || formatCode == MPG123_NEED_MORE.rawValue)
         }
         self.handle = handle
         self.fd = fd

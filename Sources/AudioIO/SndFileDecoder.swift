@@ -16,6 +16,8 @@ final class SndFileDecoder: FrameDecoder {
     private let scratch: UnsafeMutableRawPointer
     private let scratchFrames = 8192
     private let shorts: Bool
+    /// Float PCM can hold any value; see `SoundFile.largestSample`.
+    private let floatPCM: Bool
 
     /// Opens the file libsndfile-side, serving `patches` over the file's own bytes.
     ///
@@ -54,8 +56,9 @@ final class SndFileDecoder: FrameDecoder {
         self.handle = handle
         self.source = source
         self.channels = Int(max(1, info.channels))
-        self.shorts = Int(info.format) & Int(SF_FORMAT_SUBMASK) == Int(SF_FORMAT_PCM_16)
-            && Int(info.format) & Int(SF_FORMAT_TYPEMASK) != Int(SF_FORMAT_FLAC)
+        let sub = Int(info.format) & Int(SF_FORMAT_SUBMASK)
+        self.shorts = sub == Int(SF_FORMAT_PCM_16) && Int(info.format) & Int(SF_FORMAT_TYPEMASK) != Int(SF_FORMAT_FLAC)
+        self.floatPCM = sub == Int(SF_FORMAT_FLOAT) || sub == Int(SF_FORMAT_DOUBLE)
         let bytes = scratchFrames * channels * (shorts ? 2 : 4)
         scratch = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 16)
         if shorts {
@@ -65,6 +68,15 @@ final class SndFileDecoder: FrameDecoder {
         }
         // Integer PCM beyond full scale cannot exist; float files keep their values.
         sf_command(handle, Int32(SFC_SET_NORM_FLOAT), nil, Int32(SF_TRUE))
+    }
+
+    /// Float samples beyond `SoundFile.largestSample` become NaN: every stage
+    /// then treats them as the broken samples they are (counted, measured as silence).
+    private static func markAbsurd(_ planar: UnsafeMutableBufferPointer<Float>, capacity: Int, channels: Int, range: Range<Int>) {
+        let limit = SoundFile.largestSample
+        for c in 0..<channels {
+            for i in range where abs(planar[c * capacity + i]) > limit { planar[c * capacity + i] = .nan }
+        }
     }
 
     deinit {
@@ -91,6 +103,7 @@ final class SndFileDecoder: FrameDecoder {
             got = Int(sf_readf_float(handle, samples, sf_count_t(want)))
             if got > 0 {
                 Deinterleave.floats(samples, frames: got, channels: channels, into: planar, capacity: capacity, at: offset)
+                if floatPCM { Self.markAbsurd(planar, capacity: capacity, channels: channels, range: offset ..< offset + got) }
             }
         }
         if got <= 0, let message = LibSndFile.lastError(handle) { throw DecoderFailure(message: message) }

@@ -42,6 +42,12 @@ public struct SoundFile: ~Copyable {
     public static let sampleRates = 8_000...768_000
     /// libsndfile's own limit on channels (SF_MAX_CHANNELS).
     public static let maximumChannels = 1024
+    /// The largest float sample read as a number: 10^9 (+180 dBFS). No audio
+    /// processing makes such a level, and squares of larger values overflow the
+    /// single-precision sums of the meters (past about 10^19). A float sample
+    /// beyond it (or NaN, or infinite) is read as NaN, which the checks count
+    /// as broken and the meters take as silence.
+    public static let largestSample: Float = 1e9
 
     public init(path: String) throws(AudioIOError) {
         let input = try InputFile(path: path)
@@ -72,6 +78,10 @@ public struct SoundFile: ~Copyable {
         do {
             decoder = try MPEGDecoder(fd: fd)
         } catch {
+            if error.endOfData {
+                throw AudioIOError(.truncated, path: path, detail: "truncated: the MP3 ends before its first complete "
+                                       + "audio frame (an interrupted download?)")
+            }
             throw AudioIOError(.corrupt, path: path,
                                detail: "damaged MP3: no MPEG audio frame could be decoded (libmpg123: \(error.message))")
         }

@@ -275,7 +275,7 @@ public struct Gate: Sendable {
     func nonFiniteCheck(_ d: DefectFindings) -> TrackReport.Check {
         .init(id: "non_finite", status: grade(Double(d.nonFiniteSamples), policy.nonFinite),
               message: d.nonFiniteSamples == 0 ? "all samples are finite"
-                  : "\(d.nonFiniteSamples) samples are NaN or infinite (measured as silence)")
+                  : "\(d.nonFiniteSamples) samples are NaN, infinite or beyond ±10^9 (measured as silence)")
     }
 
     func channelChecks(_ d: DefectFindings, channels: Int) -> [TrackReport.Check] {

@@ -33,20 +33,29 @@ public struct LoudnessReport: Sendable, Equatable, Encodable {
         case unavailable, nonFiniteSamples = "non_finite_samples", error
     }
 
+    /// Every number kept is finite: one that is not (an overflow no input should
+    /// reach) becomes nil, and `unavailable` says so under its key.
     public init(file: String, measurement m: LoudnessMeasurement, weights: [Double], sampleRate: Int) {
         self.file = file
-        integratedLUFS = m.integratedLUFS
-        loudnessRangeLU = m.loudnessRangeLU
-        maxMomentaryLUFS = m.maxMomentaryLUFS
-        maxShortTermLUFS = m.maxShortTermLUFS
-        samplePeakDBFS = m.maxSamplePeakDBFS
-        truePeakDBTP = m.maxTruePeakDBTP
-        channelSamplePeakDBFS = m.samplePeakDBFS
-        channelTruePeakDBTP = m.truePeakDBTP
+        var unavailable = m.unavailable
+        func finite(_ value: Double?, _ key: String) -> Double? {
+            guard let value else { return nil }
+            if value.isFinite { return value }
+            unavailable[key] = "not measurable: the computation overflowed on this signal"
+            return nil
+        }
+        integratedLUFS = finite(m.integratedLUFS, "integrated_lufs")
+        loudnessRangeLU = finite(m.loudnessRangeLU, "loudness_range_lu")
+        maxMomentaryLUFS = finite(m.maxMomentaryLUFS, "max_momentary_lufs")
+        maxShortTermLUFS = finite(m.maxShortTermLUFS, "max_short_term_lufs")
+        samplePeakDBFS = finite(m.maxSamplePeakDBFS, "sample_peak_dbfs")
+        truePeakDBTP = finite(m.maxTruePeakDBTP, "true_peak_dbtp")
+        channelSamplePeakDBFS = m.samplePeakDBFS.map { $0.flatMap { $0.isFinite ? $0 : nil } }
+        channelTruePeakDBTP = m.truePeakDBTP.map { $0.flatMap { $0.isFinite ? $0 : nil } }
         channelWeights = weights
-        durationS = m.duration
+        durationS = m.duration.isFinite ? m.duration : nil
         self.sampleRate = sampleRate
-        unavailable = m.unavailable
+        self.unavailable = unavailable
         nonFiniteSamples = m.nonFiniteSamples
         error = nil
     }

@@ -115,15 +115,18 @@ import TrackGateTestSupport
         #expect(try file.read(into: &block) == false)
     }
 
+    /// Float files keep values beyond full scale; values no audio can have (beyond
+    /// ±10^9, infinite) are read as NaN, like NaN itself.
     @Test func floatFilesKeepValuesBeyondFullScaleAndNaN() throws {
         let dir = try TemporaryDirectory()
         let path = dir.file("hot.wav")
-        let samples: [Float] = [0, 1.5, -2, .nan, .infinity, 0.25]
+        let samples: [Float] = [0, 1.5, -2, .nan, .infinity, 0.25, 1e8, -1e30]
         var writer = try SoundFileWriter(path: path, format: .wavFloat, sampleRate: 8000, channelCount: 1)
         try writer.write(AudioBuffer(sampleRate: 8000, channels: [samples]))
         try writer.commit()
         let back = try SoundFile.readAll(path: path).channels[0]
-        #expect(back[1] == 1.5 && back[2] == -2 && back[3].isNaN && back[4] == .infinity && back[5] == 0.25)
+        #expect(back[1] == 1.5 && back[2] == -2 && back[3].isNaN && back[4].isNaN && back[5] == 0.25)
+        #expect(back[6] == 1e8 && back[7].isNaN)
     }
 
     @Test func channelMapOfExtensibleWav() throws {
