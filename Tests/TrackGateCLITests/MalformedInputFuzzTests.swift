@@ -142,4 +142,25 @@ import TrackGateTestSupport
         #expect(!written.contains { $0.hasPrefix(".") }, "temporaries left: \(written.filter { $0.hasPrefix(".") })")
         try BatchCommandTests.expectOnlyCompleteFiles(in: out)
     }
+
+    /// A FIFO or a symlink to /dev/zero or /dev/urandom among a batch's inputs is
+    /// an error at once; reading it would block or never end.
+    @Test func specialFilesInABatchAreErrorsAtOnce() throws {
+        let dir = try TemporaryDirectory()
+        let folder = dir.file("in")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        #expect(mkfifo("\(folder)/pipe.wav", 0o644) == 0)
+        try FileManager.default.createSymbolicLink(atPath: "\(folder)/zero.wav", withDestinationPath: "/dev/zero")
+        try FileManager.default.createSymbolicLink(atPath: "\(folder)/random.mp3", withDestinationPath: "/dev/urandom")
+        for id in ["pipe", "zero", "random"] {
+            try Data(#"{"type": "bgm", "description": "x", "duration": 4}"#.utf8)
+                .write(to: URL(fileURLWithPath: "\(folder)/\(id).request.json"))
+        }
+        for mode in [["--check-only"], ["--out", dir.file("out")]] {
+            let result = try Self.run(["batch", folder, "--json", "--quiet"] + mode, limit: 30)
+            #expect(result.status == 2, "\(mode): exit \(result.status)")
+            let errors = try CLI.jsonLines(result.stdout).compactMap { $0["error"] as? String }
+            #expect(errors.count == 3 && errors.allSatisfy { $0.contains("not a regular file") }, "\(errors)")
+        }
+    }
 }
