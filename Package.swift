@@ -56,6 +56,7 @@ let package = Package(
         ),
         .target(name: "TrackGateTestSupport", dependencies: ["AudioIO"]),
         .executableTarget(name: "make-samples", dependencies: ["AudioIO", "NuroRequest", "TrackGateTestSupport"]),
+        .executableTarget(name: "make-cases", dependencies: ["TrackGateTestSupport"]),
 
         // libebur128 serves the tests as an independent implementation; the product never links it.
         .systemLibrary(name: "CEBUR128", path: "Tests/CEBUR128", pkgConfig: "libebur128",
