@@ -162,6 +162,8 @@ struct BatchCommand: ParsableCommand {
                      ("format", "\(f.format.container.rawValue), \(f.format.sampleFormat.rawValue)"),
                      ("resampler", "\(f.resampler.rawValue) \(f.resampleQuality.rawValue)"), ("dither", f.dither ? "TPDF" : "none"),
                      ("force", force ? "yes" : "no")]
+        } else if !plotOptions.noPlots {
+            rows.append(("target drawn", String(format: "%.1f LUFS", f.targetLUFS)))
         }
         rows += [("policy", gateOptions.policy ?? "defaults"), ("strict", gateOptions.strict ? "yes" : "no"),
                  ("jobs", String(jobs)), ("shard", shard.description)]
