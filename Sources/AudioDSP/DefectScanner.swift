@@ -34,6 +34,19 @@ public struct DefectScanner: Sendable {
     /// Flat tops lower than this (dBFS) are not looked for: a track that quiet is
     /// failed by its loudness, and equal low-level samples are common.
     public static let flatTopFloorDBFS: Float = -40
+    /// The peak flat tops are measured against is the level at least this many
+    /// 10 ms frames reach: one click above a clipped track must not hide its
+    /// clipping (a track clipped at -3 dBFS reaches it in hundreds of frames).
+    public static let robustPeakFrames = 10
+    /// Runs kept per 0.05 dB level bin for the picture and the report.
+    static let examplesPerLevel = 32
+
+    struct FlatTopBin: Sendable {
+        var level: Float
+        var count = 0
+        var samples = 0
+        var examples: [(start: Int, length: Int)] = []
+    }
 
     private var framePosition = 0
     /// Level of each 10 ms frame: the loudest channel's RMS, dBFS (-inf for digital silence).
@@ -48,10 +61,15 @@ public struct DefectScanner: Sendable {
     private var previous: [Float]
     private var runLength: [Int]
     private var runStart: [Int]
-    /// Runs of `flatTopMinimumSamples` or more identical samples near the running
-    /// peak: (channel, start frame, length, magnitude). Filtered against each
-    /// channel's final peak when the findings are made.
-    private var flatRuns: [(channel: Int, start: Int, length: Int, level: Float)] = []
+    /// Flat tops found so far, per channel, in bins of 0.05 dB of their level:
+    /// filtered against each channel's final robust peak when the findings are
+    /// made. Bins bound the memory whatever the track holds (a square wave has a
+    /// flat top every half cycle): a few thousand at most, with a count, a sample
+    /// total and the first `examplesPerLevel` runs each.
+    private var flatTops: [[Int: FlatTopBin]]
+    /// Per channel, the `robustPeakFrames` largest 10 ms frame peaks.
+    private var framePeaks: [[Float]]
+    private var openFramePeak: [Float]
     private var overs = 0
     private var nonFinite = 0
     private var frames = 0
@@ -70,6 +88,9 @@ public struct DefectScanner: Sendable {
         sums = Array(repeating: 0, count: channelCount)
         squares = Array(repeating: 0, count: channelCount)
         peaks = Array(repeating: 0, count: channelCount)
+        flatTops = Array(repeating: [:], count: channelCount)
+        framePeaks = Array(repeating: [], count: channelCount)
+        openFramePeak = Array(repeating: 0, count: channelCount)
         previous = Array(repeating: 0, count: channelCount)
         runLength = Array(repeating: 0, count: channelCount)
         runStart = Array(repeating: 0, count: channelCount)
@@ -113,6 +134,7 @@ public struct DefectScanner: Sendable {
                 let top = Self.accumulate(x, count: take, phase: framePosition, sum: &laneSum[c], square: &laneSquare[c])
                 if top > 1 { for i in 0..<take where abs(x[i]) > 1 { overs += 1 } }
                 peaks[c] = max(peaks[c], top)
+                openFramePeak[c] = max(openFramePeak[c], top)
                 scanFlatTops(c, x, count: take, at: frames + offset, top: top)
             }
             if channelCount == 2 {
@@ -186,7 +208,12 @@ public struct DefectScanner: Sendable {
     /// The level below which identical neighbours are not followed: 1 dB under
     /// the running peak, and never under `flatTopFloorDBFS`.
     @inline(__always) private func flatTopThreshold(_ c: Int) -> Float {
-        max(peaks[c] * Self.withinPeak, Self.floor)
+        max(robustPeak(c) * Self.withinPeak, Self.floor)
+    }
+
+    /// The level `robustPeakFrames` frames reach (the lowest kept while fewer have passed).
+    @inline(__always) private func robustPeak(_ c: Int) -> Float {
+        framePeaks[c].min() ?? openFramePeak[c]
     }
 
     private static let withinPeak = Float(pow(10, Double(-flatTopWithinPeakDB) / 20))
@@ -222,13 +249,12 @@ public struct DefectScanner: Sendable {
 
     private mutating func closeRun(_ c: Int, level: Float) {
         if runLength[c] >= Self.flatTopMinimumSamples {
-            flatRuns.append((c, runStart[c], runLength[c], level))
-            // Candidates found under an earlier, lower peak no longer count: prune
-            // them now and then so a long quiet stretch cannot grow the list.
-            if flatRuns.count >= 8192 {
-                let thresholds = (0..<channelCount).map(flatTopThreshold)
-                flatRuns.removeAll { $0.level < thresholds[$0.channel] }
-            }
+            let key = Int((20 * log10(level) * 20).rounded(.down))
+            var bin = flatTops[c][key] ?? FlatTopBin(level: level)
+            bin.count += 1
+            bin.samples += runLength[c]
+            if bin.examples.count < Self.examplesPerLevel { bin.examples.append((runStart[c], runLength[c])) }
+            flatTops[c][key] = bin
         }
         runLength[c] = 0
     }
@@ -257,6 +283,16 @@ public struct DefectScanner: Sendable {
     }
 
     private mutating func closeFrame() {
+        for c in 0..<channelCount {
+            let top = openFramePeak[c]
+            if framePeaks[c].count < Self.robustPeakFrames {
+                framePeaks[c].append(top)
+            } else if let lowest = framePeaks[c].indices.min(by: { framePeaks[c][$0] < framePeaks[c][$1] }),
+                      top > framePeaks[c][lowest] {
+                framePeaks[c][lowest] = top
+            }
+            openFramePeak[c] = 0
+        }
         var loudest = 0.0
         for c in 0..<channelCount {
             let energy = Double(laneSquare[c].sum())
@@ -279,9 +315,18 @@ public struct DefectScanner: Sendable {
         var copy = self
         if copy.framePosition > 0 { copy.closeFrame() }
         for c in 0..<channelCount where copy.runLength[c] > 0 { copy.closeRun(c, level: abs(copy.previous[c])) }
-        let thresholds = (0..<channelCount).map { copy.peaks[$0] * Self.withinPeak }
-        let tops = copy.flatRuns.filter { $0.level >= thresholds[$0.channel] && $0.level >= Self.floor }
-            .sorted { ($0.start, $0.channel) < ($1.start, $1.channel) }
+        // Flat tops within 1 dB of the robust peak, or above it.
+        var flatTopCount = 0, flatTopSamples = 0
+        var examples: [(channel: Int, start: Int, length: Int, level: Float)] = []
+        for c in 0..<channelCount {
+            let threshold = max(copy.robustPeak(c) * Self.withinPeak, Self.floor)
+            for bin in copy.flatTops[c].values where bin.level >= threshold {
+                flatTopCount += bin.count
+                flatTopSamples += bin.samples
+                examples += bin.examples.map { (c, $0.start, $0.length, bin.level) }
+            }
+        }
+        let tops = examples.sorted { ($0.start, $0.channel) < ($1.start, $1.channel) }
         let n = Double(max(1, frames))
         var correlation: Double?
         var identical = false
@@ -296,7 +341,8 @@ public struct DefectScanner: Sendable {
                 ClipRun(start: Double($0.start) / Double(sampleRate), samples: $0.length,
                         levelDBFS: Double(20 * log10($0.level)), channel: $0.channel)
             },
-            clippedSamples: tops.reduce(0) { $0 + $1.length }, dcOffset: copy.sums.map { $0 / n }, nonFiniteSamples: nonFinite,
+            flatTopCount: flatTopCount, clippedSamples: flatTopSamples, dcOffset: copy.sums.map { $0 / n },
+            nonFiniteSamples: nonFinite,
             channelCorrelation: correlation, channelsIdentical: identical,
             channelPeakDBFS: copy.peaks.map { $0 > 0 ? Double(20 * log10($0)) : nil },
             channelRMSDBFS: copy.squares.map { $0 > 0 ? 10 * log10($0 / n) : nil },
@@ -330,9 +376,12 @@ public struct DefectFindings: Sendable, Equatable {
     public let duration: Double
     /// Loudest channel's RMS per frame, dBFS.
     public let frameLevels: [Float]
-    /// Flat tops, in time order.
+    /// Flat tops, in time order: all of them, or when there are very many, the
+    /// first 32 at each level (0.05 dB) they sit at, the first of all included.
     public let clipRuns: [ClipRun]
-    /// Samples in flat tops.
+    /// How many flat tops there are in all.
+    public let flatTopCount: Int
+    /// Samples in flat tops, in all.
     public let clippedSamples: Int
     /// Mean sample value per channel.
     public let dcOffset: [Double]

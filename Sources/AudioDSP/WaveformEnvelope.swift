@@ -87,12 +87,19 @@ public struct WaveformEnvelope: Sendable {
     }
 
     /// Per channel, per column: the lowest sample; +inf where a column saw no finite sample.
-    public var minimum: [[Float]] {
-        low.map { lows in (0..<columns).map { bucketRange($0).reduce(Float.infinity) { min($0, lows[$1]) } } }
-    }
+    public var minimum: [[Float]] { low.map { perColumn($0, empty: .infinity, keep: <) } }
 
     /// Per channel, per column: the highest sample; -inf where a column saw no finite sample.
-    public var maximum: [[Float]] {
-        high.map { highs in (0..<columns).map { bucketRange($0).reduce(-Float.infinity) { max($0, highs[$1]) } } }
+    public var maximum: [[Float]] { high.map { perColumn($0, empty: -.infinity, keep: >) } }
+
+    /// One value per column from the buckets it covers: the one `keep` prefers.
+    private func perColumn(_ buckets: [Float], empty: Float, keep: (Float, Float) -> Bool) -> [Float] {
+        var out = [Float](repeating: empty, count: columns)
+        for column in 0..<columns {
+            var value = empty
+            for b in bucketRange(column) where b < buckets.count && keep(buckets[b], value) { value = buckets[b] }
+            out[column] = value
+        }
+        return out
     }
 }

@@ -63,6 +63,11 @@ struct ContainerProbe {
     /// Set when a size field said "unknown" and the extent was worked out from the file.
     private(set) var lengthWasUnknown = false
     private(set) var layout: PCMLayout?
+    /// The WAV `fmt ` chunk's format tag (1 PCM, 3 float, 0x55 MPEG layer 3, ...).
+    private(set) var formatTag: Int?
+    /// MPEG audio whose first frame is a Xing, Info or VBRI header: its length
+    /// is announced, and a stream that decodes shorter was cut.
+    private(set) var hasLengthHeader = false
 
     /// Longest stretch at the end of a file searched for chunks that follow audio
     /// of unknown length: metadata chunks (LIST, id3, bext, cue) are far smaller.
@@ -72,13 +77,22 @@ struct ContainerProbe {
         self.fileSize = fileSize
         let head = Self.read(fd, 512, at: 0, allowShort: true) ?? []
         var magic = Self.classify(head)
+        var base: UInt64 = 0
         // An ID3v2 tag can precede MP3 and also FLAC or WAV; the format is what follows it.
         if head.starts(with: Array("ID3".utf8)), head.count >= 10 {
             let tagEnd = Self.id3v2End(head)
             if let after = Self.read(fd, 512, at: tagEnd, allowShort: true), !after.isEmpty {
                 let inner = Self.classify(after)
-                if inner == .flac || inner == .riff || inner == .ogg { magic = inner }
+                if inner == .flac || inner == .riff || inner == .ogg {
+                    magic = inner
+                    base = tagEnd
+                }
             }
+        }
+        // MPEG audio after junk (zero padding, a broken tag): two frame headers in a row.
+        if magic == .unknown, let start = Self.read(fd, 8192, at: 0, allowShort: true),
+           MPEGFrameHeader.firstFrame(in: start) != nil {
+            magic = .mp3
         }
         // A file of a few bytes that begin an audio signature is a cut header, not text.
         if head.count < 12, magic != .mp4,
@@ -88,9 +102,11 @@ struct ContainerProbe {
         }
         self.magic = magic
         switch magic {
-        case .riff, .rf64: walkRIFF(fd: fd, rf64: magic == .rf64, bigEndian: head.starts(with: Array("RIFX".utf8)))
+        case .riff, .rf64: walkRIFF(fd: fd, base: base, rf64: magic == .rf64, bigEndian: head.starts(with: Array("RIFX".utf8)))
         case .aiff: walkAIFF(fd: fd)
         case .ogg: checkOggEnd(fd: fd)
+        case .mp3:
+            if let start = Self.read(fd, 65_536, at: 0, allowShort: true) { hasLengthHeader = MPEGFrameHeader.hasLengthHeader(start) }
         default: break
         }
     }
@@ -197,16 +213,17 @@ struct ContainerProbe {
 
     // MARK: RIFF
 
-    /// Walks RIFF chunks up to `data`. RF64 keeps the true sizes in `ds64`.
-    private mutating func walkRIFF(fd: Int32, rf64: Bool, bigEndian: Bool) {
+    /// Walks RIFF chunks up to `data`, from `base` (past an ID3v2 tag). RF64
+    /// keeps the true sizes in `ds64`.
+    private mutating func walkRIFF(fd: Int32, base: UInt64, rf64: Bool, bigEndian: Bool) {
         guard !bigEndian else { return }   // RIFX: rare; libsndfile's own checks stand.
-        guard let header = Self.read(fd, 12, at: 0) else {
+        guard let header = Self.read(fd, 12, at: base) else {
             finding = .headerCut("the file ends inside the RIFF header")
             return
         }
-        var outerDeclared = Self.le32(header, 4) + 8
+        var outerDeclared = base + Self.le32(header, 4) + 8
         var ds64: (offset: UInt64, riff: UInt64, data: UInt64)?
-        var offset: UInt64 = 12
+        var offset: UInt64 = base + 12
         while true {
             guard let chunk = Self.read(fd, 8, at: offset) else {
                 finding = .headerCut("the file ends after \(offset) bytes, before the audio data chunk")
@@ -216,14 +233,16 @@ struct ContainerProbe {
             let size = Self.le32(chunk, 4)
             if rf64, id.elementsEqual("ds64".utf8), let ds = Self.read(fd, 16, at: offset + 8) {
                 ds64 = (offset + 8, Self.le64(ds, 0), Self.le64(ds, 8))
-                outerDeclared = Self.le64(ds, 0) &+ 8
+                let declared = Self.le64(ds, 0)
+                outerDeclared = declared > UInt64.max - base - 8 ? UInt64.max : base + declared + 8
             }
             if id.elementsEqual("fmt ".utf8), size >= 16, let f = Self.read(fd, 16, at: offset + 8) {
                 let channels = Self.le16(f, 2), align = Self.le16(f, 12)
+                formatTag = Self.le16(f, 0)
                 layout = PCMLayout(channels: channels, sampleRate: Int(Self.le32(f, 4)), bytesPerFrame: align)
             }
             if id.elementsEqual("data".utf8) {
-                riffData(fd: fd, at: offset, size: size, ds64: ds64, outerDeclared: outerDeclared)
+                riffData(fd: fd, base: base, at: offset, size: size, ds64: ds64, outerDeclared: outerDeclared)
                 return
             }
             let next = offset + 8 + size + (size & 1)
@@ -235,7 +254,7 @@ struct ContainerProbe {
         }
     }
 
-    private mutating func riffData(fd: Int32, at offset: UInt64, size: UInt64,
+    private mutating func riffData(fd: Int32, base: UInt64, at offset: UInt64, size: UInt64,
                                    ds64: (offset: UInt64, riff: UInt64, data: UInt64)?, outerDeclared: UInt64) {
         let start = offset + 8
         let available = fileSize - min(fileSize, start)
@@ -249,10 +268,10 @@ struct ContainerProbe {
             let extent = trailingChunkStart(fd: fd, dataStart: start, bigEndian: false) - start
             lengthWasUnknown = true
             if let ds64 {
-                patches.append(Patch(offset: ds64.offset, bytes: Self.littleEndian64(fileSize - 8)))
+                patches.append(Patch(offset: ds64.offset, bytes: Self.littleEndian64(fileSize - base - 8)))
                 patches.append(Patch(offset: ds64.offset + 8, bytes: Self.littleEndian64(extent)))
             } else {
-                patches.append(Patch(offset: 4, bytes: Self.littleEndian32(min(fileSize - 8, 0xFFFF_FFFE))))
+                patches.append(Patch(offset: base + 4, bytes: Self.littleEndian32(min(fileSize - base - 8, 0xFFFF_FFFE))))
                 patches.append(Patch(offset: offset + 4, bytes: Self.littleEndian32(min(extent, 0xFFFF_FFFE))))
             }
             return
@@ -266,28 +285,32 @@ struct ContainerProbe {
     /// word-aligned offset in the last `trailingChunkSearchBytes` from which a
     /// chain of chunks (printable four-character ids, sizes that add up) ends
     /// exactly at the end of the file. The end of the file when there is none.
+    /// One backward pass: whether a chain from each offset reaches the end is
+    /// known once the offsets after it are, so the search is linear in the tail.
     private func trailingChunkStart(fd: Int32, dataStart: UInt64, bigEndian: Bool) -> UInt64 {
         let span = min(fileSize - dataStart, Self.trailingChunkSearchBytes)
         guard span >= 8, let tail = Self.read(fd, Int(span), at: fileSize - span) else { return fileSize }
         let base = fileSize - span
-        func chainEndsAtEOF(from position: Int) -> Bool {
-            var p = position
-            while p + 8 <= tail.count {
-                guard tail[p..<p + 4].allSatisfy({ (0x20...0x7E).contains($0) }),
-                      tail[p] != 0x20 else { return false }
+        var reaches = [Bool](repeating: false, count: tail.count + 1)
+        reaches[tail.count] = true
+        var p = tail.count - 8
+        while p >= 0 {
+            if tail[p] != 0x20, tail[p..<p + 4].allSatisfy({ (0x20...0x7E).contains($0) }) {
                 let size = Int(bigEndian ? Self.be32(tail, p + 4) : Self.le32(tail, p + 4))
-                let next = p + 8 + size + (size & 1)
-                if next == tail.count || p + 8 + size == tail.count { return true }
-                guard next < tail.count else { return false }
-                p = next
+                let end = p + 8 + size
+                // The chunk ends at the end of the file (with or without its pad
+                // byte), or where another chunk of the chain begins.
+                if end == tail.count || (end + (size & 1) <= tail.count && reaches[end + (size & 1)]) {
+                    reaches[p] = true
+                }
             }
-            return false
+            p -= 1
         }
         // Chunks start on even offsets from the data's start.
-        var p = base < dataStart ? Int(dataStart - base) : Int((base - dataStart) & 1)
-        while p + 8 <= tail.count {
-            if chainEndsAtEOF(from: p) { return base + UInt64(p) }
-            p += 2
+        var start = base < dataStart ? Int(dataStart - base) : Int((base - dataStart) & 1)
+        while start + 8 <= tail.count {
+            if reaches[start] { return base + UInt64(start) }
+            start += 2
         }
         return fileSize
     }
@@ -326,11 +349,15 @@ struct ContainerProbe {
     // MARK: AIFF
 
     /// Walks AIFF chunks up to `SSND` (big-endian sizes; SSND carries 8 bytes of offset/block size).
+    /// AIFC compression types whose frames are plain PCM of the COMM sample size.
+    static let pcmCompressions: Set<String> = ["NONE", "none", "sowt", "twos", "raw ", "in24", "in32", "fl32", "fl64", "FL32", "FL64"]
+
     private mutating func walkAIFF(fd: Int32) {
         guard let header = Self.read(fd, 12, at: 0) else {
             finding = .headerCut("the file ends inside the AIFF header")
             return
         }
+        let aifc = header[8..<12].elementsEqual("AIFC".utf8)
         let outerDeclared = Self.be32(header, 4) + 8
         var commFrames: UInt64?
         var offset: UInt64 = 12
@@ -342,7 +369,10 @@ struct ContainerProbe {
             let id = Array(chunk[0..<4])
             let size = Self.be32(chunk, 4)
             if id.elementsEqual("COMM".utf8), size >= 18, let c = Self.read(fd, 18, at: offset + 8) {
-                commFrames = Self.be32(c, 2)
+                // AIFC names its compression after the 18 bytes of AIFF's COMM: only
+                // plain PCM holds a known number of bytes per frame.
+                let compression = aifc && size >= 22 ? Self.read(fd, 4, at: offset + 26).map { String(decoding: $0, as: UTF8.self) } : nil
+                commFrames = compression.map { Self.pcmCompressions.contains($0) } ?? true ? Self.be32(c, 2) : nil
                 let channels = Self.be16(c, 0), bits = Self.be16(c, 6)
                 layout = PCMLayout(channels: channels, sampleRate: Self.extendedRate(Array(c[8..<18])),
                                    bytesPerFrame: channels * ((bits + 7) / 8))
@@ -400,7 +430,8 @@ struct ContainerProbe {
         let mantissa = b[2..<10].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         guard b[0] & 0x80 == 0, mantissa != 0 else { return 0 }
         let shift = exponent - 16383 - 63
-        guard (-63...0).contains(shift) else { return shift > 0 ? Int.max : 0 }
+        // Rates of 2^63 and more (shift 0 and up) are absurd; they must not trap.
+        guard (-63 ... -1).contains(shift) else { return shift >= 0 ? Int.max : 0 }
         return Int(mantissa >> UInt64(-shift))
     }
 

@@ -72,3 +72,24 @@ struct InputFile: ~Copyable {
 
     deinit { if fd >= 0 { close(fd) } }
 }
+
+/// Whole small files (requests, task answers, manifests, policies), read with
+/// the same care as audio: a FIFO or a device is refused before anything reads
+/// from it, and a file larger than the caller's limit is refused unread.
+public enum RegularFile {
+    /// The bytes of `path`.
+    ///
+    /// - Parameter limit: the largest size accepted, in bytes.
+    /// - Throws: `.missing`, `.unreadable` (a folder, a FIFO, a device, no
+    ///   permission, or over `limit`), `.readFailed`.
+    public static func contents(of path: String, limit: Int) throws(AudioIOError) -> [UInt8] {
+        let input = try InputFile(path: path, allowEmpty: true)
+        guard input.size <= UInt64(limit) else {
+            throw AudioIOError(.unreadable, path: path, detail: "is \(input.size) bytes, more than the \(limit) this input may have")
+        }
+        var bytes = [UInt8](repeating: 0, count: Int(input.size))
+        let got = bytes.withUnsafeMutableBytes { SystemCall.pread(input.descriptor, $0, offset: 0) }
+        guard got >= 0 else { throw AudioIOError(.readFailed, path: path, detail: SystemCall.describe(errno)) }
+        return Array(bytes.prefix(got))
+    }
+}

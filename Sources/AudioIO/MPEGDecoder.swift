@@ -20,7 +20,7 @@ final class MPEGDecoder: FrameDecoder {
     let sampleRate: Int
     let channels: Int
     let layer: Int
-    /// Samples per channel: exact from a Xing/Info/LAME header, or counted by
+    /// Samples per channel: from a Xing/Info/LAME or VBRI header, or counted by
     /// scanning every frame header when the stream has no such header.
     let frameCount: Int?
     /// True when `frameCount` came from the stream's header (a promise the
@@ -31,7 +31,12 @@ final class MPEGDecoder: FrameDecoder {
     private let scratchFrames = 4608
 
     /// Opens the stream on `fd`, which this decoder then owns (also when it throws).
-    init(fd: Int32) throws(DecoderFailure) {
+    ///
+    /// - Parameter lengthHeader: the stream opens with a Xing, Info or VBRI frame
+    ///   (`MPEGFrameHeader.hasLengthHeader`). libmpg123 cannot say so itself:
+    ///   without one its length is an estimate from the file size, so the frames
+    ///   are counted instead.
+    init(fd: Int32, lengthHeader: Bool) throws(DecoderFailure) {
         var error: Int32 = 0
         guard let handle = tg_mp3_open(fd, &error) else {
             close(fd)
@@ -51,12 +56,9 @@ final class MPEGDecoder: FrameDecoder {
         self.sampleRate = rate
         self.channels = Int(channels)
         self.layer = Int(tg_mp3_layer(handle))
-        var exactFromHeader: Int32 = 0
-        _ = tg_mp3_length(handle, 0, &exactFromHeader)
-        var exact: Int32 = exactFromHeader
-        let length = tg_mp3_length(handle, 1, &exact)
-        self.lengthFromHeader = exactFromHeader != 0
-        self.frameCount = exact != 0 && length >= 0 ? Int(length) : nil
+        let length = tg_mp3_length(handle, lengthHeader ? 0 : 1)
+        self.lengthFromHeader = lengthHeader && length >= 0
+        self.frameCount = length >= 0 ? Int(length) : nil
         self.tags = Self.readTags(handle)
         scratch = .allocate(capacity: scratchFrames * Int(channels))
     }

@@ -29,6 +29,7 @@ final class SndFileDecoder: FrameDecoder {
         source.pointee.fd = fd
         source.pointee.length = sf_count_t(size)
         for patch in patches.prefix(Int(TG_MAX_PATCHES)) {
+            precondition(patch.bytes.count <= 8, "a header patch is a size field of at most 8 bytes")
             let i = Int(source.pointee.patch_count)
             withUnsafeMutableBytes(of: &source.pointee.patch_offset) {
                 $0.storeBytes(of: sf_count_t(patch.offset), toByteOffset: i * MemoryLayout<sf_count_t>.stride, as: sf_count_t.self)

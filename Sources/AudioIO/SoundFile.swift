@@ -55,8 +55,10 @@ public struct SoundFile: ~Copyable {
         let probe = ContainerProbe(fd: input.descriptor, fileSize: fileSize)
         if probe.isText { throw AudioIOError(.notAudio, path: path, detail: probe.notAudioExplanation) }
         if probe.magic == .mp4 { throw AudioIOError(.unsupported, path: path, detail: probe.notAudioExplanation) }
-        let opened = probe.magic == .mp3
-            ? try Self.openMPEG(fd: input.take(), path: path, fileSize: fileSize)
+        // MPEG audio, also inside a WAV (format tag 0x55): libmpg123 skips the RIFF header itself.
+        let mpeg = probe.magic == .mp3 || (probe.magic == .riff && probe.formatTag == 0x55)
+        let opened = mpeg
+            ? try Self.openMPEG(fd: input.take(), path: path, fileSize: fileSize, probe: probe)
             : try Self.openSndFile(fd: input.take(), path: path, fileSize: fileSize, probe: probe)
         guard (1...Self.maximumChannels).contains(opened.info.channelCount) else {
             throw AudioIOError(.corrupt, path: path, detail: "damaged header: \(opened.info.channelCount) channels")
@@ -73,10 +75,10 @@ public struct SoundFile: ~Copyable {
 
     private typealias Opened = (decoder: any FrameDecoder, info: AudioFileInfo, promised: Int?, slack: Int)
 
-    private static func openMPEG(fd: Int32, path: String, fileSize: UInt64) throws(AudioIOError) -> Opened {
+    private static func openMPEG(fd: Int32, path: String, fileSize: UInt64, probe: ContainerProbe) throws(AudioIOError) -> Opened {
         let decoder: MPEGDecoder
         do {
-            decoder = try MPEGDecoder(fd: fd)
+            decoder = try MPEGDecoder(fd: fd, lengthHeader: probe.hasLengthHeader)
         } catch {
             if error.endOfData {
                 throw AudioIOError(.truncated, path: path, detail: "truncated: the MP3 ends before its first complete "
@@ -87,7 +89,8 @@ public struct SoundFile: ~Copyable {
         }
         let codec = decoder.layer == 1 ? "mp1" : decoder.layer == 2 ? "mp2" : "mp3"
         let info = AudioFileInfo(
-            path: path, encoding: AudioEncoding(container: "mp3", codec: codec), sampleRate: decoder.sampleRate,
+            path: path, encoding: AudioEncoding(container: probe.magic == .riff ? "wav" : "mp3", codec: codec),
+            sampleRate: decoder.sampleRate,
             channelCount: decoder.channels, frameCount: decoder.frameCount, channelLayout: nil, tags: decoder.tags,
             broadcastInfo: nil, cuePoints: [], fileSize: fileSize)
         // Gapless decoding of a complete stream gives the LAME tag's count exactly;

@@ -15,6 +15,9 @@ import CSndFile
 /// to the format's range. (libsndfile's own float path scales by 2^(bits-1) - 1
 /// on write, so a decode and re-encode would not be bit-exact.)
 public struct SoundFileWriter: ~Copyable {
+    /// The most cue markers a file takes: libsndfile's fixed `SF_CUES` holds 100.
+    public static let maximumCuePoints = Int(TG_MAX_CUES)
+
     public let path: String
     public let format: OutputFormat
     public let sampleRate: Int
@@ -45,7 +48,7 @@ public struct SoundFileWriter: ~Copyable {
             guard format.container == .wav else {
                 throw AudioIOError(.invalidArgument, path: path, detail: "cue markers can only be written to WAV")
             }
-            guard cuePoints.count <= Int(TG_MAX_CUES), cuePoints.allSatisfy({ (0...Int(UInt32.max)).contains($0) }) else {
+            guard cuePoints.count <= Self.maximumCuePoints, cuePoints.allSatisfy({ (0...Int(UInt32.max)).contains($0) }) else {
                 throw AudioIOError(.invalidArgument, path: path, detail: "at most \(TG_MAX_CUES) cue markers, at frame positions from 0")
             }
         }

@@ -39,17 +39,11 @@ static inline int tg_mp3_format(mpg123_handle *h, long *rate, int *channels) {
     return mpg123_format(h, *rate, *channels, MPG123_ENC_FLOAT_32);
 }
 
-/* Total samples per channel and whether that figure is exact (a Xing/Info or LAME
-   header, or a scan of every frame header). When the header gives nothing exact
-   and `scan` is set, every frame header is read to count them. */
-static inline long long tg_mp3_length(mpg123_handle *h, int scan, int *exact) {
-    long accurate = 0;
-    double unused = 0;
-    mpg123_getstate(h, MPG123_ACCURATE, &accurate, &unused);
-    if (!accurate && scan) {
-        if (mpg123_scan(h) == MPG123_OK) accurate = 1;
-    }
-    *exact = accurate ? 1 : 0;
+/* Total samples per channel: from the stream's Xing/Info/LAME or VBRI header when
+   it has one, otherwise (with `scan`) counted by reading every frame header. -1
+   when unknown. */
+static inline long long tg_mp3_length(mpg123_handle *h, int scan) {
+    if (scan && mpg123_scan(h) != MPG123_OK) return -1;
     off_t n = mpg123_length(h);
     return (long long)n;
 }

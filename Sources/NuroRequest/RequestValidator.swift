@@ -76,8 +76,13 @@ private struct Walker {
         // The kind: as stated, or, when "type" is missing or wrong, as the fields show.
         var type = choice(fields, "type", from: ["vocal", "bgm"])
         if type != "vocal" && type != "bgm" {
-            type = fields["lyrics"] != nil ? "vocal" : fields["description"] != nil || fields["segments"] != nil ? "bgm" : nil
+            type = fields["lyrics"] != nil ? "vocal"
+                : ["description", "segments", "duration"].contains(where: { fields[$0] != nil }) ? "bgm" : nil
+            // A guessed kind is read for what it says; its rules are not reported
+            // against a request that never claimed that kind.
+            muted = true
         }
+        defer { muted = false }
         guard let type else { return nil }
         if type == "vocal" { return vocal(fields) }
         switch fields["version"] {
@@ -183,7 +188,7 @@ private struct Walker {
         // Without every segment's length, where the later sections start cannot be known.
         guard result.count == items.count else { return nil }
         // The rules on the whole plan are reported once each segment keeps its own.
-        guard !muted, issues.count == issuesBefore else { return result }
+        guard !muted, !issues[issuesBefore...].contains(where: { $0.severity == .error }) else { return result }
         if result.count == 1, result[0].duration < 30 {
             error("segments[0].duration", "a lone segment must last at least 30 s, not \(result[0].duration) s")
             return result

@@ -63,7 +63,9 @@ public struct DeliveryTags: Sendable {
             originatorReference: Self.ascii(task?.taskID ?? "", limit: 32),
             originationDate: day, originationTime: time, codingHistory: history,
             loudness: .init(integratedLUFS: 0, rangeLU: 0, maxTruePeakDBTP: 0, maxMomentaryLUFS: 0, maxShortTermLUFS: 0))
-        cuePoints = structure.boundaries.map { Int(($0 * Double(outputRate)).rounded()) }
+        // libsndfile writes at most 100 cue markers; a plan with more (only a request
+        // that broke the reference's rules has one) keeps its first 100.
+        cuePoints = structure.boundaries.prefix(SoundFileWriter.maximumCuePoints).map { Int(($0 * Double(outputRate)).rounded()) }
     }
 
     /// The comment's loudness sentence; with `placeholder`, the space reserved

@@ -237,9 +237,9 @@ public struct Gate: Sendable {
             return .init(id: "clipping", status: .pass, message: "no flat tops")
         }
         let level = d.clipRuns.map(\.levelDBFS).max() ?? 0
-        return .init(id: "clipping", status: grade(Double(d.clipRuns.count), policy.clipping), message: String(
+        return .init(id: "clipping", status: grade(Double(d.flatTopCount), policy.clipping), message: String(
             format: "%d flat tops (runs of identical samples, %d samples in all) at up to %.1f dBFS, the first at %.2f s",
-            d.clipRuns.count, d.clippedSamples, level, first.start))
+            d.flatTopCount, d.clippedSamples, level, first.start))
     }
 
     /// Samples beyond full scale are intact in a float file or a lossy decode:

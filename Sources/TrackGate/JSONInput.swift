@@ -1,3 +1,4 @@
+import AudioIO
 import Foundation
 import NuroRequest
 
@@ -28,13 +29,19 @@ public enum JSONSource: Sendable, Equatable {
 
 /// Reads a JSON input file (request, task answer).
 public enum JSONInput {
+    /// The largest request or task answer read: 16 MiB, thousands of times the
+    /// longest the reference allows (2,000 characters of lyrics).
+    public static let maximumBytes = 16 << 20
+
     static func read(_ path: String) -> Result<JSONValue, Failure> {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file"
-            return .failure(Failure(path: path, reason: reason))
+        let data: [UInt8]
+        do throws(AudioIOError) {
+            data = try RegularFile.contents(of: path, limit: maximumBytes)
+        } catch {
+            return .failure(Failure(path: path, reason: error.detail))
         }
         do {
-            return .success(try JSONValue.parse(data))
+            return .success(try JSONValue.parse(Data(data)))
         } catch {
             return .failure(Failure(path: path, reason: error.description))
         }

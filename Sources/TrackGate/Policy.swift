@@ -1,3 +1,4 @@
+import AudioIO
 import Foundation
 
 /// Thresholds and severities of the gate. Every default is documented here
@@ -40,9 +41,10 @@ public struct Policy: Sendable, Equatable, Codable {
     public var dropout = Limit(warn: 0.2, fail: 1.0)
     public var dropoutMinimumS: Double = 0.2
 
-    /// Flat tops: runs of three or more identical samples within 1 dB of their
-    /// channel's peak, at whatever level (`DefectScanner`). A handful can pass
-    /// unheard; many are audible distortion.
+    /// Flat tops: runs of three or more identical samples within 1 dB of the
+    /// level their channel reaches in at least 10 frames of 10 ms (or above it),
+    /// at whatever level (`DefectScanner`). A handful can pass unheard; many are
+    /// audible distortion.
     public var clipping = Limit(warn: 1, fail: 50)
 
     /// Samples beyond full scale in a float file or a lossy decode are intact
@@ -112,7 +114,12 @@ public struct Policy: Sendable, Equatable, Codable {
 
     /// Reads a policy file; keys it does not set keep their defaults.
     public static func load(path: String) throws -> Policy {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let data: Data
+        do throws(AudioIOError) {
+            data = Data(try RegularFile.contents(of: path, limit: JSONInput.maximumBytes))
+        } catch {
+            throw PolicyError(path: path, detail: error.detail)
+        }
         let overrides = try JSONSerialization.jsonObject(with: data)
         guard var merged = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Policy())) as? [String: Any],
               let changes = overrides as? [String: Any] else {

@@ -58,10 +58,10 @@ import TrackGateTestSupport
         let driven = (0..<Self.rate).map { 1.6 * sin(w * Double($0)) }
         let hot = driven.map { Float(max(-1, min(1, $0))) }
         let clipped = scan([hot])
-        #expect(clipped.clipRuns.count == 400)   // two flat tops per cycle, 200 cycles
+        #expect(clipped.flatTopCount == 400)   // two flat tops per cycle, 200 cycles
         #expect(clipped.clipRuns.allSatisfy { $0.samples > 3 && $0.levelDBFS == 0 })
         let turnedDown = scan([hot.map { $0 * 0.707_945_8 }])   // -3 dB
-        #expect(turnedDown.clipRuns.count == 400)
+        #expect(turnedDown.flatTopCount == 400)
         #expect(turnedDown.clipRuns.allSatisfy { abs($0.levelDBFS - -3) < 0.001 })
         #expect(turnedDown.clippedSamples == clipped.clippedSamples)
 
@@ -70,6 +70,25 @@ import TrackGateTestSupport
         #expect(intact.overSamples == driven.filter { abs(Float($0)) > 1 }.count)
         #expect(abs(intact.channelPeakDBFS[0]! - 20 * log10(1.6)) < 0.01)
         #expect(scan([(0..<Self.rate).map { Float(0.95 * sin(w * Double($0))) }]).clipRuns.isEmpty)
+    }
+
+    /// One click above a clipped track does not hide its clipping: flat tops are
+    /// measured against the level ten frames reach, not the loudest sample.
+    @Test func aClickDoesNotHideClipping() {
+        let w = 2 * Double.pi * 200 / Double(Self.rate)
+        var clipped = (0..<Self.rate).map { Float(max(-1, min(1, 1.6 * sin(w * Double($0))))) * 0.707_945_8 }
+        clipped[10_000] = 0.944   // -0.5 dBFS
+        let f = scan([clipped])
+        #expect(f.flatTopCount >= 399 && f.clipRuns.allSatisfy { abs($0.levelDBFS - -3) < 0.001 }, "\(f.flatTopCount)")
+    }
+
+    /// A square wave has a flat top every half cycle: all are counted, a bounded
+    /// number are kept (32 per level and channel), the first of all among them.
+    @Test func manyFlatTopsAreCountedWithBoundedMemory() {
+        let square = (0..<(60 * Self.rate)).map { ($0 / 3) % 2 == 0 ? Float(0.5) : -0.5 }
+        let f = scan([square, square])
+        #expect(f.flatTopCount == 2 * square.count / 3)
+        #expect(f.clipRuns.count == 64 && f.clipRuns.first?.start == 0)
     }
 
     /// Quantised to 16 bits, clean music has identical neighbours at the crests of

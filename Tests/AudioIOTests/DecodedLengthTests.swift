@@ -124,4 +124,42 @@ import Glibc
         #expect(error?.kind == .unsupported, "\(rate) Hz: \(String(describing: error))")
         #expect(error?.detail.contains("\(rate) Hz") == true && error?.detail.contains("8000 to 768000 Hz") == true)
     }
+
+    /// MP3s without a Xing/Info header (written to a pipe, CBR and VBR, or with a
+    /// large ID3 tag), after junk bytes, or inside a WAV: the length is counted,
+    /// not estimated from the file size, and matches ffmpeg's decode; none is
+    /// called truncated.
+    @Test func mp3sWithoutALengthHeaderAreCountedNotGuessed() throws {
+        let dir = try TemporaryDirectory()
+        let tone = "-f lavfi -i sine=frequency=440:sample_rate=44100:duration=20 -ac 2"
+        let comment = String(repeating: "x", count: 20_000)
+        for (name, command) in [
+            ("piped-cbr.mp3", "ffmpeg -nostdin -loglevel error \(tone) -c:a libmp3lame -b:a 128k -f mp3 -"),
+            ("piped-vbr.mp3", "ffmpeg -nostdin -loglevel error \(tone) -c:a libmp3lame -q:a 2 -f mp3 -"),
+            ("piped-id3.mp3", "ffmpeg -nostdin -loglevel error \(tone) -metadata comment=\(comment) -c:a libmp3lame -f mp3 -"),
+            ("junk.mp3", "{ head -c 3000 /dev/zero; ffmpeg -nostdin -loglevel error \(tone) -c:a libmp3lame -f mp3 -; }"),
+            ("mp3-in.wav", "ffmpeg -nostdin -loglevel error \(tone) -c:a libmp3lame -f wav -"),
+        ] {
+            let path = dir.file(name)
+            let made = try ExternalTool.run("/bin/sh", ["-c", "\(command) > '\(path)'"])
+            try #require(made.status == 0, "\(made.stderr)")
+            let reference = try Self.ffmpegFrames(path, in: dir)
+            var file = try SoundFile(path: path)
+            #expect(file.info.encoding.codec == "mp3", "\(name)")
+            let decoded = try file.readAll().frameCount
+            #expect(decoded == reference, "\(name): \(decoded) decoded, ffmpeg \(reference)")
+            if name.hasPrefix("piped") { #expect(file.info.frameCount == decoded, "\(name): \(file.info.frameCount ?? -1) announced") }
+        }
+    }
+
+    /// An AIFF whose sample rate field holds 2^63 (an exponent of 16446): refused, not a trap.
+    @Test func anAbsurdAIFFRateIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        var bytes = [UInt8](HeaderVariants.make(.aiff, samples: [Int16](repeating: 100, count: 2000), channels: 2, sampleRate: 44_100))
+        // FORM(12) COMM header(8): channels 2, frames 4, bits 2, then the 10-byte rate.
+        bytes.replaceSubrange(28..<38, with: [0x40, 0x3E, 0x80, 0, 0, 0, 0, 0, 0, 0])
+        let path = try put(Data(bytes), "rate.aiff", in: dir)
+        let error = audioError { _ = try SoundFile(path: path) }
+        #expect(error?.kind == .unsupported || error?.kind == .corrupt, "\(String(describing: error))")
+    }
 }

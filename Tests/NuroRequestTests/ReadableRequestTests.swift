@@ -71,6 +71,19 @@ import Testing
         #expect(v.readable?.expectedStructure.boundaries == [15])
     }
 
+    /// A warning inside a segment (an unknown field) leaves the plan's own rules in force.
+    @Test func aSegmentWarningKeepsThePlanRules() throws {
+        let v = try check(["type": "bgm", "version": "v2.0", "description": "x",
+                           "segments": [["name": "intro", "duration": 10, "note": "soft"]]])
+        #expect(v.request == nil && v.errors.map(\.path) == ["segments[0].duration"], "\(v.issues)")
+    }
+
+    /// No kind, or one off the list, with a duration: still a length to judge against.
+    @Test func aDurationWithoutAKindIsRead() throws {
+        #expect(try check(["duration": 90]).readable?.expectedStructure.duration == 90)
+        #expect(try check(["type": "song", "duration": 90]).readable?.expectedStructure.duration == 90)
+    }
+
     /// Nothing to judge a track against: no readable request.
     @Test func noExpectationNoReading() throws {
         #expect(try check(["type": "bgm", "description": "no length"]).readable == nil)

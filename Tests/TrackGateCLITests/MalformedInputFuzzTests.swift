@@ -156,11 +156,21 @@ import TrackGateTestSupport
             try Data(#"{"type": "bgm", "description": "x", "duration": 4}"#.utf8)
                 .write(to: URL(fileURLWithPath: "\(folder)/\(id).request.json"))
         }
+        // Good audio whose request is a FIFO, or a symlink to /dev/zero.
+        let good = dir.file("good.wav")
+        var writer = try SoundFileWriter(path: good, format: .wav16, sampleRate: 44_100, channelCount: 2)
+        try writer.write(TestSignals.sine(frequency: 440, seconds: 4, sampleRate: 44_100))
+        try writer.commit()
+        for id in ["request-pipe", "request-zero"] {
+            try FileManager.default.copyItem(atPath: good, toPath: "\(folder)/\(id).wav")
+        }
+        #expect(mkfifo("\(folder)/request-pipe.request.json", 0o644) == 0)
+        try FileManager.default.createSymbolicLink(atPath: "\(folder)/request-zero.request.json", withDestinationPath: "/dev/zero")
         for mode in [["--check-only"], ["--out", dir.file("out")]] {
             let result = try Self.run(["batch", folder, "--json", "--quiet"] + mode, limit: 30)
             #expect(result.status == 2, "\(mode): exit \(result.status)")
             let errors = try CLI.jsonLines(result.stdout).compactMap { $0["error"] as? String }
-            #expect(errors.count == 3 && errors.allSatisfy { $0.contains("not a regular file") }, "\(errors)")
+            #expect(errors.count == 5 && errors.allSatisfy { $0.contains("not a regular file") }, "\(errors)")
         }
     }
 }

@@ -1,3 +1,4 @@
+import AudioIO
 import Foundation
 import NuroRequest
 
@@ -73,11 +74,17 @@ public enum BatchInventory {
         return tracks
     }
 
+    /// The largest manifest read: 1 GiB, some millions of lines.
+    public static let maximumManifestBytes = 1 << 30
+
     /// A JSON Lines manifest: one `{"id", "audio", "request", "task"}` object a
     /// line; paths are relative to the manifest's folder; blank lines are skipped.
     public static func manifest(_ path: String) -> [BatchTrack] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return [BatchTrack(id: path, audio: nil, request: nil, origin: path, problem: "\(path): cannot be read")]
+        let data: [UInt8]
+        do throws(AudioIOError) {
+            data = try RegularFile.contents(of: path, limit: maximumManifestBytes)
+        } catch {
+            return [BatchTrack(id: path, audio: nil, request: nil, origin: path, problem: error.description)]
         }
         let base = ((path as NSString).deletingLastPathComponent as NSString)
         func resolve(_ p: String) -> String { p.hasPrefix("/") || base.length == 0 ? p : base.appendingPathComponent(p) }
