@@ -50,6 +50,13 @@ let package = Package(
             dependencies: [.product(name: "AudioIO", package: root)]
         ),
         .executableTarget(
+            name: "plan-eval",
+            dependencies: [
+                .product(name: "AudioDSP", package: root),
+                .product(name: "AudioIO", package: root),
+            ]
+        ),
+        .executableTarget(
             name: "boundary-eval",
             dependencies: [
                 .product(name: "AudioDSP", package: root),

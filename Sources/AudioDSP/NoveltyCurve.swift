@@ -65,22 +65,13 @@ public struct NoveltyCurve: Sendable, Equatable {
     /// chroma and the rhythm periodicity of `Tempogram`, averaged over
     /// half-windows of 1.5, 2.5 and 4 s.
     public static func sectionChanges(features: SpectralFeatures) -> NoveltyCurve {
-        let d = SpectralFeatures.dimension, b = SpectralFeatures.bandCount, r = Tempogram.binCount
-        let rhythm = Tempogram.bands(of: features)
-        let hasRhythm = rhythm.count == features.frameCount * r
-        let dimension = d + (hasRhythm ? r : 0)
-        var combined = [Float](repeating: 0, count: features.frameCount * dimension)
-        for t in 0..<features.frameCount {
-            let frame = features.features[t * d ..< (t + 1) * d]
-            let mean = frame.prefix(b).reduce(0, +) / Float(b)
-            for (k, x) in frame.enumerated() { combined[t * dimension + k] = k < b ? x - mean : x }
-            // Autocorrelations lie in [-1, 1]; scaled by 60 a change of groove
-            // weighs about as much as one of timbre or harmony. On the evaluation
-            // 90 separated no better and located fewer joins; 15 and 30 gained less.
-            if hasRhythm { for k in 0..<r { combined[t * dimension + d + k] = 60 * rhythm[t * r + k] } }
-        }
-        return NoveltyCurve(averaging: [1.5, 2.5, 4].map {
-            NoveltyCurve(features: combined, dimension: dimension, framePeriod: features.framePeriod, halfWindow: $0)
+        sectionChanges(SectionFeatures(features))
+    }
+
+    /// The same, from features already combined.
+    public static func sectionChanges(_ section: SectionFeatures) -> NoveltyCurve {
+        NoveltyCurve(averaging: [1.5, 2.5, 4].map {
+            NoveltyCurve(features: section.values, dimension: section.dimension, framePeriod: section.framePeriod, halfWindow: $0)
         })
     }
 
@@ -121,5 +112,38 @@ public struct NoveltyCurve: Sendable, Equatable {
             if isPeak { found.append((time(i), values[i])) }
         }
         return found.sorted { $0.1 > $1.1 }
+    }
+}
+
+/// The frame features section changes are judged on: spectral shape (each
+/// frame's band levels minus their mean, so beats and loudness swings do not
+/// dominate), chroma, and the rhythm periodicity of `Tempogram`, frame after frame.
+public struct SectionFeatures: Sendable {
+    /// `frames` rows of `dimension` values.
+    public let values: [Float]
+    public let dimension: Int
+    public let frames: Int
+    /// Seconds per frame.
+    public let framePeriod: Double
+
+    public init(_ features: SpectralFeatures) {
+        let d = SpectralFeatures.dimension, b = SpectralFeatures.bandCount, r = Tempogram.binCount
+        let rhythm = Tempogram.bands(of: features)
+        let hasRhythm = rhythm.count == features.frameCount * r
+        let dimension = d + (hasRhythm ? r : 0)
+        var combined = [Float](repeating: 0, count: features.frameCount * dimension)
+        for t in 0..<features.frameCount {
+            let frame = features.features[t * d ..< (t + 1) * d]
+            let mean = frame.prefix(b).reduce(0, +) / Float(b)
+            for (k, x) in frame.enumerated() { combined[t * dimension + k] = k < b ? x - mean : x }
+            // Autocorrelations lie in [-1, 1]; scaled by 60 a change of groove
+            // weighs about as much as one of timbre or harmony. On the evaluation
+            // 90 separated no better and located fewer joins; 15 and 30 gained less.
+            if hasRhythm { for k in 0..<r { combined[t * dimension + d + k] = 60 * rhythm[t * r + k] } }
+        }
+        values = combined
+        self.dimension = dimension
+        frames = features.frameCount
+        framePeriod = features.framePeriod
     }
 }

@@ -116,7 +116,8 @@ public struct Gate: Sendable {
         var checks = report.checks
         checks.append(durationCheck(actual: analysis.duration, requested: expected.duration))
         if let task { checks.append(taskDurationCheck(actual: analysis.duration, task: task)) }
-        let (boundaryCheck, boundaries, changes) = self.boundaries(expected: expected, novelty: analysis.novelty)
+        let (boundaryCheck, boundaries, changes, alignment) = self.boundaries(expected: expected, novelty: analysis.novelty,
+                                                                              planCurve: analysis.planCurve)
         checks.append(boundaryCheck)
         checks += silenceChecks(d)
         checks.append(clippingCheck(d))
@@ -130,6 +131,7 @@ public struct Gate: Sendable {
         checks.append(loudnessCheck(analysis.loudness))
         report.checks = checks
         report.boundaries = boundaries
+        report.planAlignment = TrackReport.PlanReport(alignment)
         report.unrequestedChanges = changes
         report.verdict = verdict(checks)
         return report
@@ -173,36 +175,62 @@ public struct Gate: Sendable {
             format: "the task answer reports %.2f s, the audio lasts %.2f s (%.2f s apart)", reported, actual, difference))
     }
 
-    func boundaries(expected: ExpectedStructure, novelty: NoveltyCurve)
-        -> (TrackReport.Check, [TrackReport.Boundary], [TrackReport.Change]) {
-        let search = policy.boundarySearchS, confirm = policy.boundaryConfirmStrength
-        let found = expected.boundaries.map { t -> TrackReport.Boundary in
+    /// The section plan against the music's changes: each requested boundary
+    /// with the strongest change near it, its p-value on this track, and the
+    /// plan tested as a whole (`PlanAlignment`), which decides the check.
+    func boundaries(expected: ExpectedStructure, novelty: NoveltyCurve, planCurve: NoveltyCurve)
+        -> (TrackReport.Check, [TrackReport.Boundary], [TrackReport.Change], PlanAlignment) {
+        let search = policy.boundarySearchS, level = policy.planAlignmentP
+        let alignment = PlanAlignment.test(curve: planCurve, segments: expected.sections.map { $0.end - $0.start },
+                                           level: level)
+        func rounded(_ x: Double, _ places: Double) -> Double { (x * places).rounded() / places }
+        let found = expected.boundaries.enumerated().map { i, t -> TrackReport.Boundary in
+            let p = i < alignment.boundaryPValues.count ? alignment.boundaryPValues[i] : nil
             guard let hit = novelty.strongest(near: t, window: search) else {
-                return .init(expectedS: t, detectedS: nil, strength: 0, status: "missing")
+                return .init(expectedS: t, detectedS: nil, strength: 0, pValue: p.map { rounded($0, 10_000) }, status: "missing")
             }
-            return .init(expectedS: t, detectedS: (hit.time * 1000).rounded() / 1000,
-                         strength: (hit.strength * 1000).rounded() / 1000,
-                         status: hit.strength >= confirm ? "confirmed" : "weak")
+            return .init(expectedS: t, detectedS: rounded(hit.time, 1000), strength: rounded(hit.strength, 1000),
+                         pValue: p.map { rounded($0, 10_000) }, status: (p ?? 1) <= level ? "confirmed" : "weak")
         }
-        let changes = novelty.peaks(separation: search)
-            .filter { peak in peak.strength >= confirm && !expected.boundaries.contains { abs($0 - peak.time) <= search } }
-            .prefix(policy.unrequestedChanges)
-            .map { TrackReport.Change(timeS: ($0.time * 1000).rounded() / 1000, strength: ($0.strength * 1000).rounded() / 1000) }
         // Without a plan every change of the music would be "unrequested": listing
         // them says nothing about the track, so none are.
         guard !expected.boundaries.isEmpty else {
-            return (.init(id: "boundaries", status: .pass, message: "no section plan was requested"), [], [])
+            return (.init(id: "boundaries", status: .pass, message: "no section plan was requested"), [], [], alignment)
         }
-        let unconfirmed = found.filter { $0.status != "confirmed" }
-        var message = "\(found.count - unconfirmed.count) of \(found.count) requested section changes confirmed"
-        if !unconfirmed.isEmpty {
-            message += "; not confirmed: " + unconfirmed.map { b in
-                b.detectedS.map { String(format: "%.1f s (strongest change %.2f at %.2f s)", b.expectedS, b.strength, $0) }
+        let stands = alignment.confirmingStrength ?? .infinity
+        let changes = planCurve.peaks(separation: search)
+            .filter { peak in peak.strength >= stands && !expected.boundaries.contains { abs($0 - peak.time) <= search } }
+            .prefix(policy.unrequestedChanges)
+            .map { TrackReport.Change(timeS: rounded($0.time, 1000), strength: rounded($0.strength, 1000)) }
+        let status: TrackReport.Status
+        var message: String
+        switch alignment.status {
+        case .confirmed:
+            status = .pass
+            message = "the track follows its plan (\(Self.pText(alignment.pValue))): "
+        case .notConfirmed:
+            status = policy.planAlignmentFails ? .fail : .warn
+            message = "the plan is not confirmed (\(Self.pText(alignment.pValue)), level \(level)): "
+        case .notApplicable:
+            status = .pass
+            message = "the plan cannot be tested: \(alignment.reason ?? "no reason given"); "
+        }
+        message += "\(alignment.boundariesMatched) of \(found.count) section changes stand out on this track"
+        let weak = found.filter { $0.status != "confirmed" }
+        if !weak.isEmpty && alignment.status != .notApplicable {
+            message += "; not standing out: " + weak.map { b in
+                b.detectedS.map { String(format: "%.1f s (strongest change %.2f at %.2f s, %@)", b.expectedS, b.strength, $0,
+                                         Self.pText(b.pValue)) }
                     ?? String(format: "%.1f s (no change found)", b.expectedS)
             }.joined(separator: ", ")
         }
-        let status: TrackReport.Status = unconfirmed.isEmpty ? .pass : policy.boundaryFails ? .fail : .warn
-        return (.init(id: "boundaries", status: status, message: message), found, Array(changes))
+        return (.init(id: "boundaries", status: status, message: message), found, Array(changes), alignment)
+    }
+
+    /// A p-value for people: "p = 0.03", "p = 0.004", "p < 0.001".
+    public static func pText(_ p: Double?) -> String {
+        guard let p else { return "p n/a" }
+        return p < 0.001 ? "p < 0.001" : String(format: p < 0.01 ? "p = %.3f" : "p = %.2f", p)
     }
 
     func silenceChecks(_ d: DefectFindings) -> [TrackReport.Check] {

@@ -89,17 +89,16 @@ public struct Policy: Sendable, Equatable, Codable {
     /// produced music sits between -25 and -5 LUFS.
     public var loudnessFloor = Limit(warn: -30, fail: -45)
 
-    /// Section changes: how far from each requested boundary to look (seconds),
-    /// and the novelty strength that confirms a change. The strength threshold
-    /// comes from the boundary evaluation on real music (Benchmarks/README.md):
-    /// there it confirms 66-77 % of true joins and 2-4 % of claims at points of
-    /// continuous music where the music itself does not change (14-19 % of claims
-    /// at arbitrary points, which often fall near the music's own section changes).
-    /// Not reliable enough to fail a track, so a boundary that is not confirmed
-    /// warns by default.
+    /// Section changes: how far from each requested boundary to look for the
+    /// strongest change (seconds, for `detected_s`).
     public var boundarySearchS: Double = 3
-    public var boundaryConfirmStrength: Double = 0.95
-    public var boundaryFails = false
+    /// The plan is tested as a whole against the track's own changes
+    /// (`PlanAlignment`, a permutation test whose false-confirmation rate is this
+    /// level on any music); a plan, and a boundary, is confirmed at a p-value at
+    /// or under it.
+    public var planAlignmentP: Double = 0.05
+    /// A plan that is not confirmed fails the track (otherwise it warns).
+    public var planAlignmentFails = false
     /// How many of the strongest changes away from requested boundaries to report.
     public var unrequestedChanges = 3
 
@@ -122,9 +121,17 @@ public struct Policy: Sendable, Equatable, Codable {
         }
         let overrides = try JSONSerialization.jsonObject(with: data)
         guard var merged = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Policy())) as? [String: Any],
-              let changes = overrides as? [String: Any] else {
+              let given = overrides as? [String: Any] else {
             throw PolicyError(path: path, detail: "a policy must be a JSON object")
         }
+        // Keys of earlier versions: `boundary_fails` is now `plan_alignment_fails`;
+        // `boundary_confirm_strength` has no meaning since the plan is tested
+        // against each track's own changes, and is ignored.
+        var changes = given
+        if let fails = changes.removeValue(forKey: "boundary_fails"), changes["plan_alignment_fails"] == nil {
+            changes["plan_alignment_fails"] = fails
+        }
+        changes.removeValue(forKey: "boundary_confirm_strength")
         let unknown = Set(changes.keys).subtracting(merged.keys)
         guard unknown.isEmpty else {
             throw PolicyError(path: path, detail: "unknown keys: \(unknown.sorted().joined(separator: ", "))")
@@ -152,7 +159,7 @@ public struct Policy: Sendable, Equatable, Codable {
         case dcOffset = "dc_offset", nonFinite = "non_finite_samples", monoAsStereoWarns = "mono_as_stereo_warns"
         case phaseInvertedCorrelation = "phase_inverted_correlation", truePeak = "true_peak_dbtp"
         case loudnessFloor = "loudness_floor_lufs", boundarySearchS = "boundary_search_s"
-        case boundaryConfirmStrength = "boundary_confirm_strength", boundaryFails = "boundary_fails"
+        case planAlignmentP = "plan_alignment_p", planAlignmentFails = "plan_alignment_fails"
         case unrequestedChanges = "unrequested_changes", overFullScaleWarns = "over_full_scale_warns"
         case silentChannelDBFS = "silent_channel_dbfs", silentChannelFails = "silent_channel_fails"
         case channelImbalance = "channel_imbalance_db", requestRulesFail = "request_rules_fail"

@@ -11,7 +11,11 @@ public struct TrackAnalysis: Sendable {
     public var duration: Double { Double(frameCount) / Double(info.sampleRate) }
     public let loudness: LoudnessReport
     public let defects: DefectFindings
+    /// Where the music changes: the curve that places a change (`detected_s`).
     public let novelty: NoveltyCurve
+    /// Section contrast over 6 s each side: the curve the plan is tested on
+    /// (`PlanAlignment`) and the picture shows.
+    public let planCurve: NoveltyCurve
     /// Short-term (3 s) loudness every 100 ms from 3 s on, as energies
     /// (`LoudnessGating.loudness(energy:)` turns them into LUFS).
     public let shortTermEnergies: [Double]
@@ -41,10 +45,11 @@ public struct TrackAnalysis: Sendable {
                 envelope?.add(channels)
             }
         }
+        let section = SectionFeatures(features)
         return TrackAnalysis(
             info: info, frameCount: file.position,
             loudness: LoudnessReport(file: path, measurement: meter.measurement, weights: weights, sampleRate: info.sampleRate),
-            defects: scanner.findings, novelty: NoveltyCurve.sectionChanges(features: features),
+            defects: scanner.findings, novelty: NoveltyCurve.sectionChanges(section), planCurve: PlanAlignment.curve(section),
             shortTermEnergies: meter.shortTermEnergies, envelope: envelope)
     }
 }

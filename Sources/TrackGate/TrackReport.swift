@@ -1,3 +1,4 @@
+import AudioDSP
 import AudioIO
 import Foundation
 import NuroRequest
@@ -35,11 +36,63 @@ public struct TrackReport: Sendable, Encodable {
         public let expectedS: Double
         /// The strongest change within the search window, or nil when there is none.
         public let detectedS: Double?
+        /// That change's novelty (a contrast in the detector's own units; how
+        /// large it must be depends on the track, see `pValue`).
         public let strength: Double
-        /// `confirmed`, `weak` (a change, below the confirming strength) or `missing`.
+        /// The share of the track's other moments with a change at least as
+        /// strong within ±1 s (`PlanAlignment`): the change's strength calibrated
+        /// on this track. Nil when the boundary lies outside the analysed audio.
+        public let pValue: Double?
+        /// `confirmed` (`pValue` at or under the policy's `plan_alignment_p`),
+        /// `weak` (a change, but not one that stands out on this track) or `missing`.
         public let status: String
+
+        public init(expectedS: Double, detectedS: Double?, strength: Double, pValue: Double?, status: String) {
+            self.expectedS = expectedS
+            self.detectedS = detectedS
+            self.strength = strength
+            self.pValue = pValue
+            self.status = status
+        }
+
         enum CodingKeys: String, CodingKey {
-            case expectedS = "expected_s", detectedS = "detected_s", strength, status
+            case expectedS = "expected_s", detectedS = "detected_s", strength, pValue = "p_value", status
+        }
+    }
+
+    /// Whether the track follows its section plan as a whole (`PlanAlignment`).
+    public struct PlanReport: Sendable, Encodable, Equatable {
+        /// `confirmed`, `not_confirmed` or `not_applicable`.
+        public let status: String
+        /// The plan's p-value (nil when not applicable).
+        public let pValue: Double?
+        public let boundariesMatched: Int
+        public let boundaries: Int
+        /// Why the test does not apply.
+        public let reason: String?
+        /// The strength a change needs to stand out on this track (for pictures; not in JSON).
+        public let confirmingStrength: Double?
+
+        public init(_ alignment: PlanAlignment) {
+            confirmingStrength = alignment.confirmingStrength
+            status = alignment.status.rawValue
+            pValue = alignment.pValue.map { ($0 * 10_000).rounded() / 10_000 }
+            boundariesMatched = alignment.boundariesMatched
+            boundaries = alignment.boundaries
+            reason = alignment.reason
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case status, pValue = "p_value", boundariesMatched = "boundaries_matched", boundaries, reason
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(status, forKey: .status)
+            if let pValue { try c.encode(pValue, forKey: .pValue) } else { try c.encodeNil(forKey: .pValue) }
+            try c.encode(boundariesMatched, forKey: .boundariesMatched)
+            try c.encode(boundaries, forKey: .boundaries)
+            if let reason { try c.encode(reason, forKey: .reason) }
         }
     }
 
@@ -58,6 +111,8 @@ public struct TrackReport: Sendable, Encodable {
     public var loudness: LoudnessReport?
     public var checks: [Check]
     public var boundaries: [Boundary]
+    /// Whether the track follows its section plan; nil when the track was not analysed.
+    public var planAlignment: PlanReport?
     public var unrequestedChanges: [Change]
     /// Written audio and its own measurements (`process`); nil for `check`.
     public var output: OutputReport?
@@ -79,7 +134,8 @@ public struct TrackReport: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, file, verdict, durationS = "duration_s", requestedDurationS = "requested_duration_s", loudness, checks
-        case boundaries, unrequestedChanges = "unrequested_changes", output, error, request, task, fingerprint, plot, plotError = "plot_error"
+        case boundaries, planAlignment = "plan_alignment", unrequestedChanges = "unrequested_changes", output, error, request, task
+        case fingerprint, plot, plotError = "plot_error"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -95,6 +151,7 @@ public struct TrackReport: Sendable, Encodable {
         if let loudness { try c.encode(loudness, forKey: .loudness) } else { try c.encodeNil(forKey: .loudness) }
         try c.encode(checks, forKey: .checks)
         try c.encode(boundaries, forKey: .boundaries)
+        if let planAlignment { try c.encode(planAlignment, forKey: .planAlignment) }
         try c.encode(unrequestedChanges, forKey: .unrequestedChanges)
         if let output { try c.encode(output, forKey: .output) } else { try c.encodeNil(forKey: .output) }
         if let error { try c.encode(error, forKey: .error) }

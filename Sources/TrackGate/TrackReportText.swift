@@ -19,9 +19,15 @@ extension TrackReport {
             lines.append("  \(check.status.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) "
                          + "\(check.id.padding(toLength: 17, withPad: " ", startingAt: 0)) \(check.message)")
         }
+        if let plan = planAlignment, plan.boundaries > 0 {
+            let what = plan.status == "not_applicable" ? "not tested (\(plan.reason ?? ""))"
+                : "\(plan.status == "confirmed" ? "confirmed" : "not confirmed") (\(Gate.pText(plan.pValue)), "
+                    + "\(plan.boundariesMatched) of \(plan.boundaries) changes stand out)"
+            lines.append("  plan     \(what)")
+        }
         for b in boundaries {
             let found = b.detectedS.map { String(format: "change at %.2f s, strength %.2f", $0, b.strength) } ?? "no change found"
-            lines.append(String(format: "  boundary %6.1f s: %@ (%@)", b.expectedS, b.status, found))
+            lines.append(String(format: "  boundary %6.1f s: %@ (%@, %@)", b.expectedS, b.status, found, Gate.pText(b.pValue)))
         }
         for c in unrequestedChanges {
             lines.append(String(format: "  unrequested change at %.2f s, strength %.2f", c.timeS, c.strength))

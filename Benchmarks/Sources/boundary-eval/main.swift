@@ -90,7 +90,7 @@ let annotatedChanges: [String: [Double]] = [
     "wonrace1-jt.ogg": [10.8],
 ]
 let searchWindow = 3.0
-/// `boundary_confirm_strength`'s default in TrackGate's policy.
+/// The fixed strength TrackGate's policy confirmed boundaries at before its plan test (`PlanAlignment`).
 let defaultStrength = 0.95
 
 /// One excerpt's place in a test track: track time `trackStart` is `position` s into `piece`.

@@ -18,6 +18,10 @@ public struct BatchResult: Sendable {
     public let requestedDurationS: Double?
     public let integratedLUFS: Double?
     public let truePeakDBTP: Double?
+    /// The section plan test: `confirmed`, `not_confirmed` or `not_applicable`
+    /// (nil when the track was not analysed), and its p-value.
+    public let planStatus: String?
+    public let planPValue: Double?
     /// The track's picture, when one was drawn.
     public let plot: String?
     /// The full track report, compact JSON, no newline.
@@ -44,7 +48,8 @@ public struct BatchResult: Sendable {
     private var digest: ReportDigest {
         ReportDigest(id: id, file: file, verdict: verdict, durationS: durationS, requestedDurationS: requestedDurationS,
                      checks: problems, error: error, unreadable: exitStatus == .unreadable,
-                     loudness: .init(integratedLUFS: integratedLUFS, truePeakDBTP: truePeakDBTP), plot: plot)
+                     loudness: .init(integratedLUFS: integratedLUFS, truePeakDBTP: truePeakDBTP),
+                     plan: planStatus.map { .init(status: $0, pValue: planPValue) }, plot: plot)
     }
 
     init(index: Int, digest: ReportDigest, reportJSON: Data, resume: Resume, seconds: Double) {
@@ -59,6 +64,8 @@ public struct BatchResult: Sendable {
         self.requestedDurationS = digest.requestedDurationS
         self.integratedLUFS = digest.loudness?.integratedLUFS
         self.truePeakDBTP = digest.loudness?.truePeakDBTP
+        self.planStatus = digest.plan?.status
+        self.planPValue = digest.plan?.pValue
         self.plot = digest.plot
         self.reportJSON = reportJSON
         self.resume = resume
@@ -85,11 +92,18 @@ struct ReportDigest: Sendable, Decodable {
     var error: String?
     var unreadable = false
     var loudness: Loudness?
+    var plan: Plan?
     var plot: String?
     var fingerprint: Fingerprint?
     var output: Output?
 
     struct Output: Sendable, Decodable { var audio: String? }
+
+    struct Plan: Sendable, Decodable {
+        var status: String
+        var pValue: Double?
+        enum CodingKeys: String, CodingKey { case status, pValue = "p_value" }
+    }
 
     struct Loudness: Sendable, Decodable {
         var integratedLUFS: Double?
@@ -99,11 +113,11 @@ struct ReportDigest: Sendable, Decodable {
 
     enum CodingKeys: String, CodingKey {
         case id, file, verdict, durationS = "duration_s", requestedDurationS = "requested_duration_s", checks, error
-        case loudness, plot, fingerprint, output
+        case loudness, plan = "plan_alignment", plot, fingerprint, output
     }
 
     init(id: String, file: String, verdict: TrackReport.Verdict, durationS: Double?, requestedDurationS: Double?,
-         checks: [TrackReport.Check], error: String?, unreadable: Bool, loudness: Loudness?, plot: String?) {
+         checks: [TrackReport.Check], error: String?, unreadable: Bool, loudness: Loudness?, plan: Plan? = nil, plot: String?) {
         self.id = id
         self.file = file
         self.verdict = verdict
@@ -113,6 +127,7 @@ struct ReportDigest: Sendable, Decodable {
         self.error = error
         self.unreadable = unreadable
         self.loudness = loudness
+        self.plan = plan
         self.plot = plot
     }
 
@@ -121,7 +136,7 @@ struct ReportDigest: Sendable, Decodable {
                   requestedDurationS: report.requestedDurationS, checks: report.checks, error: report.error,
                   unreadable: report.unreadable,
                   loudness: report.loudness.map { Loudness(integratedLUFS: $0.integratedLUFS, truePeakDBTP: $0.truePeakDBTP) },
-                  plot: report.plot)
+                  plan: report.planAlignment.map { Plan(status: $0.status, pValue: $0.pValue) }, plot: report.plot)
         fingerprint = report.fingerprint
         output = report.output.map { Output(audio: $0.audio) }
     }

@@ -45,6 +45,7 @@ public enum BatchIndexPage {
         <th data-key="id" data-type="text">id</th><th data-key="verdict" data-type="rank">verdict</th>
         <th data-key="duration" data-type="number">duration s</th><th data-key="requested" data-type="number">requested s</th>
         <th data-key="lufs" data-type="number">integrated LUFS</th><th data-key="peak" data-type="number">true peak dBTP</th>
+        <th data-key="plan" data-type="number">section plan</th>
         <th data-key="checks" data-type="text">failing or warning checks</th></tr></thead><tbody>
 
         """
@@ -71,12 +72,20 @@ public enum BatchIndexPage {
         let lufs = cell(r.integratedLUFS, "%.1f"), peak = cell(r.truePeakDBTP, "%.1f")
         let checks = r.verdict == .error ? (r.error ?? "") : r.problems.map { "\($0.status.rawValue) \($0.id): \($0.message)" }.joined(separator: "\n")
         let brief = r.verdict == .error ? "error" : r.problems.map(\.id).joined(separator: ", ")
+        // The plan test: sorts by its p-value; tracks without a plan sort last.
+        let plan: (String, String) = switch r.planStatus {
+        case "confirmed"?: (String(format: "%.4f", r.planPValue ?? 0), "confirmed, " + Gate.pText(r.planPValue))
+        case "not_confirmed"?: (String(format: "%.4f", r.planPValue ?? 1), "not confirmed, " + Gate.pText(r.planPValue))
+        case "not_applicable"?: ("2", "not tested")
+        default: ("3", "")
+        }
         // The picture sits beside the page: link it by file name.
         let picture = r.plot.map { ($0 as NSString).lastPathComponent }
         let name = picture.map { "<a href=\"\(MarkupText.escape($0))\" data-plot=\"\(MarkupText.escape($0))\">\(MarkupText.escape(r.id))</a>" } ?? MarkupText.escape(r.id)
-        return "<tr data-verdict=\"\(r.verdict.rawValue)\" data-rank=\"\(rank)\" data-duration=\"\(duration.0)\" data-requested=\"\(requested.0)\" data-lufs=\"\(lufs.0)\" data-peak=\"\(peak.0)\">"
+        return "<tr data-verdict=\"\(r.verdict.rawValue)\" data-rank=\"\(rank)\" data-duration=\"\(duration.0)\" data-requested=\"\(requested.0)\" data-lufs=\"\(lufs.0)\" data-peak=\"\(peak.0)\" data-plan=\"\(plan.0)\">"
             + "<td>\(name)</td><td><span class=\"badge \(r.verdict.rawValue)\">\(r.verdict.rawValue)</span></td>"
             + "<td class=\"n\">\(duration.1)</td><td class=\"n\">\(requested.1)</td><td class=\"n\">\(lufs.1)</td><td class=\"n\">\(peak.1)</td>"
+            + "<td>\(MarkupText.escape(plan.1))</td>"
             + "<td title=\"\(MarkupText.escape(checks))\">\(MarkupText.escape(brief))</td></tr>\n"
     }
 

@@ -29,8 +29,11 @@ public struct TrackPlot: Sendable {
     /// The loudness the delivery aims at (the target of `process`).
     public var targetLUFS: Double
     public var novelty: NoveltyCurve
-    /// The strength at which a change confirms a boundary.
-    public var confirmStrength: Double
+    /// The strength a change needs to stand out on this track (`PlanAlignment`),
+    /// nil when the plan could not be tested.
+    public var confirmStrength: Double?
+    /// The plan test's outcome, for the caption.
+    public var planAlignment: TrackReport.PlanReport?
     public var boundaries: [TrackReport.Boundary]
     public var regions: [Region]
     /// Checks that warned or failed, for the caption.
@@ -50,8 +53,9 @@ public struct TrackPlot: Sendable {
             return lufs > LoudnessGating.absoluteGateLUFS ? (3 + Double(i) * 0.1, lufs) : nil
         }
         self.targetLUFS = targetLUFS
-        novelty = analysis.novelty
-        confirmStrength = policy.boundaryConfirmStrength
+        novelty = analysis.planCurve
+        confirmStrength = report.planAlignment?.confirmingStrength
+        planAlignment = report.planAlignment
         boundaries = report.boundaries
         problems = report.checks.filter { $0.status != .pass }
 

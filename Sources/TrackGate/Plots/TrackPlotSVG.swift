@@ -150,15 +150,22 @@ public enum TrackPlotSVG {
 
     private static func noveltyPanel(_ plot: TrackPlot, x: (Double) -> Double, into svg: inout SVGCanvas) {
         let values = plot.novelty.values
-        let top = max(2 * plot.confirmStrength, (values.max() ?? 0) * 1.1)
+        let top = max(2 * (plot.confirmStrength ?? 0.5), (values.max() ?? 0) * 1.1, 0.1)
         func y(_ v: Double) -> Double { novelty.bottom - novelty.height * min(max(v, 0), top) / top }
         for tick in SVGCanvas.ticks(from: 0, to: top, count: 4) {
             svg.text(String(format: "%.1f", tick), x: Double(left) - 8, y: y(tick) + 4, style: "text-anchor=\"end\" fill=\"#57606a\"")
         }
         axisTitle("strength", panel: novelty, into: &svg)
-        svg.text("section change (novelty)", x: Double(left) + 6, y: novelty.top + 14, style: "fill=\"#57606a\"")
-        svg.line(Double(left), y(plot.confirmStrength), Double(left + plotWidth), y(plot.confirmStrength),
-                 style: "stroke=\"#57606a\" stroke-dasharray=\"2 3\"")
+        var title = "section change (novelty)"
+        if let plan = plot.planAlignment, plan.boundaries > 0 {
+            title += plan.status == "not_applicable" ? "; plan not tested"
+                : "; plan \(plan.status == "confirmed" ? "confirmed" : "not confirmed"), \(Gate.pText(plan.pValue))"
+        }
+        svg.text(title, x: Double(left) + 6, y: novelty.top + 14, style: "fill=\"#57606a\"")
+        // Above the dotted line a change stands out on this track (top 5 % of its moments).
+        if let stands = plot.confirmStrength {
+            svg.line(Double(left), y(stands), Double(left + plotWidth), y(stands), style: "stroke=\"#57606a\" stroke-dasharray=\"2 3\"")
+        }
         // One point per pixel column is all the eye can use: the column's highest value.
         let step = max(1, values.count / plotWidth)
         let points = stride(from: 0, to: values.count, by: step).map { i -> (Double, Double)? in
