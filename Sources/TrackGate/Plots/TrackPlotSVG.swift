@@ -156,7 +156,7 @@ public enum TrackPlotSVG {
             svg.text(String(format: "%.1f", tick), x: Double(left) - 8, y: y(tick) + 4, style: "text-anchor=\"end\" fill=\"#57606a\"")
         }
         axisTitle("strength", panel: novelty, into: &svg)
-        var title = "section change (novelty)"
+        var title = "section contrast (6 s each side)"
         if let plan = plot.planAlignment, plan.boundaries > 0 {
             title += plan.status == "not_applicable" ? "; plan not tested"
                 : "; plan \(plan.status == "confirmed" ? "confirmed" : "not confirmed"), \(Gate.pText(plan.pValue))"
