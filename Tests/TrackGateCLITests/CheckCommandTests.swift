@@ -37,6 +37,11 @@ import TrackGateTestSupport
         #expect(boundaries.allSatisfy { $0["detected_s"] is Double && $0["strength"] is Double && $0["status"] is String })
         let loudness = try #require(report["loudness"] as? [String: Any])
         #expect(loudness["integrated_lufs"] is Double)
+        // The plan as a whole: confirmed, with its p-value and how many changes stand out.
+        let plan = try #require(report["plan_alignment"] as? [String: Any])
+        #expect(plan["status"] as? String == "confirmed" && (plan["p_value"] as? Double ?? 1) <= 0.05, "\(plan)")
+        #expect(plan["boundaries"] as? Int == 2 && plan["boundaries_matched"] as? Int == 2)
+        #expect(boundaries.allSatisfy { ($0["p_value"] as? Double ?? 1) <= 0.05 })
     }
 
     @Test func aFailingTrackExitsOne() throws {
