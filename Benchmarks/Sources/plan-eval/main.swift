@@ -135,17 +135,9 @@ struct Case {
     var piece: String? = nil
     var start = 0.0
     let track: [Float]
-    /// For joins: the true boundaries (= the planned ones).
-    var truth: [Double] { kind == .arbitrary ? [] : PlanAlignmentBoundaries.of(segments) }
     let label: String
 }
 
-enum PlanAlignmentBoundaries {
-    static func of(_ segments: [Double]) -> [Double] {
-        var t = 0.0
-        return segments.dropLast().map { t += $0; return t }
-    }
-}
 
 func makeCases(_ pieces: [Piece], package: String, g: inout Generator) -> [Case] {
     var cases: [Case] = []
