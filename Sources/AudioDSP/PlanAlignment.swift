@@ -11,18 +11,23 @@
 /// 2. The null distribution comes from plans that keep the requested segment
 ///    lengths but not their place: every order of the segments (a seeded sample
 ///    of `maximumOrders` beyond five segments) at every shift of `shiftStep`,
-///    wrapped around the analysed stretch. A plan whose boundaries all lie
-///    within `exclusion` of the requested ones is left out, so the true
-///    alignment cannot count against itself.
+///    wrapped around the analysed stretch. Only the requested plan itself is
+///    left out: plans a little off it belong in the null, since on music that
+///    ignores the plan they score as it does (leaving out those within 2 s
+///    nearly doubled the false confirmations of one-boundary plans).
 /// 3. `p = (1 + #{S_null >= S}) / (1 + n_null)`. If the music's changes have
-///    nothing to do with the plan, the requested plan is one more draw from that
-///    null, so `p <= level` happens with probability at most `level`, on any
-///    genre: a permutation test's guarantee. Measured on 500 arbitrary plans over
-///    five packages of real music: 5.0 % at `p <= 0.05` (Benchmarks/README.md).
+///    nothing to do with the plan, the requested plan is close to one more draw
+///    from that null, so `p <= level` happens about `level` of the time whatever
+///    the music. That is a measurement, not a guarantee: the curve is not
+///    uniform along a track (its ends read higher) and a requested plan is
+///    pinned to the track's start. Measured on arbitrary plans over five
+///    packages of real music in Benchmarks/README.md, by boundary count.
 ///
-/// Per boundary, `boundaryPValues` gives the share of the track's other moments
-/// (away from every requested boundary by `exclusion`) whose contrast is at
-/// least as large: the boundary's change, calibrated on this track.
+/// Per boundary, `boundaryPValues` gives the share of the track's moments away
+/// from every requested boundary (by `halfWindow`, beyond the reach of their
+/// windows) whose contrast is at least as large as the boundary's own: its
+/// change, as a percentile of this track's changes. Descriptive: with several
+/// boundaries some stand out by chance; the plan's p-value is the decision.
 public struct PlanAlignment: Sendable, Equatable {
     public enum Status: String, Sendable, Codable {
         case confirmed
@@ -39,6 +44,8 @@ public struct PlanAlignment: Sendable, Equatable {
     /// Per requested boundary: its change's p-value among the track's other
     /// moments; nil for a boundary outside the analysed audio.
     public let boundaryPValues: [Double?]
+    /// Per requested boundary: the curve's contrast there (nil outside the analysed audio).
+    public let boundaryContrasts: [Double?]
     /// The contrast a change needs to stand out at the level on this track (the
     /// (1 - level) quantile of the curve away from the requested boundaries), in
     /// the curve's units: a guide for pictures.
@@ -53,15 +60,19 @@ public struct PlanAlignment: Sendable, Equatable {
     /// last 5 s and more, so shorter sections share a window with their neighbours.
     public static let halfWindow = 6.0
     /// Null plans closer than this to the requested one (every boundary within
-    /// it) are left out, seconds: a third of the window, so a null plan cannot
-    /// reuse the requested boundaries' own frames for most of its contrast.
-    public static let defaultExclusion = 2.0
+    /// it) are left out, seconds: half a shift step, so only the requested plan
+    /// itself (and other orders giving the same boundaries).
+    public static let defaultExclusion = shiftStep / 2
+    /// Plans beyond this many boundaries, or longer than twice the analysed
+    /// audio, are not tested: no valid request comes near (BGM v2.0 allows at
+    /// most 24 segments of 5 s), and the count of null plans grows with them.
+    public static let maximumBoundaries = 50
     /// Step between shifted plans, seconds.
     public static let shiftStep = 0.25
     /// Orders of the segments tried at most (all of them up to 5 segments).
     public static let maximumOrders = 120
-    /// Shortest analysed stretch that can be tested: 20 s, ten times the
-    /// exclusion, so even a one-boundary plan has some hundreds of null plans.
+    /// Shortest analysed stretch that can be tested: 20 s, so even a
+    /// one-boundary plan has some 80 shifted plans to be compared with.
     public static let minimumSeconds = 20.0
 
     /// The curve the test reads: section contrast over `halfWindow` seconds each side.
@@ -80,14 +91,22 @@ public struct PlanAlignment: Sendable, Equatable {
         let requested = Self.boundaries(of: segments)
         func notApplicable(_ why: String) -> PlanAlignment {
             PlanAlignment(status: .notApplicable, pValue: nil, boundariesMatched: 0, boundaries: requested.count,
-                          boundaryPValues: requested.map { _ in nil }, confirmingStrength: nil, reason: why)
+                          boundaryPValues: requested.map { _ in nil }, boundaryContrasts: requested.map { _ in nil },
+                          confirmingStrength: nil, reason: why)
         }
         guard !requested.isEmpty else { return notApplicable("the request has no section plan") }
+        guard segments.allSatisfy({ $0.isFinite && $0 > 0 }), requested.count <= maximumBoundaries else {
+            return notApplicable("the plan has more than \(maximumBoundaries) boundaries or a segment that is not a length")
+        }
         let period = curve.framePeriod
-        let values = curve.values
-        guard period > 0, let first = values.firstIndex(where: { $0 > 0 }), let last = values.lastIndex(where: { $0 > 0 }),
-              Double(last - first) * period >= minimumSeconds else {
+        // A value that is not a number carries no evidence either way.
+        let values = curve.values.map { $0.isFinite ? $0 : 0 }
+        guard period > 0, period.isFinite, let first = values.firstIndex(where: { $0 > 0 }),
+              let last = values.lastIndex(where: { $0 > 0 }), Double(last - first) * period >= minimumSeconds else {
             return notApplicable("too little audio to test a plan (under \(Int(minimumSeconds)) s analysed)")
+        }
+        guard segments.reduce(0, +) <= 2 * Double(values.count) * period else {
+            return notApplicable("the plan is more than twice as long as the audio")
         }
         let valid = first...last
         func index(_ t: Double) -> Int? {
@@ -128,15 +147,18 @@ public struct PlanAlignment: Sendable, Equatable {
         }
         let p = Double(1 + exceeding) / Double(1 + count)
 
-        // Per boundary: against the moments away from every requested boundary.
-        let away = valid.filter { i in requested.allSatisfy { abs(Double(i) * period - $0) > exclusion } }.map { values[$0] }.sorted()
+        // Per boundary: against the moments beyond the reach of every requested
+        // boundary's windows (a dense plan may leave none: then every moment).
+        var away = valid.filter { i in requested.allSatisfy { abs(Double(i) * period - $0) > halfWindow } }.map { values[$0] }
+        if Double(away.count) * period < minimumSeconds / 2 { away = valid.map { values[$0] } }
+        away.sort()
         func exceedance(_ value: Double) -> Double {
             var lo = 0, hi = away.count
             while lo < hi {
                 let mid = (lo + hi) / 2
                 if away[mid] < value { lo = mid + 1 } else { hi = mid }
             }
-            return Double(max(1, away.count - lo)) / Double(away.count)
+            return Double(1 + away.count - lo) / Double(1 + away.count)
         }
         let boundaryP: [Double?] = requested.map { t in
             guard let i = index(t), !away.isEmpty else { return nil }
@@ -145,7 +167,8 @@ public struct PlanAlignment: Sendable, Equatable {
         let quantile = away.isEmpty ? nil : away[min(away.count - 1, Int((Double(away.count) * (1 - level)).rounded(.up)))]
         return PlanAlignment(status: p <= level ? .confirmed : .notConfirmed, pValue: p,
                              boundariesMatched: boundaryP.filter { ($0 ?? 1) <= level }.count, boundaries: requested.count,
-                             boundaryPValues: boundaryP, confirmingStrength: quantile, reason: nil)
+                             boundaryPValues: boundaryP, boundaryContrasts: requested.map { index($0).map { values[$0] } },
+                             confirmingStrength: quantile, reason: nil)
     }
 
     /// Cumulative segment ends without the last: where sections hand over.

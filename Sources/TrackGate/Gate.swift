@@ -186,10 +186,12 @@ public struct Gate: Sendable {
         func rounded(_ x: Double, _ places: Double) -> Double { (x * places).rounded() / places }
         let found = expected.boundaries.enumerated().map { i, t -> TrackReport.Boundary in
             let p = i < alignment.boundaryPValues.count ? alignment.boundaryPValues[i] : nil
-            guard let hit = novelty.strongest(near: t, window: search) else {
-                return .init(expectedS: t, detectedS: nil, strength: 0, pValue: p.map { rounded($0, 10_000) }, status: "missing")
+            let contrast = i < alignment.boundaryContrasts.count ? alignment.boundaryContrasts[i] : nil
+            guard let hit = novelty.strongest(near: t, window: search), let contrast else {
+                return .init(expectedS: t, detectedS: nil, strength: rounded(contrast ?? 0, 1000),
+                             pValue: p.map { rounded($0, 10_000) }, status: "missing")
             }
-            return .init(expectedS: t, detectedS: rounded(hit.time, 1000), strength: rounded(hit.strength, 1000),
+            return .init(expectedS: t, detectedS: rounded(hit.time, 1000), strength: rounded(contrast, 1000),
                          pValue: p.map { rounded($0, 10_000) }, status: (p ?? 1) <= level ? "confirmed" : "weak")
         }
         // Without a plan every change of the music would be "unrequested": listing
@@ -219,8 +221,8 @@ public struct Gate: Sendable {
         let weak = found.filter { $0.status != "confirmed" }
         if !weak.isEmpty && alignment.status != .notApplicable {
             message += "; not standing out: " + weak.map { b in
-                b.detectedS.map { String(format: "%.1f s (strongest change %.2f at %.2f s, %@)", b.expectedS, b.strength, $0,
-                                         Self.pText(b.pValue)) }
+                b.detectedS.map { String(format: "%.1f s (contrast %.2f, %@; strongest change nearby at %.2f s)", b.expectedS,
+                                         b.strength, Self.pText(b.pValue), $0) }
                     ?? String(format: "%.1f s (no change found)", b.expectedS)
             }.joined(separator: ", ")
         }

@@ -34,17 +34,22 @@ public struct TrackReport: Sendable, Encodable {
     /// One requested section boundary and what was found near it.
     public struct Boundary: Sendable, Codable, Equatable {
         public let expectedS: Double
-        /// The strongest change within the search window, or nil when there is none.
+        /// Where the strongest change within the search window (±3 s) is, or nil
+        /// when there is none: the music's own placement of the change.
         public let detectedS: Double?
-        /// That change's novelty (a contrast in the detector's own units; how
-        /// large it must be depends on the track, see `pValue`).
+        /// The section contrast at the requested time (the 6 s curve the plan is
+        /// tested on, `PlanAlignment`), in the curve's own units: how large it
+        /// must be depends on the track, see `pValue`.
         public let strength: Double
-        /// The share of the track's other moments with a change at least as
-        /// strong within ±1 s (`PlanAlignment`): the change's strength calibrated
-        /// on this track. Nil when the boundary lies outside the analysed audio.
+        /// The share of the track's moments away from every requested boundary
+        /// whose contrast is at least as large: `strength` as a percentile of
+        /// this track's changes. Nil when the boundary lies outside the analysed audio.
         public let pValue: Double?
         /// `confirmed` (`pValue` at or under the policy's `plan_alignment_p`),
-        /// `weak` (a change, but not one that stands out on this track) or `missing`.
+        /// `weak` (a change, but not one that stands out on this track) or
+        /// `missing` (no change within the search window, or outside the audio).
+        /// Descriptive: with several boundaries some stand out by chance; the
+        /// plan as a whole (`PlanReport`) is the decision.
         public let status: String
 
         public init(expectedS: Double, detectedS: Double?, strength: Double, pValue: Double?, status: String) {

@@ -26,8 +26,9 @@ extension TrackReport {
             lines.append("  plan     \(what)")
         }
         for b in boundaries {
-            let found = b.detectedS.map { String(format: "change at %.2f s, strength %.2f", $0, b.strength) } ?? "no change found"
-            lines.append(String(format: "  boundary %6.1f s: %@ (%@, %@)", b.expectedS, b.status, found, Gate.pText(b.pValue)))
+            let found = b.detectedS.map { String(format: "contrast %.2f, %@, strongest change at %.2f s", b.strength,
+                                                 Gate.pText(b.pValue), $0) } ?? "no change found"
+            lines.append(String(format: "  boundary %6.1f s: %@ (%@)", b.expectedS, b.status, found))
         }
         for c in unrequestedChanges {
             lines.append(String(format: "  unrequested change at %.2f s, strength %.2f", c.timeS, c.strength))

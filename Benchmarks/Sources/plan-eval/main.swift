@@ -125,7 +125,12 @@ func padded(_ piece: Piece, start: Double, segments: [Double], index: Int, cross
     return excerpt(piece, start: start - before, seconds: before + segments[index] + after)
 }
 
-enum Kind: String, CaseIterable { case joins, onePiece = "one-piece", arbitrary }
+enum Kind: String, CaseIterable {
+    case joins, onePiece = "one-piece", arbitrary
+    /// A continuous excerpt with a plan of equal segments: every order of them is the same plan.
+    case arbitraryEqual = "arbitrary-equal"
+    var isArbitrary: Bool { self == .arbitrary || self == .arbitraryEqual }
+}
 
 struct Case {
     let kind: Kind
@@ -186,8 +191,12 @@ func makeCases(_ pieces: [Piece], package: String, g: inout Generator) -> [Case]
                 cases.append(Case(kind: kind, segments: segments, fades: fades, track: joined(parts, crossfades: fades),
                                   label: "\(pieces[p].name)@" + starts.map { String(Int($0)) }.joined(separator: ",")))
                 made += 1
-            case .arbitrary:
-                let segments = randomPlan(&g)
+            case .arbitrary, .arbitraryEqual:
+                var segments = randomPlan(&g)
+                if kind == .arbitraryEqual {
+                    let length = g.uniform(8...30).rounded()
+                    segments = Array(repeating: length, count: max(2, min(6, Int(90 / length))))
+                }
                 let total = segments.reduce(0, +)
                 let candidates = pieces.indices.filter { pieces[$0].seconds >= total + 4 }
                 guard !candidates.isEmpty else { continue }
@@ -241,11 +250,11 @@ func evaluate(_ c: Case) -> Outcome {
                            segments: c.segments, level: level)
     }
     let boundaries = PlanAlignment.boundaries(of: c.segments)
-    let joins = c.kind == .arbitrary ? [] : boundaries.enumerated().map { i, t in
+    let joins = c.kind.isArbitrary ? [] : boundaries.enumerated().map { i, t in
         (error: locating.strongest(near: t, window: 3).map { abs($0.time - t) }, p: results.map { $0.boundaryPValues[i] },
          fade: c.fades[i])
     }
-    let claims = c.kind != .arbitrary ? [] : boundaries.enumerated().map { i, t in
+    let claims = !c.kind.isArbitrary ? [] : boundaries.enumerated().map { i, t in
         (p: results.map { $0.boundaryPValues[i] },
          contested: (annotatedChanges[c.piece ?? ""] ?? []).contains { abs($0 - (c.start + t)) <= 3.5 })
     }
@@ -271,21 +280,24 @@ for (index, package) in packages.enumerated() {
 }
 
 /// Plans confirmed among the joins and one-piece tracks with window `w`.
-func power(_ outcomes: [Outcome], _ w: Int) -> Int { outcomes.filter { $0.kind != .arbitrary && $0.confirmed[w] }.count }
+func power(_ outcomes: [Outcome], _ w: Int) -> Int {
+    outcomes.filter { !$0.kind.isArbitrary && $0.confirmed[w] }.count
+}
 
 print("\nPlans confirmed per package and half-window (joins + one piece, of \(2 * casesPerKind); arbitrary plans confirmed):")
 print("| package | " + windows.map { String(format: "%.0f s", $0) }.joined(separator: " | ") + " |")
 print("| --- |" + String(repeating: " --- |", count: windows.count))
 for p in outcomesByPackage {
     print("| \(p.package) | " + windows.indices.map { w in
-        "\(power(p.outcomes, w)); \(p.outcomes.filter { $0.kind == .arbitrary && $0.confirmed[w] }.count)"
+        "\(power(p.outcomes, w)); \(p.outcomes.filter { $0.kind.isArbitrary && $0.confirmed[w] }.count)"
     }.joined(separator: " | ") + " |")
 }
 
 print("\nOut of sample: each package with the half-window chosen on the other packages.")
-print("| package | pieces | window | joins: plans confirmed | one piece: plans confirmed | arbitrary: plans confirmed | joins standing out, located within 1 s | joins located within 1 s | median error | claims wrongly standing out (all; away from annotated changes) |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+print("| package | pieces | window | joins: plans confirmed | one piece: plans confirmed | arbitrary: plans confirmed | arbitrary, equal segments | joins standing out, located within 1 s | joins located within 1 s | median error, all joins | claims wrongly standing out (all; away from annotated changes) |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 var nullP: [Double] = []
+var nullByBoundaries: [Int: [Double]] = [:]
 for p in outcomesByPackage {
     let others = outcomesByPackage.filter { $0.package != p.package }.flatMap(\.outcomes)
     let w = windows.indices.max { power(others, $0) < power(others, $1) } ?? 0
@@ -296,22 +308,24 @@ for p in outcomesByPackage {
     let joins = p.outcomes.flatMap(\.joins)
     let located = joins.filter { ($0.error ?? .infinity) <= 1 }
     let standing = located.filter { ($0.p[w] ?? 1) <= level }
-    let errors = located.compactMap(\.error).sorted()
+    // Over every join: a join with no change within ±3 s counts as missed by more than any.
+    let errors = joins.map { $0.error ?? .infinity }.sorted()
     let claims = p.outcomes.flatMap(\.claims)
     let clear = claims.filter { !$0.contested }
     let wrong = { (c: [(p: [Double?], contested: Bool)]) in c.filter { ($0.p[w] ?? 1) <= level }.count }
     let annotated = p.package == "etr"
     print("| \(p.package) | \(p.pieces) | \(String(format: "%.0f s", windows[w])) | \(plans(.joins)) | \(plans(.onePiece)) | "
-          + "\(plans(.arbitrary)) | \(percent(standing.count, joins.count)) | \(percent(located.count, joins.count)) | "
+          + "\(plans(.arbitrary)) | \(plans(.arbitraryEqual)) | \(percent(standing.count, joins.count)) | \(percent(located.count, joins.count)) | "
           + "\(errors.isEmpty ? "-" : String(format: "%.2f s", errors[errors.count / 2])) | "
           + "\(percent(wrong(claims), claims.count)); \(annotated ? percent(wrong(clear), clear.count) : "not annotated") |")
-    nullP += p.outcomes.filter { $0.kind == .arbitrary }.compactMap { $0.p[w] }
+    nullP += p.outcomes.filter { $0.kind.isArbitrary }.compactMap { $0.p[w] }
+    for o in p.outcomes where o.kind.isArbitrary { nullByBoundaries[o.claims.count, default: []].append(o.p[w] ?? 1) }
     if detail {
         for (name, range) in [("cut", 0.0...0.0), ("crossfade 0.5-2 s", 0.4...2), ("crossfade 2-4 s", 2.0001...5)] {
             let group = joins.filter { range.contains($0.fade) }
             print("    \(name): located within 1 s \(percent(group.filter { ($0.error ?? .infinity) <= 1 }.count, group.count))")
         }
-        for o in p.outcomes where (o.kind == .arbitrary) == o.confirmed[w] {
+        for o in p.outcomes where o.kind.isArbitrary == o.confirmed[w] {
             print("    \(o.kind.rawValue) \(o.confirmed[w] ? "CONFIRMED" : "not confirmed") "
                   + "p=\(o.p[w].map { String(format: "%.3f", $0) } ?? "n/a") \(o.label)")
         }
@@ -335,5 +349,9 @@ if !nullP.isEmpty {
     }
     print("\narbitrary plans, all packages (\(nullP.count)): " + shares.joined(separator: ", "))
 }
+print("arbitrary plans by boundary count: " + nullByBoundaries.keys.sorted().map { k in
+    let ps = nullByBoundaries[k]!
+    return String(format: "%d: %.1f %% of %d", k, 100 * Double(ps.filter { $0 <= level }.count) / Double(ps.count), ps.count)
+}.joined(separator: "; "))
 let all = outcomesByPackage.flatMap(\.outcomes)
 print("applicable: \(all.filter(\.applicable).count) of \(all.count) tracks")
