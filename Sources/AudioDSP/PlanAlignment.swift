@@ -148,9 +148,13 @@ public struct PlanAlignment: Sendable, Equatable {
         let p = Double(1 + exceeding) / Double(1 + count)
 
         // Per boundary: against the moments beyond the reach of every requested
-        // boundary's windows (a dense plan may leave none: then every moment).
-        var away = valid.filter { i in requested.allSatisfy { abs(Double(i) * period - $0) > halfWindow } }.map { values[$0] }
-        if Double(away.count) * period < minimumSeconds / 2 { away = valid.map { values[$0] } }
+        // boundary's windows; a dense plan on a short track may leave too few
+        // (under 10 s of them), and then those beyond 2 s do, or at last all.
+        var away: [Double] = []
+        for radius in [halfWindow, 2, -1] {
+            away = valid.filter { i in requested.allSatisfy { abs(Double(i) * period - $0) > radius } }.map { values[$0] }
+            if Double(away.count) * period >= minimumSeconds / 2 { break }
+        }
         away.sort()
         func exceedance(_ value: Double) -> Double {
             var lo = 0, hi = away.count
