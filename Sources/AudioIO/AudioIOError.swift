@@ -15,6 +15,8 @@ public struct AudioIOError: Error, Sendable, Equatable, CustomStringConvertible 
         case notAudio = "not_audio"
         /// The file ends before the audio its header announces.
         case truncated
+        /// The file is larger than its kind may be (a request over 1 MiB): refused unread.
+        case tooLarge = "too_large"
         /// The header is inconsistent or damaged.
         case corrupt
         /// A recognised container with an encoding this build cannot decode or encode.

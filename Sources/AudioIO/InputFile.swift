@@ -81,11 +81,11 @@ public enum RegularFile {
     ///
     /// - Parameter limit: the largest size accepted, in bytes.
     /// - Throws: `.missing`, `.unreadable` (a folder, a FIFO, a device, no
-    ///   permission, or over `limit`), `.readFailed`.
+    ///   permission), `.tooLarge` (over `limit`, nothing read), `.readFailed`.
     public static func contents(of path: String, limit: Int) throws(AudioIOError) -> [UInt8] {
         let input = try InputFile(path: path, allowEmpty: true)
         guard input.size <= UInt64(limit) else {
-            throw AudioIOError(.unreadable, path: path, detail: "is \(input.size) bytes, more than the \(limit) this input may have")
+            throw AudioIOError(.tooLarge, path: path, detail: "is \(input.size) bytes, more than the \(limit) this input may have")
         }
         var bytes = [UInt8](repeating: 0, count: Int(input.size))
         let got = bytes.withUnsafeMutableBytes { SystemCall.pread(input.descriptor, $0, offset: 0) }

@@ -33,18 +33,11 @@ public enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
-    /// Parses JSON text.
+    /// Parses JSON text with `JSONParser`'s defaults, dropping its warnings.
     ///
-    /// - Throws: `JSONSyntaxError` with the parser's explanation (line and column where it has them).
-    public static func parse(_ data: Data) throws(JSONSyntaxError) -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch let DecodingError.dataCorrupted(context) {
-            let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            throw JSONSyntaxError(detail: underlying ?? context.debugDescription)
-        } catch {
-            throw JSONSyntaxError(detail: String(describing: error))
-        }
+    /// - Throws: `JSONReadError` naming the problem and its line and column.
+    public static func parse(_ data: some Collection<UInt8>) throws(JSONReadError) -> JSONValue {
+        try JSONParser().parse(data).value
     }
 
     /// A word for the value's JSON type, for messages ("expected a string, found a number").
@@ -65,10 +58,4 @@ public enum JSONValue: Sendable, Equatable, Codable {
 
     public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
     public var numberValue: Double? { if case .number(let n) = self { n } else { nil } }
-}
-
-/// The bytes are not JSON.
-public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let detail: String
-    public var description: String { "not valid JSON: \(detail)" }
 }

@@ -19,8 +19,8 @@ public struct RequestValidator {
     public init() {}
 
     /// Parses and validates request JSON.
-    /// - Throws: `JSONSyntaxError` when the bytes are not JSON at all.
-    public func validate(data: Data) throws(JSONSyntaxError) -> RequestValidation {
+    /// - Throws: `JSONReadError` when the bytes are not JSON at all.
+    public func validate(data: Data) throws(JSONReadError) -> RequestValidation {
         validate(try JSONValue.parse(data))
     }
 

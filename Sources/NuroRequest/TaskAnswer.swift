@@ -95,7 +95,7 @@ extension TaskAnswer {
         return TaskValidation(answer: ok ? answer : nil, issues: issues, json: json)
     }
 
-    public static func validate(data: Data) throws(JSONSyntaxError) -> TaskValidation {
+    public static func validate(data: Data) throws(JSONReadError) -> TaskValidation {
         validate(try JSONValue.parse(data))
     }
 }

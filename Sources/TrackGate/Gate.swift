@@ -50,11 +50,13 @@ public struct Gate: Sendable {
         let id = id ?? TrackID.of(audioPath: audioPath)
         var outcome = Outcome(report: TrackReport(id: id, file: audioPath, error: nil, unreadable: false))
         switch request.read() {
-        case .failure(let message):
-            outcome.report.error = message.description
+        case .failure(let failure):
+            outcome.report.error = failure.description
+            outcome.report.errorKind = failure.kind
             outcome.report.unreadable = true
             return outcome
-        case .success(let json):
+        case .success(let document):
+            let json = document.value
             outcome.requestJSON = json
             let validation = RequestValidator().validate(json)
             let errors = validation.errors.map(\.description).joined(separator: "; ")
@@ -64,11 +66,18 @@ public struct Gate: Sendable {
                 outcome.report.checks = [.init(id: "request", status: .fail, message: errors)]
                 outcome.report.error = "\(request.origin): no expectation can be read from the request "
                     + "(no duration and no section plan): \(errors)"
+                outcome.report.errorKind = .invalidRequest
                 return outcome
             }
             outcome.request = readable
             let kind = Self.kindName(readable.kind)
-            if validation.isValid {
+            if validation.isValid && !document.warnings.isEmpty {
+                // A key given twice: which value did the service use? The gate
+                // judges by the last, and says so.
+                outcome.report.checks.append(.init(
+                    id: "request", status: .warn,
+                    message: "valid \(kind) request, but " + document.warnings.map(\.message).joined(separator: "; ")))
+            } else if validation.isValid {
                 outcome.report.checks.append(.init(id: "request", status: .pass, message: "valid \(kind) request"))
             } else {
                 let count = validation.errors.count
@@ -80,15 +89,17 @@ public struct Gate: Sendable {
         }
         if let task {
             switch task.read() {
-            case .failure(let message):
-                outcome.report.error = message.description
+            case .failure(let failure):
+                outcome.report.error = failure.description
+                outcome.report.errorKind = failure.kind
                 outcome.report.unreadable = true
                 return outcome
-            case .success(let json):
-                outcome.taskJSON = json
-                let validation = TaskAnswer.validate(json)
+            case .success(let document):
+                outcome.taskJSON = document.value
+                let validation = TaskAnswer.validate(document.value)
                 guard let answer = validation.answer else {
                     outcome.report.error = "\(task.origin): invalid task answer: " + validation.issues.map(\.description).joined(separator: "; ")
+                    outcome.report.errorKind = .invalidTask
                     return outcome
                 }
                 outcome.task = answer
@@ -98,6 +109,7 @@ public struct Gate: Sendable {
             outcome.analysis = try TrackAnalysis.analyse(path: audioPath, envelopeColumns: envelopeColumns)
         } catch {
             outcome.report.error = error.description
+            outcome.report.errorKind = .file(error.kind)
             outcome.report.unreadable = true
             return outcome
         }

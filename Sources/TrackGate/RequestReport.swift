@@ -13,6 +13,9 @@ public struct RequestReport: Sendable, Codable, Equatable {
     public let expected: Expected?
     /// Set when the file could not be read or is not JSON.
     public let error: String?
+    /// What kind of problem `error` is: `not_json`, `encoding`, `too_large`,
+    /// `too_deep`, `number_range`, or a file problem (`missing`, `unreadable`).
+    public let errorKind: String?
 
     /// The requested duration and section plan, in seconds.
     public struct Expected: Sendable, Codable, Equatable {
@@ -24,17 +27,25 @@ public struct RequestReport: Sendable, Codable, Equatable {
         }
     }
 
+    enum CodingKeys: String, CodingKey {
+        case file, kind, valid, issues, expected, error, errorKind = "error_kind"
+    }
+
     public static func validate(path: String) -> RequestReport {
-        let json: JSONValue
+        let document: JSONDocument
         switch JSONInput.read(path) {
-        case .success(let value): json = value
+        case .success(let read): document = read
         case .failure(let failure):
-            return RequestReport(file: path, kind: nil, valid: false, issues: [], expected: nil, error: failure.reason)
+            return RequestReport(file: path, kind: nil, valid: false, issues: [], expected: nil, error: failure.reason,
+                                 errorKind: failure.kind.name)
         }
+        let json = document.value
+        // What reading noticed (a key given twice, UTF-16 text) comes first, as warnings.
+        let readingIssues = document.warnings.map { ValidationIssue(.warning, path: $0.path, $0.message) }
         if TaskAnswer.looksLikeTask(json) {
             let result = TaskAnswer.validate(json)
-            return RequestReport(file: path, kind: "task", valid: result.isValid, issues: result.issues,
-                                 expected: nil, error: nil)
+            return RequestReport(file: path, kind: "task", valid: result.isValid, issues: readingIssues + result.issues,
+                                 expected: nil, error: nil, errorKind: nil)
         }
         let result = RequestValidator().validate(json)
         let expected = result.request.map { request in
@@ -42,7 +53,8 @@ public struct RequestReport: Sendable, Codable, Equatable {
             return Expected(durationS: s.duration, boundariesS: s.boundaries, sections: s.sections)
         }
         return RequestReport(file: path, kind: result.request?.kind.rawValue ?? Self.kindHint(json),
-                             valid: result.isValid, issues: result.issues, expected: expected, error: nil)
+                             valid: result.isValid, issues: readingIssues + result.issues, expected: expected, error: nil,
+                             errorKind: nil)
     }
 
     /// The kind an invalid request was meant to be, when its `type` and `version` say.

@@ -123,6 +123,8 @@ public struct TrackReport: Sendable, Encodable {
     public var output: OutputReport?
     /// Why the verdict is `error`.
     public var error: String?
+    /// What kind of problem `error` is (`error_kind`: `not_json`, `missing`, `not_audio`, ...).
+    public var errorKind: InputErrorKind?
     /// True when an input could not be read at all (exit code 2 rather than 1).
     public var unreadable: Bool
     /// The request and task answer as given, carried in `process` reports so a
@@ -140,7 +142,7 @@ public struct TrackReport: Sendable, Encodable {
     enum CodingKeys: String, CodingKey {
         case id, file, verdict, durationS = "duration_s", requestedDurationS = "requested_duration_s", loudness, checks
         case boundaries, planAlignment = "plan_alignment", unrequestedChanges = "unrequested_changes", output, error, request, task
-        case fingerprint, plot, plotError = "plot_error"
+        case errorKind = "error_kind", fingerprint, plot, plotError = "plot_error"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -160,6 +162,7 @@ public struct TrackReport: Sendable, Encodable {
         try c.encode(unrequestedChanges, forKey: .unrequestedChanges)
         if let output { try c.encode(output, forKey: .output) } else { try c.encodeNil(forKey: .output) }
         if let error { try c.encode(error, forKey: .error) }
+        if let errorKind { try c.encode(errorKind.name, forKey: .errorKind) }
         if let request { try c.encode(request, forKey: .request) }
         if let task { try c.encode(task, forKey: .task) }
         if let fingerprint { try c.encode(fingerprint, forKey: .fingerprint) }
@@ -169,7 +172,7 @@ public struct TrackReport: Sendable, Encodable {
 
     /// A report with verdict `error` and nothing measured: the track could not
     /// be checked (`error` says why) or has not been yet (`error` nil).
-    public init(id: String, file: String, error: String?, unreadable: Bool) {
+    public init(id: String, file: String, error: String?, errorKind: InputErrorKind? = nil, unreadable: Bool) {
         self.id = id
         self.file = file
         self.verdict = .error
@@ -177,6 +180,7 @@ public struct TrackReport: Sendable, Encodable {
         self.boundaries = []
         self.unrequestedChanges = []
         self.error = error
+        self.errorKind = errorKind
         self.unreadable = unreadable
     }
 

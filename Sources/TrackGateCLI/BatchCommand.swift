@@ -174,7 +174,11 @@ struct BatchCommand: ParsableCommand {
     static func line(for r: BatchResult) -> String? {
         switch r.verdict {
         case .pass where r.problems.isEmpty: return nil
-        case .error: return "error  \(r.id): \(r.error ?? "the track could not be checked")"
+        case .error:
+            // A listing problem names its place itself ("m.jsonl:7: ..."), which
+            // is also the track's id when the line gave none: say it once.
+            let error = r.error ?? "the track could not be checked"
+            return error.hasPrefix("\(r.id):") ? "error  \(error)" : "error  \(r.id): \(error)"
         default:
             let worst = r.problems.filter { $0.status == (r.verdict == .fail ? .fail : .warn) }
             let shown = worst.isEmpty ? r.problems : worst

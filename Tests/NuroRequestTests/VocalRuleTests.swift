@@ -90,8 +90,8 @@ import Testing
     }
 
     @Test func notJSONThrows() {
-        #expect(throws: JSONSyntaxError.self) { try RequestValidator().validate(data: Data("{\"type\": ".utf8)) }
-        #expect(throws: JSONSyntaxError.self) { try RequestValidator().validate(data: Data("<html></html>".utf8)) }
+        #expect(throws: JSONReadError.self) { try RequestValidator().validate(data: Data("{\"type\": ".utf8)) }
+        #expect(throws: JSONReadError.self) { try RequestValidator().validate(data: Data("<html></html>".utf8)) }
     }
 }
 

@@ -24,7 +24,7 @@ public enum BatchInventory {
                 tracks += manifest(input)
             } else {
                 tracks.append(BatchTrack(id: input, audio: nil, request: nil, origin: input,
-                                         problem: "\(input): no such file or folder"))
+                                         problem: "\(input): no such file or folder", problemKind: .file(.missing)))
             }
         }
         return markDuplicates(tracks)
@@ -39,7 +39,8 @@ public enum BatchInventory {
             names = try FileManager.default.contentsOfDirectory(atPath: path).filter { !$0.hasPrefix(".") }.sorted()
         } catch {
             return [BatchTrack(id: path, audio: nil, request: nil, origin: path,
-                               problem: "\(path): cannot list the folder: \(error.localizedDescription)")]
+                               problem: "\(path): cannot list the folder: \(error.localizedDescription)",
+                               problemKind: .file(.unreadable))]
         }
         let present = Set(names)
         let dir = path as NSString
@@ -56,11 +57,15 @@ public enum BatchInventory {
                 track.request = .file(dir.appendingPathComponent("\(id).request.json"))
             } else {
                 track.problem = "\(audio): no request: expected \(id).request.json beside it"
+                track.problemKind = .file(.missing)
             }
             if present.contains("\(id).task.json") {
                 track.task = .file(dir.appendingPathComponent("\(id).task.json"))
             }
-            if let problem = TrackID.problem(id) { track.problem = "\(audio): \(problem)" }
+            if let problem = TrackID.problem(id) {
+                track.problem = "\(audio): \(problem)"
+                track.problemKind = .invalidID
+            }
             tracks.append(track)
         }
         // A request with no audio is a download that went missing: say so.
@@ -69,7 +74,8 @@ public enum BatchInventory {
             guard !audioIDs.contains(id) else { continue }
             let request = dir.appendingPathComponent(name)
             tracks.append(BatchTrack(id: id, audio: nil, request: .file(request), origin: request,
-                                     problem: "\(request): no audio file \(id).<wav|flac|...> beside the request"))
+                                     problem: "\(request): no audio file \(id).<wav|flac|...> beside the request",
+                                     problemKind: .file(.missing)))
         }
         return tracks
     }
@@ -79,12 +85,17 @@ public enum BatchInventory {
 
     /// A JSON Lines manifest: one `{"id", "audio", "request", "task"}` object a
     /// line; paths are relative to the manifest's folder; blank lines are skipped.
+    ///
+    /// Each line is read on its own (`JSONParser` in line layout, under the
+    /// request size limit), so a broken line becomes one track with a problem
+    /// naming the line and column, and every other line is checked as usual.
     public static func manifest(_ path: String) -> [BatchTrack] {
         let data: [UInt8]
         do throws(AudioIOError) {
             data = try RegularFile.contents(of: path, limit: maximumManifestBytes)
         } catch {
-            return [BatchTrack(id: path, audio: nil, request: nil, origin: path, problem: error.description)]
+            return [BatchTrack(id: path, audio: nil, request: nil, origin: path, problem: error.description,
+                               problemKind: .file(error.kind))]
         }
         let base = ((path as NSString).deletingLastPathComponent as NSString)
         func resolve(_ p: String) -> String { p.hasPrefix("/") || base.length == 0 ? p : base.appendingPathComponent(p) }
@@ -93,53 +104,79 @@ public enum BatchInventory {
         for (number, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
             let origin = "\(path):\(number + 1)"
             guard line.contains(where: { ![0x20, 0x09, 0x0D].contains($0) }) else { continue }
-            var track = BatchTrack(id: origin, audio: nil, request: nil, origin: origin)
-            let object: [String: JSONValue]
-            do {
-                guard case .object(let o) = try JSONValue.parse(Data(line)) else {
-                    track.problem = "\(origin): expected a JSON object with \"audio\" and \"request\""
-                    tracks.append(track)
-                    continue
-                }
-                object = o
-            } catch {
-                track.problem = "\(origin): not valid JSON: \(error.description)"
-                tracks.append(track)
-                continue
-            }
-            var problems: [String] = []
-            let known: Set<String> = ["id", "audio", "request", "task"]
-            for key in object.keys.sorted() where !known.contains(key) {
-                problems.append("unknown key \"\(key)\" (a line has id, audio, request and task)")
-            }
-            switch object["audio"] {
-            case .string(let audio) where !audio.isEmpty: track.audio = resolve(audio)
-            case nil: problems.append("\"audio\" is missing")
-            default: problems.append("\"audio\" must be a path")
-            }
-            switch object["id"] {
-            case .string(let id): track.id = id
-            case nil: if let audio = track.audio { track.id = TrackID.of(audioPath: audio) }
-            default: problems.append("\"id\" must be a string")
-            }
-            func source(_ key: String) -> JSONSource? {
-                switch object[key] {
-                case .string(let p) where !p.isEmpty: return .file(resolve(p))
-                case .object(let o): return .inline(.object(o), origin: "\(origin) \(key)")
-                case nil, .null: return nil
-                default:
-                    problems.append("\"\(key)\" must be a path or a JSON object")
-                    return nil
-                }
-            }
-            track.request = source("request")
-            track.task = source("task")
-            if object["request"] == nil || object["request"] == .null { problems.append("\"request\" is missing") }
-            if problems.isEmpty, let problem = TrackID.problem(track.id) { problems.append(problem) }
-            if !problems.isEmpty { track.problem = "\(origin): " + problems.joined(separator: "; ") }
-            tracks.append(track)
+            tracks.append(manifestLine(line, origin: origin, lineOffset: line.startIndex, resolve: resolve))
         }
         return tracks
+    }
+
+    /// One manifest line as a track (a track with a problem when the line is broken).
+    static func manifestLine(_ line: ArraySlice<UInt8>, origin: String, lineOffset: Int,
+                             resolve: (String) -> String) -> BatchTrack {
+        var track = BatchTrack(id: origin, audio: nil, request: nil, origin: origin)
+        guard line.count <= JSONInput.maximumBytes else {
+            track.problem = "\(origin): the line is over 1 MiB, more than any request needs"
+            track.problemKind = .json(.tooLarge)
+            return track
+        }
+        let document: JSONDocument
+        do throws(JSONReadError) {
+            document = try JSONParser(layout: .line(lineOffset: lineOffset)).parse(line)
+        } catch {
+            track.problem = "\(origin): \(error.message)"
+            track.problemKind = .json(error.kind)
+            return track
+        }
+        guard case .object(let object) = document.value else {
+            track.problem = "\(origin): expected a JSON object with \"audio\" and \"request\", found \(document.value.typeName)"
+            track.problemKind = .manifestLine
+            return track
+        }
+        var problems: [String] = []
+        // A key given twice on the line itself leaves the track ambiguous (which
+        // audio?), so it is refused; inside an inline request it is a warning.
+        for warning in document.warnings where !warning.path.contains(".") && !warning.path.contains("[") {
+            problems.append(warning.message.replacingOccurrences(of: "the last value is used", with: "a line names one track"))
+        }
+        let known: Set<String> = ["id", "audio", "request", "task"]
+        for key in object.keys.sorted() where !known.contains(key) {
+            problems.append("unknown key \"\(key)\" (a line has id, audio, request and task)")
+        }
+        switch object["audio"] {
+        case .string(let audio) where !audio.isEmpty: track.audio = resolve(audio)
+        case nil: problems.append("\"audio\" is missing")
+        default: problems.append("\"audio\" must be a path")
+        }
+        switch object["id"] {
+        case .string(let id): track.id = id
+        case nil: if let audio = track.audio { track.id = TrackID.of(audioPath: audio) }
+        default: problems.append("\"id\" must be a string")
+        }
+        func source(_ key: String) -> JSONSource? {
+            switch object[key] {
+            case .string(let p) where !p.isEmpty: return .file(resolve(p))
+            case .object(let o):
+                let inner = document.warnings.compactMap { warning -> JSONWarning? in
+                    guard warning.path.hasPrefix("\(key).") else { return nil }
+                    return JSONWarning(path: String(warning.path.dropFirst(key.count + 1)), at: warning.position, warning.message)
+                }
+                return .inline(.object(o), origin: "\(origin) \(key)", warnings: inner)
+            case nil, .null: return nil
+            default:
+                problems.append("\"\(key)\" must be a path or a JSON object")
+                return nil
+            }
+        }
+        track.request = source("request")
+        track.task = source("task")
+        if object["request"] == nil || object["request"] == .null { problems.append("\"request\" is missing") }
+        if !problems.isEmpty {
+            track.problem = "\(origin): " + problems.joined(separator: "; ")
+            track.problemKind = .manifestLine
+        } else if let problem = TrackID.problem(track.id) {
+            track.problem = "\(origin): \(problem)"
+            track.problemKind = .invalidID
+        }
+        return track
     }
 
     /// Outputs are named by id, so two tracks with one id would overwrite each
@@ -151,6 +188,7 @@ public enum BatchInventory {
             if let first = firstOrigin[track.id] {
                 var duplicate = track
                 duplicate.problem = "\(track.origin): the id \"\(track.id)\" is already used by \(first)"
+                duplicate.problemKind = .invalidID
                 return duplicate
             }
             firstOrigin[track.id] = track.origin

@@ -103,7 +103,8 @@ public struct BatchRunner: Sendable {
         func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
         guard track.problem == nil, let audio = track.audio, let request = track.request else {
             let report = TrackReport(id: track.id, file: track.audio ?? track.origin,
-                                     error: track.problem ?? "\(track.origin): no audio or no request", unreadable: true)
+                                     error: track.problem ?? "\(track.origin): no audio or no request",
+                                     errorKind: track.problemKind, unreadable: true)
             return BatchResult(index: index, report: report, resume: .fresh, seconds: seconds())
         }
         let fingerprint = Fingerprint.make(audioPath: audio, request: request, task: track.task, settingsDigest: settingsDigest)

@@ -10,14 +10,17 @@ public struct BatchTrack: Sendable, Equatable {
     /// Why the track cannot be run (no request beside the audio, an unsafe id, a
     /// manifest line that is not JSON); such a track gets verdict `error`.
     public var problem: String?
+    /// What kind of problem `problem` is (`error_kind`).
+    public var problemKind: InputErrorKind?
 
     public init(id: String, audio: String?, request: JSONSource?, task: JSONSource? = nil,
-                origin: String, problem: String? = nil) {
+                origin: String, problem: String? = nil, problemKind: InputErrorKind? = nil) {
         self.id = id
         self.audio = audio
         self.request = request
         self.task = task
         self.origin = origin
         self.problem = problem
+        self.problemKind = problemKind
     }
 }

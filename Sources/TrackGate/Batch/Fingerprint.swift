@@ -30,13 +30,13 @@ public struct Fingerprint: Sendable, Codable, Equatable {
     /// read (such a track runs, and its report says why it failed).
     public static func make(audioPath: String, request: JSONSource, task: JSONSource?, settingsDigest: String) -> Fingerprint? {
         guard let audio = try? ContentDigest.sha256(file: audioPath),
-              case .success(let requestJSON) = request.read() else { return nil }
+              case .success(let requestDocument) = request.read() else { return nil }
         var taskDigest: String?
         if let task {
-            guard case .success(let taskJSON) = task.read() else { return nil }
-            taskDigest = canonicalDigest(taskJSON)
+            guard case .success(let taskDocument) = task.read() else { return nil }
+            taskDigest = canonicalDigest(taskDocument.value)
         }
-        return Fingerprint(audio: audio, request: canonicalDigest(requestJSON), task: taskDigest, settings: settingsDigest)
+        return Fingerprint(audio: audio, request: canonicalDigest(requestDocument.value), task: taskDigest, settings: settingsDigest)
     }
 
     /// Why `self` (made now) differs from `stored` (an earlier run's), for people.

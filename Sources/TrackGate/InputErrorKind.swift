@@ -1,0 +1,36 @@
+import AudioIO
+import NuroRequest
+
+/// What kind of problem stopped a track or a file before it could be judged:
+/// the `error_kind` of `--json` outputs, beside the message.
+///
+/// Scripts branch on these names; the message is for people.
+public enum InputErrorKind: Sendable, Equatable {
+    /// The file itself: `missing`, `unreadable`, `empty`, `too_large`, and for
+    /// audio `not_audio`, `truncated`, `corrupt`, `unsupported`, ...
+    case file(AudioIOError.Kind)
+    /// A request, task answer or manifest line that is not JSON: `not_json`,
+    /// `encoding`, `too_large`, `too_deep`, `number_range`.
+    case json(JSONReadError.Kind)
+    /// JSON from which no expectation can be read (`invalid_request`), or a task
+    /// answer that is not one (`invalid_task`).
+    case invalidRequest
+    case invalidTask
+    /// A manifest line that is JSON but does not name a track as a line must
+    /// (`audio` missing, an unknown key, an unsafe id).
+    case manifestLine
+    /// A track id that cannot name output files, or one already taken (`invalid_id`).
+    case invalidID
+
+    /// The name `error_kind` carries.
+    public var name: String {
+        switch self {
+        case .file(let kind): kind.rawValue
+        case .json(let kind): kind.rawValue
+        case .invalidRequest: "invalid_request"
+        case .invalidTask: "invalid_task"
+        case .manifestLine: "manifest_line"
+        case .invalidID: "invalid_id"
+        }
+    }
+}
