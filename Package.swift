@@ -63,7 +63,7 @@ let package = Package(
                        providers: [.apt(["libebur128-dev"])]),
         .testTarget(name: "AudioDSPTests", dependencies: ["AudioDSP", "AudioIO", "CEBUR128", "TrackGateTestSupport"]),
         .testTarget(name: "AudioIOTests", dependencies: ["AudioIO", "AudioDSP", "TrackGateTestSupport"]),
-        .testTarget(name: "NuroRequestTests", dependencies: ["NuroRequest"]),
+        .testTarget(name: "NuroRequestTests", dependencies: ["NuroRequest", "TrackGateTestSupport"]),
         .testTarget(name: "TrackGateTests", dependencies: ["TrackGate", "TrackGateTestSupport", "CEBUR128"]),
         .testTarget(name: "TrackGateCLITests", dependencies: ["TrackGateTestSupport", "AudioIO"]),
     ],

@@ -215,7 +215,7 @@ private struct Reader {
         skipWhitespace()
         if pos < bytes.count {
             let hint = bytes[pos] == UInt8(ascii: "{") || bytes[pos] == UInt8(ascii: "[")
-                ? ": a second JSON value (a \(unitName) holds one; is this a JSON Lines manifest? give it to batch --manifest)"
+                ? ": a second JSON value (a \(unitName) holds one; a JSON Lines manifest? trackgate batch reads those)"
                 : ": the JSON value ended before it"
             throw JSONReadError(.notJSON, at: position(), "unexpected \(found()) at \(where_()) after the JSON value\(hint)")
         }

@@ -44,7 +44,69 @@ import TrackGateTestSupport
         #expect(result.status == 2)
         let errors = result.stderr.split(separator: "\n")
         #expect(errors.count == 2)
-        #expect(errors[0].hasPrefix("trackgate: \(broken): not valid JSON"))
+        #expect(errors[0] == "trackgate: \(broken): unexpected end of file at line 1, column 16: the object opened at "
+            + "line 1, column 1 is not closed (is the file cut short?)")
         #expect(errors[1] == "trackgate: \(dir.file("missing.json")): no such file")
+    }
+
+    /// Every kind of unreadable JSON, as `validate --json` reports it: a message
+    /// with the place, said once, and `error_kind` for scripts.
+    @Test func jsonErrorsCarryTheirKindAndPlace() throws {
+        let dir = try TemporaryDirectory()
+        func file(_ name: String, _ bytes: [UInt8]) throws -> String {
+            let path = dir.file(name)
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        let cases: [(String, [UInt8], String, String)] = [
+            ("empty.json", [], "not_json", "empty file (0 bytes): no JSON in it"),
+            ("latin1.json", Array("{\"description\": \"caf".utf8) + [0xE9, 0x22, 0x7D], "encoding",
+             "invalid UTF-8 byte 0xE9 at byte offset 20, line 1, column 21"),
+            ("deep.json", Array(String(repeating: "[", count: 100_000).utf8), "too_deep",
+             "nesting deeper than 64 levels at line 1, column 65"),
+            ("range.json", Array("{\"duration\": 1e400}".utf8), "number_range", "number 1e400 at line 1, column 14 is out of range"),
+            ("huge.json", Array("{\"genre\": [".utf8) + Array(repeating: 0x31, count: 1 << 20) + Array("]}".utf8), "too_large",
+             "too large for a request or task answer (over 1 MiB"),
+            ("utf32.json", [0xFF, 0xFE, 0, 0, 0x7B, 0, 0, 0, 0x7D, 0, 0, 0], "encoding", "UTF-32 text"),
+        ]
+        let paths = try cases.map { try file($0.0, $0.1) }
+        let result = try CLI.run(["validate", "--json"] + paths + [dir.file("missing.json")])
+        #expect(result.status == 2)
+        let objects = try CLI.jsonLines(result.stdout)
+        #expect(objects.count == cases.count + 1)
+        for (object, expected) in zip(objects, cases) {
+            #expect(object["error_kind"] as? String == expected.2, "\(expected.0)")
+            let message = try #require(object["error"] as? String)
+            #expect(message.hasPrefix(expected.3), "\(expected.0): \(message)")
+            #expect(!message.contains("not valid JSON"))
+        }
+        #expect(objects.last?["error_kind"] as? String == "missing")
+        // Without --json: each message once, on standard error, with its file name once.
+        let text = try CLI.run(["validate"] + paths)
+        #expect(text.status == 2 && text.stdout.isEmpty)
+        let errors = text.stderr.split(separator: "\n")
+        #expect(errors.count == cases.count)
+        for (line, path) in zip(errors, paths) {
+            #expect(line.hasPrefix("trackgate: \(path): "))
+            #expect(line.components(separatedBy: path).count == 2)
+        }
+    }
+
+    @Test func duplicateKeysAndUTF16AreWarningsNotErrors() throws {
+        let dir = try TemporaryDirectory()
+        let duplicate = dir.file("dup.json")
+        try Data("{\"type\": \"bgm\", \"description\": \"d\",\n \"duration\": 30,\n \"duration\": 45}".utf8)
+            .write(to: URL(fileURLWithPath: duplicate))
+        let utf16 = dir.file("utf16.json")
+        try Data([0xFF, 0xFE] + "{\"type\": \"bgm\", \"description\": \"d\", \"duration\": 30}".utf16.flatMap {
+            [UInt8($0 & 0xFF), UInt8($0 >> 8)]
+        }).write(to: URL(fileURLWithPath: utf16))
+        let result = try CLI.run("validate", duplicate, utf16)
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("dup.json: valid BGM v1.0 request, 45 s"))
+        #expect(result.stdout.contains("warning duration: the key \"duration\" appears twice in one object (at line 2, column 2 "
+            + "and line 3, column 2): the last value is used"))
+        #expect(result.stdout.contains("utf16.json: valid BGM v1.0 request, 30 s"))
+        #expect(result.stdout.contains("the file is UTF-16 (little-endian) text"))
     }
 }

@@ -92,15 +92,48 @@ import TrackGateTestSupport
         #expect(tracks[0].id == "a" && tracks[0].audio == dir.file("audio/a.wav") && tracks[0].request == .file(dir.file("requests/a.json")))
         #expect(tracks[0].problem == nil)
         #expect(tracks[1].id == "b" && tracks[1].audio == "/abs/b.flac" && tracks[1].problem == nil)
-        guard case .inline(.object(let inline), let origin) = tracks[1].request else { Issue.record("not inline"); return }
+        guard case .inline(.object(let inline), let origin, _) = tracks[1].request else { Issue.record("not inline"); return }
         #expect(inline["duration"] == .number(8) && origin == dir.file("m.jsonl") + ":2 request")
         guard case .inline = tracks[1].task else { Issue.record("task not inline"); return }
         #expect(tracks[2].problem?.contains("m.jsonl:4: the id \"../../x\" contains a path separator") == true)
-        #expect(tracks[3].problem?.contains("m.jsonl:5: not valid JSON") == true)
+        #expect(tracks[3].problem == dir.file("m.jsonl") + ":5: unexpected end of line at column 50: the object opened at "
+            + "column 1 is not closed (is the line cut short?)")
+        #expect(tracks[3].problemKind == .json(.notJSON))
         #expect(tracks[4].problem?.contains("unknown key \"requets\"") == true)
         #expect(tracks[4].problem?.contains("\"request\" is missing") == true)
         #expect(tracks[5].problem?.contains("the id \"a\" is already used by \(dir.file("m.jsonl")):1") == true)
         #expect(tracks[6].problem?.contains("expected a JSON object") == true)
+    }
+
+    /// A 1,000-line manifest with a line cut in the middle: that line alone is
+    /// an error, named with its column; the other 999 are tracks as usual.
+    @Test func oneBrokenLineOfAThousand() throws {
+        let dir = try TemporaryDirectory()
+        var lines = (1...1000).map { #"{"id": "t\#($0)", "audio": "t\#($0).wav", "request": {"type": "bgm", "duration": 30, "description": "d"}}"# }
+        lines[499] = #"{"id": "t500", "audio": "t500.wav", "request": {"type": "bgm", "duration": 3"#
+        lines[699] = #"{"id": "t700", "audio": "t700.wav", "request": {"type": "bgm", "duration": 30, "duration": 40}}"#
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: dir.file("m.jsonl")))
+        let tracks = BatchInventory.collect([dir.file("m.jsonl")])
+        #expect(tracks.count == 1000)
+        let broken = tracks.filter { $0.problem != nil }
+        #expect(broken.count == 1)
+        #expect(broken.first?.problem == dir.file("m.jsonl") + ":500: unexpected end of line at column 77: "
+            + "the object request opened at column 48 is not closed (is the line cut short?)")
+        #expect(broken.first?.problemKind == .json(.notJSON))
+        // A key twice inside an inline request is a warning the gate will carry, the last value used.
+        guard case .inline(let request, _, let warnings) = tracks[699].request else { Issue.record("not inline"); return }
+        #expect(request["duration"] == .number(40))
+        #expect(warnings.map(\.path) == ["duration"])
+        #expect(warnings.first?.message.contains("at column 64 and column 80") == true)
+    }
+
+    @Test func aKeyTwiceOnAManifestLineIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        try Data(#"{"audio": "a.wav", "request": "a.json", "audio": "b.wav"}"#.utf8).write(to: URL(fileURLWithPath: dir.file("m.jsonl")))
+        let tracks = BatchInventory.collect([dir.file("m.jsonl")])
+        #expect(tracks.first?.problem?.contains("the key \"audio\" appears twice in one object (at column 2 and column 41): "
+            + "a line names one track") == true)
+        #expect(tracks.first?.problemKind == .manifestLine)
     }
 
     @Test func aMissingInputIsOneErrorTrack() {

@@ -223,6 +223,24 @@ import TrackGateTestSupport
         #expect(r.error?.contains("HTML page") == true)
         let missing = Gate().check(audioPath: fixture.audio, requestPath: fixture.dir.file("none.json"))
         #expect(missing.verdict == .error && missing.error?.hasSuffix("none.json: no such file") == true)
+        #expect(r.errorKind == .file(.notAudio) && missing.errorKind == .file(.missing))
+    }
+
+    /// A request that is not JSON stops the gate with the place and kind of the
+    /// problem; one with a key given twice is judged by the last value and warns.
+    @Test func requestReadingProblemsReachTheReport() throws {
+        let cut = try Fixture(Self.music(5), request: "{\"type\": \"bgm\",\n \"duration\": ")
+        let r = try cut.check()
+        #expect(r.verdict == .error && r.exitStatus == .unreadable && r.errorKind == .json(.notJSON))
+        #expect(r.error == "\(cut.request): unexpected end of file at line 2, column 14: expected a value; the object opened "
+            + "at line 1, column 1 is not closed (is the file cut short?)")
+
+        let twice = try Fixture(Self.music(5), request: #"{"type": "bgm", "description": "d", "duration": 60, "duration": 5}"#)
+        let t = try twice.check()
+        #expect(t.error == nil && t.requestedDurationS == 5)
+        #expect(status(t, "request") == .warn)
+        #expect(message(t, "request").contains("the key \"duration\" appears twice in one object"))
+        #expect(t.verdict == .warn)
     }
 
     /// A request that broke the reference's rules still made this track: it is

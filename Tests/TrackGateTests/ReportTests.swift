@@ -59,7 +59,8 @@ import TrackGateTestSupport
 
     @Test func notJSONIsUnreadable() throws {
         let r = try report("<html>nope</html>")
-        #expect(r.exitStatus == .unreadable && r.error?.hasPrefix("not valid JSON") == true)
+        #expect(r.exitStatus == .unreadable && r.errorKind == "not_json")
+        #expect(r.error == "'<' at line 1, column 1: this is HTML or XML, not JSON (an error page saved in place of the file?)")
     }
 
     @Test func aTaskAnswerIsRecognised() throws {
