@@ -27,8 +27,15 @@ public struct RequestValidator {
     public func validate(_ json: JSONValue) -> RequestValidation {
         var walker = Walker()
         let readable = walker.request(json)
-        let hasErrors = walker.issues.contains { $0.severity == .error }
-        return RequestValidation(request: hasErrors ? nil : readable, readable: readable, issues: walker.issues, json: json)
+        var issues = walker.issues
+        let unlisted = walker.unlistedErrors + walker.unlistedWarnings
+        if unlisted > 0 {
+            issues.append(ValidationIssue(walker.unlistedErrors > 0 ? .error : .warning, path: "",
+                "\(unlisted) more problems (\(walker.unlistedErrors) errors) are not listed; the first "
+                    + "\(Walker.maximumListedIssues) are"))
+        }
+        let hasErrors = issues.contains { $0.severity == .error }
+        return RequestValidation(request: hasErrors ? nil : readable, readable: readable, issues: issues, json: json)
     }
 }
 
@@ -60,12 +67,23 @@ private struct Walker {
     /// reports would repeat or contradict the first reading's.
     var muted = false
 
+    /// Issues listed one by one; the rest are counted. A request holds a few
+    /// dozen fields and lists of five, so 100 covers every honest mistake, and a
+    /// generated file with 90,000 unknown keys still gives a short report.
+    static let maximumListedIssues = 100
+    var unlistedErrors = 0
+    var unlistedWarnings = 0
+
     mutating func error(_ path: String, _ message: String, allowed: [String]? = nil) {
-        if !muted { issues.append(ValidationIssue(.error, path: path, message, allowed: allowed)) }
+        guard !muted else { return }
+        guard issues.count < Self.maximumListedIssues else { unlistedErrors += 1; return }
+        issues.append(ValidationIssue(.error, path: path, message, allowed: allowed))
     }
 
     mutating func warning(_ path: String, _ message: String) {
-        if !muted { issues.append(ValidationIssue(.warning, path: path, message)) }
+        guard !muted else { return }
+        guard issues.count < Self.maximumListedIssues else { unlistedWarnings += 1; return }
+        issues.append(ValidationIssue(.warning, path: path, message))
     }
 
     mutating func request(_ json: JSONValue) -> NuroRequest? {

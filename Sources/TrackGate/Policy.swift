@@ -1,5 +1,6 @@
 import AudioIO
 import Foundation
+import NuroRequest
 
 /// Thresholds and severities of the gate. Every default is documented here
 /// with its reason; a JSON file given to `--policy` overrides any subset, with
@@ -118,6 +119,12 @@ public struct Policy: Sendable, Equatable, Codable {
             data = Data(try RegularFile.contents(of: path, limit: JSONInput.maximumBytes))
         } catch {
             throw PolicyError(path: path, detail: error.detail)
+        }
+        // Read first by JSONParser, so a broken policy says where (line, column) and why.
+        do throws(JSONReadError) {
+            _ = try JSONParser().parse(data)
+        } catch {
+            throw PolicyError(path: path, detail: error.message)
         }
         let overrides = try JSONSerialization.jsonObject(with: data)
         guard var merged = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Policy())) as? [String: Any],

@@ -126,3 +126,24 @@ import Testing
         #expect(structure.sections.map(\.start) == [0, 15, 45, 90])
     }
 }
+
+@Suite struct LongReportTests {
+    /// A generated request with thousands of bad values gets the first 100
+    /// issues and a count of the rest; a rule broken only among the unlisted
+    /// still makes the request invalid.
+    @Test func issuesBeyondAHundredAreCounted() throws {
+        var object: [String: Any] = ["type": "bgm", "description": "d", "duration": 30]
+        for i in 0..<150 { object["k\(i)"] = 1 }
+        let warnings = try check(object)
+        #expect(warnings.isValid)
+        #expect(warnings.issues.count == 101)
+        #expect(warnings.issues.last?.message == "50 more problems (0 errors) are not listed; the first 100 are")
+        #expect(warnings.issues.last?.severity == .warning)
+        object["genre"] = Array(repeating: "nope", count: 200)
+        let mixed = try check(object)
+        #expect(!mixed.isValid)
+        #expect(mixed.issues.count == 101)
+        #expect(mixed.issues.last?.severity == .error)
+        #expect(mixed.issues.last?.message.hasSuffix("(150 errors) are not listed; the first 100 are") == true)
+    }
+}

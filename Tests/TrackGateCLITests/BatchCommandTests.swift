@@ -198,4 +198,21 @@ import TrackGateTestSupport
             #expect(!r.stderr.isEmpty)
         }
     }
+
+    /// Broken manifest lines: each is one error naming its line and column,
+    /// said once, with `error_kind` in the report lines; the exit code is 2.
+    @Test func brokenManifestLinesAreErrorsSaidOnce() throws {
+        let dir = try TemporaryDirectory()
+        let manifest = dir.file("m.jsonl")
+        try Data((#"{"id": "a", "audio": "a.wav", "request": {"type": "bgm""# + "\n"
+            + #"{"id": "b", "audio": "b.wav", "request": "b.json"} x"#).utf8).write(to: URL(fileURLWithPath: manifest))
+        let r = try CLI.run("batch", manifest, "--check-only", "--report", dir.file("r.jsonl"))
+        #expect(r.status == 2)
+        #expect(r.stdout.contains("error  \(manifest):1: unexpected end of line at column 56: the object request opened at "
+            + "column 42 is not closed (is the line cut short?)"))
+        #expect(r.stdout.contains("error  \(manifest):2: unexpected 'x' at column 52 after the JSON value"))
+        #expect(!r.stdout.contains("\(manifest):1: \(manifest):1"))
+        let reports = try CLI.jsonLines(String(decoding: try Data(contentsOf: URL(fileURLWithPath: dir.file("r.jsonl"))), as: UTF8.self))
+        #expect(reports.map { $0["error_kind"] as? String } == ["not_json", "not_json"])
+    }
 }

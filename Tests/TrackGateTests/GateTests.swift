@@ -284,5 +284,10 @@ import TrackGateTestSupport
         #expect(p.duration.warn == 0.2 && p.duration.fail == 0.25 && p.planAlignmentFails, "boundary_fails is read as plan_alignment_fails")
         try Data(#"{"durations": 1}"#.utf8).write(to: URL(fileURLWithPath: path))
         #expect(throws: PolicyError.self) { try Policy.load(path: path) }
+        try Data("{\n  \"duration\": {\"warn\": 0.2,}\n}".utf8).write(to: URL(fileURLWithPath: path))
+        #expect { try Policy.load(path: path) } throws: { error in
+            (error as? PolicyError)?.description == "\(path): unexpected '}' at line 2, column 28: expected a key "
+                + "(a comma before '}': JSON allows no trailing comma)"
+        }
     }
 }
