@@ -27,6 +27,9 @@ public struct AudioIOError: Error, Sendable, Equatable, CustomStringConvertible 
         case writeFailed = "write_failed"
         /// A sample-rate converter reported an error while converting.
         case conversionFailed = "conversion_failed"
+        /// The input was written to while it was being processed (a download
+        /// still running): what was judged may not be what would be delivered.
+        case changed = "input_changed"
         /// The caller asked for something impossible (bad channel count, zero rate).
         case invalidArgument = "invalid_argument"
     }

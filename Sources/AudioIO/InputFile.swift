@@ -51,6 +51,14 @@ struct InputFile: ~Copyable {
         self.size = UInt64(st.st_size)
     }
 
+    /// The file of an `AudioSource`, through a new descriptor at its start.
+    init(duplicating source: AudioSource) throws(AudioIOError) {
+        let (fd, size) = try source.duplicateDescriptor()
+        self.path = source.path
+        self.fd = fd
+        self.size = size
+    }
+
     private static func openError(_ code: Int32, path: String) -> AudioIOError {
         switch code {
         case ENOENT, ENOTDIR: AudioIOError(.missing, path: path, detail: "no such file")

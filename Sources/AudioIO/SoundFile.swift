@@ -49,8 +49,20 @@ public struct SoundFile: ~Copyable {
     /// as broken and the meters take as silence.
     public static let largestSample: Float = 1e9
 
+    /// Opens `path` for one pass.
     public init(path: String) throws(AudioIOError) {
-        let input = try InputFile(path: path)
+        try self.init(input: InputFile(path: path), path: path)
+    }
+
+    /// A pass over a file opened once for a whole job (see `AudioSource`).
+    ///
+    /// - Throws: `.changed` when the file was written to since the source was
+    ///   opened; otherwise as `init(path:)`.
+    public init(source: AudioSource) throws(AudioIOError) {
+        try self.init(input: InputFile(duplicating: source), path: source.path)
+    }
+
+    private init(input: consuming InputFile, path: String) throws(AudioIOError) {
         let fileSize = input.size
         let probe = ContainerProbe(fd: input.descriptor, fileSize: fileSize)
         if probe.isText { throw AudioIOError(.notAudio, path: path, detail: probe.notAudioExplanation) }

@@ -63,9 +63,9 @@ public struct Finisher: Sendable {
     /// one pass over the source at the planned gain (`LimiterPreview`), and
     /// finds the make-up that restores it by secant steps on the prediction.
     /// The render is then verified by measuring the written file.
-    public func makeup(for plan: Plan, source path: String) throws(AudioIOError) -> Makeup {
+    public func makeup(for plan: Plan, source: AudioSource) throws(AudioIOError) -> Makeup {
         guard plan.needsLimiting, plan.skipped == nil else { return Makeup(makeupDB: 0, slope: 1) }
-        var file = try SoundFile(path: path)
+        var file = try SoundFile(source: source)
         let info = file.info
         // At the source rate: a resampler in this pass would cost as much again
         // (soxr was 15 % of a whole job), for peaks that move by hundredths of a
@@ -131,9 +131,9 @@ public struct Finisher: Sendable {
     }
 
     /// Streams the source through the chain into a temporary file beside `outputPath`.
-    public func render(source path: String, plan: Plan, tags: DeliveryTags,
+    public func render(source: AudioSource, plan: Plan, tags: DeliveryTags,
                        to outputPath: String, replaceExisting: Bool) throws(AudioIOError) -> Rendering {
-        var file = try SoundFile(path: path)
+        var file = try SoundFile(source: source)
         let info = file.info
         let channels = info.channelCount
         let outputRate = settings.outputRate(for: info.sampleRate)

@@ -31,6 +31,9 @@ public struct Gate: Sendable {
         public var task: TaskAnswer?
         /// Present unless the audio could not be read (or was never reached).
         public var analysis: TrackAnalysis?
+        /// The audio file as opened for the analysis: later stages read this
+        /// one open file, never the path again (`AudioSource`).
+        public var source: AudioSource?
 
         /// The report carrying the request and task answer as given, as sidecars
         /// do: a report file then says everything about how its track was judged.
@@ -106,7 +109,9 @@ public struct Gate: Sendable {
             }
         }
         do throws(AudioIOError) {
-            outcome.analysis = try TrackAnalysis.analyse(path: audioPath, envelopeColumns: envelopeColumns)
+            let source = try AudioSource(path: audioPath)
+            outcome.source = source
+            outcome.analysis = try TrackAnalysis.analyse(source: source, envelopeColumns: envelopeColumns)
         } catch {
             outcome.report.error = error.description
             outcome.report.errorKind = .file(error.kind)

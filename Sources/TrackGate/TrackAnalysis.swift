@@ -27,7 +27,13 @@ public struct TrackAnalysis: Sendable {
     ///
     /// - Parameter envelopeColumns: also outline the waveform in this many columns (for plots).
     public static func analyse(path: String, envelopeColumns: Int? = nil) throws(AudioIOError) -> TrackAnalysis {
-        var file = try SoundFile(path: path)
+        try analyse(source: AudioSource(path: path), envelopeColumns: envelopeColumns)
+    }
+
+    /// `analyse(path:)` over a file opened once for the whole job.
+    public static func analyse(source: AudioSource, envelopeColumns: Int? = nil) throws(AudioIOError) -> TrackAnalysis {
+        let path = source.path
+        var file = try SoundFile(source: source)
         let info = file.info
         let weights = ChannelWeighting.weights(layout: info.channelLayout, channelCount: info.channelCount)
         var meter = LoudnessMeter(sampleRate: info.sampleRate, channelWeights: weights)

@@ -65,9 +65,9 @@ public struct TrackProcessor: Sendable {
             output.notWritten = "the track could not be checked"
         } else if report.verdict == .fail && !force {
             output.notWritten = "the gate failed the track (--force writes it anyway)"
-        } else if let analysis = outcome.analysis, let request = outcome.request {
+        } else if let analysis = outcome.analysis, let request = outcome.request, let source = outcome.source {
             do throws(AudioIOError) {
-                try finish(analysis: analysis, request: request, task: outcome.task, source: audioPath,
+                try finish(analysis: analysis, request: request, task: outcome.task, source: source,
                            audioOut: audioOut, report: &report, output: &output)
             } catch {
                 report.verdict = .error
@@ -83,7 +83,7 @@ public struct TrackProcessor: Sendable {
         return report
     }
 
-    private func finish(analysis: TrackAnalysis, request: NuroRequest, task: TaskAnswer?, source: String,
+    private func finish(analysis: TrackAnalysis, request: NuroRequest, task: TaskAnswer?, source: AudioSource,
                         audioOut: String, report: inout TrackReport, output: inout OutputReport) throws(AudioIOError) {
         var plan = finisher.plan(analysis.loudness)
         // Limiting takes loudness: predict the make-up from the source, render
@@ -162,7 +162,7 @@ public struct TrackProcessor: Sendable {
         var measured: LoudnessReport
     }
 
-    private func renderAndMeasure(source: String, plan: Finisher.Plan, tags: DeliveryTags,
+    private func renderAndMeasure(source: AudioSource, plan: Finisher.Plan, tags: DeliveryTags,
                                   audioOut: String) throws(AudioIOError) -> Attempt {
         let rendering = try finisher.render(source: source, plan: plan, tags: tags, to: audioOut, replaceExisting: overwrite)
         var measured = LoudnessReport.measure(path: rendering.file.temporaryPath)

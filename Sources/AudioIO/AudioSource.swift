@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An input audio file opened once for a whole job: every pass (analysis,
+/// make-up prediction, render) decodes from this one open file, so the track
+/// delivered is the track judged.
+///
+/// A downloader that replaces the file on retry (`mv new song.wav`) gives the
+/// path a new file; the passes keep reading the one opened first. A file
+/// written in place (its size or modification time changes) is refused at the
+/// next pass with `.changed`, since no pass can tell which bytes are current.
+///
+/// The owner of its descriptor; each `SoundFile(source:)` reads through a
+/// duplicate of it, rewound, and passes run one after another.
+public final class AudioSource: Sendable {
+    /// The path as the caller named it, for messages.
+    public let path: String
+    private let descriptor: Int32
+    private let identity: Identity
+
+    /// What tells a file written to since it was opened.
+    struct Identity: Equatable {
+        let size: Int
+        let modifiedSeconds: Int
+        let modifiedNanoseconds: Int
+
+        init(_ st: stat) {
+            size = Int(st.st_size)
+            #if canImport(Darwin)
+            modifiedSeconds = Int(st.st_mtimespec.tv_sec)
+            modifiedNanoseconds = Int(st.st_mtimespec.tv_nsec)
+            #else
+            modifiedSeconds = Int(st.st_mtim.tv_sec)
+            modifiedNanoseconds = Int(st.st_mtim.tv_nsec)
+            #endif
+        }
+    }
+
+    /// Opens `path` for reading (a regular file, not empty).
+    ///
+    /// - Throws: `AudioIOError` as `SoundFile(path:)` does for a file that
+    ///   cannot be opened (`.missing`, `.unreadable`, `.empty`).
+    public init(path: String) throws(AudioIOError) {
+        let input = try InputFile(path: path)
+        self.path = path
+        var st = stat()
+        let fd = input.take()
+        guard fstat(fd, &st) == 0 else {
+            let code = errno
+            close(fd)
+            throw AudioIOError(.unreadable, path: path, detail: SystemCall.describe(code))
+        }
+        self.descriptor = fd
+        self.identity = Identity(st)
+    }
+
+    deinit { close(descriptor) }
+
+    /// A new descriptor for the file, at its start, after checking the file was
+    /// not written to since it was opened. The caller owns it.
+    func duplicateDescriptor() throws(AudioIOError) -> (fd: Int32, size: UInt64) {
+        var st = stat()
+        guard fstat(descriptor, &st) == 0 else {
+            throw AudioIOError(.readFailed, path: path, detail: SystemCall.describe(errno))
+        }
+        guard Identity(st) == identity else {
+            throw AudioIOError(.changed, path: path, detail: "the input changed while it was processed (written to since "
+                + "it was opened: a download still running?); run again once the file is complete")
+        }
+        let fd = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
+        guard fd >= 0 else { throw AudioIOError(.readFailed, path: path, detail: SystemCall.describe(errno)) }
+        guard lseek(fd, 0, SEEK_SET) == 0 else {
+            let code = errno
+            close(fd)
+            throw AudioIOError(.readFailed, path: path, detail: SystemCall.describe(code))
+        }
+        return (fd, UInt64(st.st_size))
+    }
+}
