@@ -11,6 +11,12 @@ import Darwin
 /// or a process killed half-way, never sees a partial file under the final name.
 /// Without `replaceExisting` an existing file is never replaced (an input, say);
 /// the check and the placement are one `link(2)`, so no race can slip in between.
+///
+/// The writer holds an exclusive `flock(2)` on its temporary until it closes it,
+/// and the kernel drops the lock when the process dies: a temporary nobody can
+/// lock is being written, one that can be locked was left by a killed run
+/// (`AtomicFile.removeIfAbandoned`). Two runs writing into one folder (shards,
+/// or the same batch started twice) thus never remove each other's live files.
 struct AtomicOutputFile: ~Copyable {
     let finalPath: String
     let temporaryPath: String
@@ -26,18 +32,36 @@ struct AtomicOutputFile: ~Copyable {
         if !replaceExisting && access(path, F_OK) == 0 {
             throw AudioIOError(.writeFailed, path: path, detail: "already exists; not replacing it")
         }
-        var template = Array("\(folder)/.\(name).XXXXXX.partial".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 8) }
-        guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
-            throw AudioIOError(.writeFailed, path: path, detail: "cannot create a file in \(folder): \(reason)")
+        var attempt = 0
+        while true {
+            var template = Array("\(folder)/.\(name).XXXXXX.partial".utf8CString)
+            let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 8) }
+            guard fd >= 0 else {
+                let reason = String(cString: strerror(errno))
+                throw AudioIOError(.writeFailed, path: path, detail: "cannot create a file in \(folder): \(reason)")
+            }
+            let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            var locked: Int32
+            repeat { locked = flock(fd, LOCK_EX) } while locked != 0 && errno == EINTR
+            // Between mkstemps and flock another run could find the file unlocked
+            // and remove it as abandoned: then the name no longer leads here.
+            if locked == 0 && AtomicFile.names(fd, temporary) {
+                // mkstemp creates 0600; a delivery file should be readable like any other.
+                fchmod(fd, 0o644)
+                self.finalPath = path
+                self.temporaryPath = temporary
+                self.descriptor = fd
+                self.replaceExisting = replaceExisting
+                return
+            }
+            close(fd)
+            attempt += 1
+            guard attempt < 10 else {
+                throw AudioIOError(.writeFailed, path: path, detail: "cannot keep a temporary file in \(folder): another "
+                    + "process keeps removing them")
+            }
         }
-        // mkstemp creates 0600; a delivery file should be readable like any other.
-        fchmod(fd, 0o644)
-        self.finalPath = path
-        self.temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        self.descriptor = fd
-        self.replaceExisting = replaceExisting
     }
 
     /// Flushes to disk and moves the file to its final name.
@@ -111,7 +135,29 @@ public enum AtomicFile {
         return final.isEmpty ? nil : String(final)
     }
 
-    /// Removes the temporaries a killed writer of `path` left beside it.
+    /// True when `path` names the file open as `fd` (same device and inode).
+    static func names(_ fd: Int32, _ path: String) -> Bool {
+        var open = stat()
+        var named = stat()
+        guard fstat(fd, &open) == 0, lstat(path, &named) == 0 else { return false }
+        return open.st_dev == named.st_dev && open.st_ino == named.st_ino
+    }
+
+    /// Removes the temporary at `path` if no process is writing it (its writer
+    /// was killed); leaves it when a writer holds its lock.
+    ///
+    /// - Returns: whether the file was removed.
+    @discardableResult
+    public static func removeIfAbandoned(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0, names(fd, path) else { return false }
+        return unlink(path) == 0
+    }
+
+    /// Removes the temporaries killed writers of `path` left beside it; those
+    /// of live writers (another run into the same folder) stay.
     public static func removeTemporaries(of path: String) {
         let slash = path.lastIndex(of: "/")
         let folder = slash.map { String(path[..<$0]) } ?? "."
@@ -123,7 +169,7 @@ public enum AtomicFile {
             let entryName = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             if finalName(ofTemporary: entryName) == name { leftovers.append(entryName) }
         }
-        for leftover in leftovers { unlink("\(folder)/\(leftover)") }
+        for leftover in leftovers { removeIfAbandoned("\(folder)/\(leftover)") }
     }
 
     public static func write(_ bytes: [UInt8], to path: String, replaceExisting: Bool) throws(AudioIOError) {

@@ -10,9 +10,17 @@ public struct AudioBlock: Sendable {
     public internal(set) var frameCount: Int
     @usableFromInline var storage: [Float]
 
+    /// The most samples (all channels) one block holds: 2^17, 512 KiB, which is
+    /// a 65,536-frame stereo block. Files of many channels (up to 1,024) get
+    /// shorter blocks, so memory follows what is read, not channels times a fixed length.
+    public static let maximumSamples = 1 << 17
+
+    /// - Parameter capacity: frames per channel wanted; lowered (to no less than
+    ///   128) when `channelCount` times it would exceed `maximumSamples`.
     public init(channelCount: Int, capacity: Int = 65_536) {
         precondition(channelCount > 0 && capacity > 0)
         self.channelCount = channelCount
+        let capacity = min(capacity, max(128, Self.maximumSamples / channelCount))
         self.capacity = capacity
         self.frameCount = 0
         self.storage = [Float](repeating: 0, count: channelCount * capacity)

@@ -21,16 +21,17 @@ public struct BroadcastInfo: Sendable, Hashable, Codable {
     /// The version-2 loudness fields, or nil to write a version-1 chunk.
     public var loudness: Loudness?
 
-    /// EBU Tech 3285 v2 loudness metadata, measured per EBU R 128.
+    /// EBU Tech 3285 v2 loudness metadata, measured per EBU R 128. A field is
+    /// nil when the chunk marks it not set (0x7FFF, Tech 3285 v2 clause 2.3).
     public struct Loudness: Sendable, Hashable, Codable {
-        public var integratedLUFS: Double
-        public var rangeLU: Double
-        public var maxTruePeakDBTP: Double
-        public var maxMomentaryLUFS: Double
-        public var maxShortTermLUFS: Double
+        public var integratedLUFS: Double?
+        public var rangeLU: Double?
+        public var maxTruePeakDBTP: Double?
+        public var maxMomentaryLUFS: Double?
+        public var maxShortTermLUFS: Double?
 
-        public init(integratedLUFS: Double, rangeLU: Double, maxTruePeakDBTP: Double,
-                    maxMomentaryLUFS: Double, maxShortTermLUFS: Double) {
+        public init(integratedLUFS: Double?, rangeLU: Double?, maxTruePeakDBTP: Double?,
+                    maxMomentaryLUFS: Double?, maxShortTermLUFS: Double?) {
             self.integratedLUFS = integratedLUFS
             self.rangeLU = rangeLU
             self.maxTruePeakDBTP = maxTruePeakDBTP
@@ -54,9 +55,19 @@ public struct BroadcastInfo: Sendable, Hashable, Codable {
 }
 
 extension BroadcastInfo.Loudness {
-    /// The stored form: hundredths, clamped to the 16-bit field.
-    static func hundredths(_ value: Double) -> Int16 {
+    /// The value that marks a field not set (EBU Tech 3285 v2, clause 2.3).
+    static let notSet = Int16.max
+
+    /// The stored form: hundredths, clamped to the 16-bit field below the
+    /// not-set mark; nil is stored as not set, minus infinity (silence) as the lowest value.
+    static func hundredths(_ value: Double?) -> Int16 {
+        guard let value else { return notSet }
         guard value.isFinite else { return Int16.min }
-        return Int16(max(Double(Int16.min), min(Double(Int16.max), (value * 100).rounded())))
+        return Int16(max(Double(Int16.min), min(Double(notSet - 1), (value * 100).rounded())))
+    }
+
+    /// A stored field in natural units; nil when it is marked not set.
+    static func value(_ stored: Int16) -> Double? {
+        stored == notSet ? nil : Double(stored) / 100
     }
 }

@@ -305,11 +305,12 @@ extension SoundFile {
         }
         var loudness: BroadcastInfo.Loudness?
         if out.version >= 2 {
-            loudness = .init(integratedLUFS: Double(out.loudness_value) / 100,
-                             rangeLU: Double(out.loudness_range) / 100,
-                             maxTruePeakDBTP: Double(out.max_true_peak_level) / 100,
-                             maxMomentaryLUFS: Double(out.max_momentary_loudness) / 100,
-                             maxShortTermLUFS: Double(out.max_shortterm_loudness) / 100)
+            typealias L = BroadcastInfo.Loudness
+            loudness = .init(integratedLUFS: L.value(Int16(truncatingIfNeeded: out.loudness_value)),
+                             rangeLU: L.value(Int16(truncatingIfNeeded: out.loudness_range)),
+                             maxTruePeakDBTP: L.value(Int16(truncatingIfNeeded: out.max_true_peak_level)),
+                             maxMomentaryLUFS: L.value(Int16(truncatingIfNeeded: out.max_momentary_loudness)),
+                             maxShortTermLUFS: L.value(Int16(truncatingIfNeeded: out.max_shortterm_loudness)))
         }
         return BroadcastInfo(description: text(&out.description), originator: text(&out.originator),
                              originatorReference: text(&out.originator_reference),

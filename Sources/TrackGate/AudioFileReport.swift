@@ -97,7 +97,9 @@ public struct AudioFileReport: Sendable, Codable, Equatable {
         if let bext {
             lines.append("  bext      \(bext.description.isEmpty ? "(no description)" : bext.description)")
             if let l = bext.loudness {
-                lines.append("            \(l.integratedLUFS) LUFS, LRA \(l.rangeLU) LU, true peak \(l.maxTruePeakDBTP) dBTP")
+                func shown(_ value: Double?, _ unit: String) -> String { value.map { "\($0) \(unit)" } ?? "not set" }
+                lines.append("            \(shown(l.integratedLUFS, "LUFS")), LRA \(shown(l.rangeLU, "LU")), "
+                    + "true peak \(shown(l.maxTruePeakDBTP, "dBTP"))")
             }
         }
         return lines.joined(separator: "\n")

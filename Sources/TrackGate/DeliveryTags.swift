@@ -16,6 +16,10 @@ public struct DeliveryTags: Sendable {
     public var cuePoints: [Int]
     /// The comment text standing in for the loudness sentence.
     public let loudnessPlaceholder: String
+    /// Control characters found in the request's text (a NUL would end a C
+    /// string and cut the tag there): each is written as a space, and the
+    /// report's notes say so. Empty when there were none.
+    public private(set) var replacedControlCharacters: [String] = []
 
     public init(request: NuroRequest, task: TaskAnswer?, settings: FinishSettings, format: OutputFormat,
                 sourceRate: Int, outputRate: Int, channelCount: Int, date: Date = Date()) {
@@ -48,7 +52,18 @@ public struct DeliveryTags: Sendable {
         comment += loudnessPlaceholder
 
         let day = Self.utc("yyyy-MM-dd", date), time = Self.utc("HH:mm:ss", date)
-        tags = AudioTags(title: title, genre: genre, comment: comment, date: day, software: TrackGateVersion.software)
+        var replaced: Set<String> = []
+        func clean(_ text: String) -> String {
+            String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
+                guard scalar.value < 0x20 || scalar.value == 0x7F else { return scalar }
+                replaced.insert(scalar.value == 0 ? "NUL" : String(format: "U+%04X", scalar.value))
+                return " "
+            }))
+        }
+        let cleanTitle = clean(title)
+        tags = AudioTags(title: cleanTitle, genre: genre.map(clean), comment: clean(comment), date: day,
+                         software: TrackGateVersion.software)
+        replacedControlCharacters = replaced.sorted()
         guard format.container == .wav else {
             broadcastInfo = nil
             cuePoints = []
@@ -59,7 +74,7 @@ public struct DeliveryTags: Sendable {
         let history = "A=PCM,F=\(sourceRate),M=\(mode),T=Nuro\r\n"
             + "A=PCM,F=\(outputRate),W=\(bits),M=\(mode),T=\(TrackGateVersion.software)\r\n"
         broadcastInfo = BroadcastInfo(
-            description: Self.ascii("Nuro \(Self.kindText(request.kind)): \(title)", limit: 256), originator: "TrackGate",
+            description: Self.ascii("Nuro \(Self.kindText(request.kind)): \(cleanTitle)", limit: 256), originator: "TrackGate",
             originatorReference: Self.ascii(task?.taskID ?? "", limit: 32),
             originationDate: day, originationTime: time, codingHistory: history,
             loudness: .init(integratedLUFS: 0, rangeLU: 0, maxTruePeakDBTP: 0, maxMomentaryLUFS: 0, maxShortTermLUFS: 0))

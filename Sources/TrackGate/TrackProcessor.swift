@@ -42,8 +42,10 @@ public struct TrackProcessor: Sendable {
         let (audioOut, reportOut, plotOut) = outputPaths(id: id, directory: outputDirectory)
 
         if let problem = outputProblem(audioPath: audioPath, id: id, directory: outputDirectory) {
-            return TrackReport(id: id, file: audioPath, error: problem, unreadable: false)
+            return TrackReport(id: id, file: audioPath, error: problem, errorKind: .file(.invalidArgument), unreadable: true)
         }
+        // What a killed run left for these outputs (never what a live one is writing).
+        for output in [audioOut, reportOut, plotOut] { AtomicFile.removeTemporaries(of: output) }
 
         let outcome = gate.evaluate(audioPath: audioPath, request: request, task: task, id: id,
                                     envelopeColumns: plots ? TrackPlot.envelopeColumns : nil)
@@ -70,8 +72,11 @@ public struct TrackProcessor: Sendable {
                 try finish(analysis: analysis, request: request, task: outcome.task, source: source,
                            audioOut: audioOut, report: &report, output: &output)
             } catch {
+                // Unwritable (a full disk) or unreadable mid-run: exit code 2, as when found while listing.
                 report.verdict = .error
                 report.error = error.description
+                report.errorKind = .file(error.kind)
+                report.unreadable = true
                 output.notWritten = "finishing failed"
             }
         }
@@ -127,6 +132,10 @@ public struct TrackProcessor: Sendable {
             : (attempt.rendering.limiterActiveS ?? 0) > 0 ? "limited" : "none"
         output.loudness = measured
         output.notes = Self.notes(analysis.defects, gainDB: output.gainDB, policy: gate.policy)
+        if !tags.replacedControlCharacters.isEmpty {
+            output.notes.append("the request's text holds control characters ("
+                + tags.replacedControlCharacters.joined(separator: ", ") + "); in the tags each is written as a space")
+        }
         output.verified = checks.allSatisfy { $0.status == .pass }
         if !output.verified && !force {
             output.notWritten = "the written file failed verification (--force keeps it)"

@@ -198,6 +198,8 @@ public struct TrackReport: Sendable, Encodable {
         } catch {
             verdict = .error
             self.error = [self.error, error.description].compactMap { $0 }.joined(separator: "; ")
+            errorKind = errorKind ?? .file(error.kind)
+            unreadable = true
         }
     }
 

@@ -131,6 +131,8 @@ struct BatchCommand: ParsableCommand {
 
         let summary = progress.summary
         let seconds = progress.elapsed
+        // A signal after the last track started stops nothing: the batch is complete.
+        let interrupted = cancellation.isCancelled && summary.done < summary.total
         do {
             try sink.commit(seconds: seconds)
             if let page {
@@ -145,10 +147,11 @@ struct BatchCommand: ParsableCommand {
         if !quiet {
             let table = tracks.isEmpty
                 ? "no tracks in \(inputs.joined(separator: ", "))\(shard == .all ? "" : " for shard \(shard)")"
-                : summary.renderText(seconds: seconds, jobs: activeJobs, interrupted: cancellation.isCancelled)
-            if output.json { FileHandle.standardError.write(Data((table + "\n").utf8)) } else { print(table) }
+                : summary.renderText(seconds: seconds, jobs: activeJobs, interrupted: interrupted)
+            let shown = TerminalText.escaped(table)
+            if output.json { FileHandle.standardError.write(Data((shown + "\n").utf8)) } else { print(shown) }
         }
-        if cancellation.isCancelled { throw ExitCode(130) }
+        if interrupted { throw ExitCode(130) }
         try finish(with: summary.exitStatus)
     }
 

@@ -57,7 +57,7 @@ struct OutputOptions: ParsableArguments {
         } else if report.unreadable {
             printError(report.error ?? "unreadable input")
         } else {
-            print(report.renderText())
+            printText(report.renderText())
         }
         try finish(with: report.exitStatus)
     }
@@ -80,5 +80,5 @@ struct JSONLinesWriter {
 
 /// Writes a line to standard error, for messages that must not mix with results.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("trackgate: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("trackgate: \(TerminalText.escaped(message))\n".utf8))
 }

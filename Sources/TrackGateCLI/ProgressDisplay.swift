@@ -36,7 +36,7 @@ final class ProgressDisplay: Sendable {
     func printAbove(_ text: String) {
         state.withLock { s in
             if s.barShown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            FileHandle.standardOutput.write(Data((text + "\n").utf8))
+            FileHandle.standardOutput.write(Data((TerminalText.escaped(text) + "\n").utf8))
             if s.barShown { FileHandle.standardError.write(Data(bar(s.summary).utf8)) }
         }
     }

@@ -37,8 +37,8 @@ struct ReportPrinter {
             } else if report.isUnreadable {
                 printError(report.renderText())
             } else {
-                if !printedText, let header { print(header) }
-                print((separateWithBlankLine && printedText ? "\n" : "") + report.renderText())
+                if !printedText, let header { printText(header) }
+                printText((separateWithBlankLine && printedText ? "\n" : "") + report.renderText())
                 printedText = true
             }
         }

@@ -87,6 +87,27 @@ import TrackGateTestSupport
         #expect(seen["coding_history"]?.hasPrefix("A=PCM,F=48000,W=24,M=stereo,T=TrackGate") == true)
     }
 
+    /// EBU Tech 3285 v2 marks a loudness field not set with 0x7FFF: written so
+    /// for nil, and read back as nil (not as 327.67 LUFS).
+    @Test func bextLoudnessNotSet() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("bwf.wav")
+        let bext = BroadcastInfo(description: "d", originator: "TrackGate", originationDate: "2026-11-29",
+                                 originationTime: "12:00:00",
+                                 loudness: .init(integratedLUFS: -16.5, rangeLU: nil, maxTruePeakDBTP: nil,
+                                                 maxMomentaryLUFS: nil, maxShortTermLUFS: nil))
+        var writer = try SoundFileWriter(path: path, format: .wav16, sampleRate: 48_000, channelCount: 2, broadcastInfo: bext)
+        try writer.write(TestSignals.sine(frequency: 1000, seconds: 0.1))
+        try writer.commit()
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let chunk = try #require((0..<bytes.count - 4).first { bytes[$0..<$0 + 4] == Array("bext".utf8)[...] })
+        let fields = Array(bytes[(chunk + 8 + 412)..<(chunk + 8 + 422)])
+        #expect(fields == [0x8E, 0xF9, 0xFF, 0x7F, 0xFF, 0x7F, 0xFF, 0x7F, 0xFF, 0x7F])  // -1650, then 0x7FFF four times
+        let read = try #require(try SoundFile(path: path).info.broadcastInfo?.loudness)
+        #expect(read == bext.loudness)
+        #expect(read.rangeLU == nil && read.integratedLUFS == -16.5)
+    }
+
     @Test func bextOnFlacIsRefusedUpFront() throws {
         let dir = try TemporaryDirectory()
         let bext = BroadcastInfo(description: "x", originator: "y", originationDate: "2026-11-21", originationTime: "00:00:00")

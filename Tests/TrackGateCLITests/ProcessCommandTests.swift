@@ -42,6 +42,19 @@ import TrackGateTestSupport
         #expect(exists.status == 64 && exists.stderr.contains("already exists; pass --overwrite"), "\(exists.stderr)")
     }
 
+    /// An output that cannot be written while processing is exit 2, as when
+    /// found before: here the delivery's name is taken by a folder.
+    @Test func anUnwritableOutputExitsTwo() throws {
+        let s = sample("battle-loop")
+        let dir = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir.file("battle-loop.wav"), withIntermediateDirectories: true)
+        let result = try CLI.run("process", s.audio, "--request", s.request, "--out", dir.path, "--overwrite", "--json")
+        #expect(result.status == 2, "\(result.stdout)")
+        let report = try #require(try CLI.jsonLines(result.stdout).first)
+        #expect(report["verdict"] as? String == "error")
+        #expect(report["error_kind"] as? String == "write_failed")
+    }
+
     @Test func unreadableInputExitsTwo() throws {
         let dir = try TemporaryDirectory()
         let result = try CLI.run("process", dir.file("missing.wav"), "--request", sample("battle-loop").request, "--out", dir.file("out"))

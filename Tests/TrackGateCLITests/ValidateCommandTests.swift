@@ -109,4 +109,25 @@ import TrackGateTestSupport
         #expect(result.stdout.contains("utf16.json: valid BGM v1.0 request, 30 s"))
         #expect(result.stdout.contains("the file is UTF-16 (little-endian) text"))
     }
+
+    /// Text from a request reaches the terminal shown, not obeyed: a genre that
+    /// clears the screen, rings the bell and reverses text, and a file name with
+    /// an escape in it.
+    @Test func controlCharactersAreEscapedInHumanOutput() throws {
+        let dir = try TemporaryDirectory()
+        let request = dir.file("r.json")
+        try Data(#"{"type": "bgm", "description": "d", "duration": 30, "genre": ["\u001b[2J\u001b]0;pwned\u0007\u202erock\r"]}"#.utf8)
+            .write(to: URL(fileURLWithPath: request))
+        let result = try CLI.run("validate", request)
+        #expect(result.status == 1)
+        #expect(!result.stdout.unicodeScalars.contains { [0x1B, 0x07, 0x0D, 0x202E].contains($0.value) })
+        #expect(result.stdout.contains(#"genre[0]: "\e[2J\e]0;pwned\a\u{202E}rock\r" is not an accepted value"#), "\(result.stdout)")
+        let strange = dir.file("a\u{1B}[31mred.json")
+        let missing = try CLI.run("validate", strange)
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "trackgate: \(dir.path)/a\\e[31mred.json: no such file\n")
+        // JSON output carries the text as it is, escaped by the JSON encoder.
+        let json = try CLI.run("validate", "--json", request)
+        #expect(json.stdout.contains(#"\u001b[2J"#))
+    }
 }

@@ -2,7 +2,7 @@ import AudioIO
 import Foundation
 
 /// What an earlier run left in the output folder, read once at the start of a
-/// batch: the temporaries of runs killed mid-write, by track id.
+/// batch: temporaries by track id, of runs killed mid-write or still writing.
 struct OutputFolder: Sendable {
     let path: String
     /// `.ID.EXT.XXXXXX.partial` files (see `AtomicFile`), by ID.
@@ -19,11 +19,12 @@ struct OutputFolder: Sendable {
         self.leftovers = leftovers
     }
 
-    /// Removes the temporaries a killed run left for this track. Only the
-    /// track's own: other shards may be writing theirs into the same folder.
+    /// Removes the temporaries a killed run left for this track: only the
+    /// track's own, and only those no live process is writing (another shard,
+    /// or the same batch started twice, may be writing into this folder).
     func removeLeftovers(of id: String) {
         for name in leftovers[id] ?? [] {
-            try? FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent(name))
+            AtomicFile.removeIfAbandoned((path as NSString).appendingPathComponent(name))
         }
     }
 

@@ -1,0 +1,66 @@
+import AudioIO
+import Foundation
+import Testing
+import TrackGateTestSupport
+
+/// Temporaries are removed only when their writer is gone: a live writer's
+/// lock keeps them, in this process or another.
+@Suite struct TemporaryOwnershipTests {
+    func temporaries(in dir: TemporaryDirectory) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".partial") }.sorted()
+    }
+
+    @Test func aLiveWritersTemporaryStays() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("report.jsonl")
+        let stream = try AtomicFileStream(path: path, replaceExisting: true)
+        try stream.write(Array("one\n".utf8))
+        let live = try temporaries(in: dir)
+        #expect(live.count == 1)
+        AtomicFile.removeTemporaries(of: path)
+        #expect(try temporaries(in: dir) == live)
+        try stream.commit()
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "one\n")
+        #expect(try temporaries(in: dir).isEmpty)
+    }
+
+    @Test func anAbandonedTemporaryGoes() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("song.wav")
+        // What a run killed mid-write leaves: nobody holds its lock.
+        try Data("half a file".utf8).write(to: URL(fileURLWithPath: dir.file(".song.wav.a1B2c3.partial")))
+        // A temporary of another output stays.
+        try Data("x".utf8).write(to: URL(fileURLWithPath: dir.file(".other.wav.a1B2c3.partial")))
+        AtomicFile.removeTemporaries(of: path)
+        #expect(try temporaries(in: dir) == [".other.wav.a1B2c3.partial"])
+    }
+
+    /// Another process holds the lock (flock(1), as a second TrackGate run
+    /// would): the temporary stays until that process is gone.
+    @Test func anotherProcessesLockIsRespected() throws {
+        let dir = try TemporaryDirectory()
+        let temporary = dir.file(".song.wav.Zz9Yy8.partial")
+        try Data("being written".utf8).write(to: URL(fileURLWithPath: temporary))
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = [temporary, "sleep", "30"]
+        try holder.run()
+        defer { if holder.isRunning { holder.terminate() } }
+        // Wait until flock holds the lock (a probe that fails to lock it).
+        var held = false
+        for _ in 0..<200 {
+            let fd = open(temporary, O_RDONLY)
+            held = flock(fd, LOCK_EX | LOCK_NB) != 0
+            close(fd)
+            if held { break }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        #expect(held)
+        #expect(!AtomicFile.removeIfAbandoned(temporary))
+        #expect(FileManager.default.fileExists(atPath: temporary))
+        holder.terminate()
+        holder.waitUntilExit()
+        #expect(AtomicFile.removeIfAbandoned(temporary))
+        #expect(!FileManager.default.fileExists(atPath: temporary))
+    }
+}
