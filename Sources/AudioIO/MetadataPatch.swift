@@ -102,6 +102,24 @@ public enum MetadataPatch {
         }
     }
 
+    /// Makes a RIFF/WAVE file's RIFF size field match the file (its size less
+    /// 8 bytes). libsndfile 1.2.0 leaves the size of its first header in the
+    /// field when no frame was written, though the chunks after it (INFO, bext,
+    /// an empty `data`) are written: a 0-frame file of 1,110 bytes said 772.
+    /// Other files, and RIFF files over 4 GiB, are left as they are.
+    public static func correctRIFFSize(path: String) throws(AudioIOError) {
+        let file = try PatchedFile(path: path)
+        var header = [UInt8](repeating: 0, count: 12)
+        guard try file.read(&header, at: 0) == 12, header[0..<4] == Array("RIFF".utf8)[...],
+              header[8..<12] == Array("WAVE".utf8)[...] else { return }
+        var st = stat()
+        guard fstat(file.fd, &st) == 0, st.st_size >= 8, st.st_size - 8 <= off_t(UInt32.max) else { return }
+        let size = UInt32(st.st_size - 8)
+        let stored = UInt32(header[4]) | UInt32(header[5]) << 8 | UInt32(header[6]) << 16 | UInt32(header[7]) << 24
+        guard stored != size else { return }
+        try file.write([UInt8(size & 0xFF), UInt8(size >> 8 & 0xFF), UInt8(size >> 16 & 0xFF), UInt8(size >> 24)], at: 4)
+    }
+
     /// Writes the EBU Tech 3285 version-2 loudness fields into the `bext` chunk
     /// of a RIFF/WAVE file (which must already have one).
     public static func setLoudness(_ loudness: BroadcastInfo.Loudness, path: String) throws(AudioIOError) {

@@ -182,7 +182,9 @@ public struct SoundFileWriter: ~Copyable {
         guard closeCode == 0 else {
             throw AudioIOError(.writeFailed, path: path, detail: "finishing the file failed (libsndfile error \(closeCode))")
         }
-        return FinishedOutputFile(file: output.take()!)
+        let file = output.take()!
+        if framesWritten == 0 { try MetadataPatch.correctRIFFSize(path: file.temporaryPath) }
+        return FinishedOutputFile(file: file)
     }
 
     private static func setBroadcastInfo(_ b: BroadcastInfo, handle: OpaquePointer, path: String) throws(AudioIOError) {

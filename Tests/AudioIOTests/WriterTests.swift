@@ -108,6 +108,28 @@ import TrackGateTestSupport
         #expect(read.rangeLU == nil && read.integratedLUFS == -16.5)
     }
 
+    /// A file of no frames, with INFO and bext chunks: its RIFF size is the
+    /// file's size less 8 (libsndfile alone left 772 in a 1,110-byte file).
+    @Test func aZeroFrameWAVHasTheRightRIFFSize() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("empty.wav")
+        let bext = BroadcastInfo(description: "d", originator: "TrackGate", originationDate: "2026-11-29", originationTime: "12:00:00")
+        let writer = try SoundFileWriter(path: path, format: .wav24, sampleRate: 48_000, channelCount: 2,
+                                         tags: Self.tags, broadcastInfo: bext)
+        try writer.commit()
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let riff = Int(bytes[4]) | Int(bytes[5]) << 8 | Int(bytes[6]) << 16 | Int(bytes[7]) << 24
+        #expect(riff == bytes.count - 8)
+        // Walking the chunks by their sizes ends exactly at the end of the file.
+        var offset = 12
+        while offset + 8 <= bytes.count {
+            let size = Int(bytes[offset + 4]) | Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6]) << 16 | Int(bytes[offset + 7]) << 24
+            offset += 8 + size + (size & 1)
+        }
+        #expect(offset == bytes.count)
+        #expect(try SoundFile(path: path).info.frameCount == 0)
+    }
+
     @Test func bextOnFlacIsRefusedUpFront() throws {
         let dir = try TemporaryDirectory()
         let bext = BroadcastInfo(description: "x", originator: "y", originationDate: "2026-11-21", originationTime: "00:00:00")
@@ -164,7 +186,8 @@ import TrackGateTestSupport
         let stray = try #require(names.first { AtomicFile.finalName(ofTemporary: $0) == "report.jsonl" })
         try FileManager.default.copyItem(atPath: dir.file(stray), toPath: dir.file(".report.jsonl.zzzzzz.partial"))
         AtomicFile.removeTemporaries(of: dir.file("report.jsonl"))
-        #expect(try dir.contents().map { AtomicFile.finalName(ofTemporary: $0) } == ["report.jsonl.bak"])
+        // The copy, whose writer is gone, goes; the live writers' temporaries stay.
+        #expect(try dir.contents().sorted() == names.sorted())
         try other.commit()
         _ = consume stream
     }
