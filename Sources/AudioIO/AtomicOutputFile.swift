@@ -34,7 +34,7 @@ struct AtomicOutputFile: ~Copyable {
         }
         var attempt = 0
         while true {
-            var template = Array("\(folder)/.\(name).XXXXXX.partial".utf8CString)
+            var template = Array("\(folder)/.\(AtomicFile.temporaryStem(of: name)).XXXXXX.partial".utf8CString)
             let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 8) }
             guard fd >= 0 else {
                 let reason = String(cString: strerror(errno))
@@ -125,8 +125,27 @@ public struct AtomicFileStream: ~Copyable {
 /// Whole-file writes with the same guarantees as audio outputs: complete under
 /// the final name or absent, and an existing file replaced only when asked.
 public enum AtomicFile {
-    /// The name of the file a temporary was being written for (`.NAME.XXXXXX.partial`
-    /// -> `NAME`), or nil when `name` is not one of TrackGate's temporaries.
+    /// The longest file name common file systems take (ext4, XFS, APFS, NTFS: 255 bytes).
+    static let maximumNameBytes = 255
+
+    /// The part of a temporary's name that stands for its final name: the name
+    /// itself, or for a name too long to take `.` and `.XXXXXX.partial` (over
+    /// 239 bytes) its first bytes, `~` and 16 hex digits of its SHA-256.
+    public static func temporaryStem(of name: String) -> String {
+        let extra = ".".utf8.count + ".XXXXXX.partial".utf8.count
+        guard name.utf8.count + extra > maximumNameBytes else { return name }
+        let keep = maximumNameBytes - extra - 17
+        var prefix = ""
+        for character in name.unicodeScalars {
+            guard prefix.utf8.count + String(character).utf8.count <= keep else { break }
+            prefix.unicodeScalars.append(character)
+        }
+        return prefix + "~" + ContentDigest.sha256(name).prefix(16)
+    }
+
+    /// The stem of a temporary's name (`.STEM.XXXXXX.partial` -> `STEM`; the
+    /// final name itself unless it is very long, see `temporaryStem(of:)`), or
+    /// nil when `name` is not one of TrackGate's temporaries.
     public static func finalName(ofTemporary name: String) -> String? {
         guard name.hasPrefix("."), name.hasSuffix(".partial") else { return nil }
         let core = name.dropFirst().dropLast(".partial".count)
@@ -162,12 +181,13 @@ public enum AtomicFile {
         let slash = path.lastIndex(of: "/")
         let folder = slash.map { String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let stem = temporaryStem(of: name)
         guard let directory = opendir(folder.isEmpty ? "/" : folder) else { return }
         defer { closedir(directory) }
         var leftovers: [String] = []
         while let entry = readdir(directory) {
             let entryName = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if finalName(ofTemporary: entryName) == name { leftovers.append(entryName) }
+            if finalName(ofTemporary: entryName) == stem { leftovers.append(entryName) }
         }
         for leftover in leftovers { removeIfAbandoned("\(folder)/\(leftover)") }
     }

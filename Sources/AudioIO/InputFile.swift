@@ -61,7 +61,13 @@ struct InputFile: ~Copyable {
 
     private static func openError(_ code: Int32, path: String) -> AudioIOError {
         switch code {
-        case ENOENT, ENOTDIR: AudioIOError(.missing, path: path, detail: "no such file")
+        case ENOENT, ENOTDIR:
+            // A name that reached TrackGate with bytes that are not UTF-8 (a Latin-1
+            // name, say) had them replaced by U+FFFD on the way: that name does not exist.
+            path.unicodeScalars.contains("\u{FFFD}")
+                ? AudioIOError(.missing, path: path, detail: "no such file: the name as given is not valid UTF-8 (Latin-1?), "
+                    + "which TrackGate cannot open; rename the file to UTF-8 (convmv -f latin1 -t utf-8 --notest NAME)")
+                : AudioIOError(.missing, path: path, detail: "no such file")
         case EACCES, EPERM: AudioIOError(.unreadable, path: path, detail: "permission denied")
         case EISDIR: AudioIOError(.unreadable, path: path, detail: "is a folder, not an audio file")
         default: AudioIOError(.unreadable, path: path, detail: SystemCall.describe(code))

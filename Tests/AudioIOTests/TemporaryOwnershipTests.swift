@@ -63,4 +63,24 @@ import TrackGateTestSupport
         #expect(AtomicFile.removeIfAbandoned(temporary))
         #expect(!FileManager.default.fileExists(atPath: temporary))
     }
+
+    /// A temporary's name fits the 255-byte limit whatever the final name's
+    /// length, and still tells which file it belongs to.
+    @Test func temporaryNamesFitAndTellTheirFile() throws {
+        #expect(AtomicFile.temporaryStem(of: "song.wav") == "song.wav")
+        let long = String(repeating: "é", count: 100) + String(repeating: "x", count: 50) + ".flac"
+        let stem = AtomicFile.temporaryStem(of: long)
+        #expect((".\(stem).XXXXXX.partial").utf8.count <= 255)
+        #expect(stem.hasPrefix("éé") && stem != AtomicFile.temporaryStem(of: long.replacingOccurrences(of: ".flac", with: ".json")))
+        let dir = try TemporaryDirectory()
+        let path = dir.file(long)
+        let stream = try AtomicFileStream(path: path, replaceExisting: true)
+        let names = try temporaries(in: dir)
+        #expect(names.count == 1 && AtomicFile.finalName(ofTemporary: names[0]) == stem)
+        try FileManager.default.copyItem(atPath: dir.file(names[0]), toPath: dir.file(".\(stem).abcdef.partial"))
+        AtomicFile.removeTemporaries(of: path)
+        #expect(try temporaries(in: dir) == names)
+        try stream.commit()
+        #expect(FileManager.default.fileExists(atPath: path))
+    }
 }

@@ -181,17 +181,25 @@ public enum BatchInventory {
 
     /// Outputs are named by id, so two tracks with one id would overwrite each
     /// other: the first keeps it, later ones become problems.
+    ///
+    /// Ids that differ only in case (`Song`, `SONG`) name different files here
+    /// but one file on a case-insensitive volume (macOS, SMB shares, Windows),
+    /// where their outputs would overwrite each other: the later one is refused too.
     static func markDuplicates(_ tracks: [BatchTrack]) -> [BatchTrack] {
-        var firstOrigin: [String: String] = [:]
+        var firstOrigin: [String: (id: String, origin: String)] = [:]
         return tracks.map { track in
             guard track.problem == nil else { return track }
-            if let first = firstOrigin[track.id] {
+            let folded = track.id.lowercased()
+            if let first = firstOrigin[folded] {
                 var duplicate = track
-                duplicate.problem = "\(track.origin): the id \"\(track.id)\" is already used by \(first)"
+                duplicate.problem = first.id == track.id
+                    ? "\(track.origin): the id \"\(track.id)\" is already used by \(first.origin)"
+                    : "\(track.origin): the id \"\(track.id)\" differs from \"\(first.id)\" (\(first.origin)) only in case: "
+                        + "on a case-insensitive volume their outputs would be one file; rename one"
                 duplicate.problemKind = .invalidID
                 return duplicate
             }
-            firstOrigin[track.id] = track.origin
+            firstOrigin[folded] = (track.id, track.origin)
             return track
         }
     }

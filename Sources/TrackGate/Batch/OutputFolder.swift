@@ -5,7 +5,7 @@ import Foundation
 /// batch: temporaries by track id, of runs killed mid-write or still writing.
 struct OutputFolder: Sendable {
     let path: String
-    /// `.ID.EXT.XXXXXX.partial` files (see `AtomicFile`), by ID.
+    /// `.STEM.XXXXXX.partial` files (see `AtomicFile`), by stem.
     private let leftovers: [String: [String]]
 
     init(path: String) {
@@ -13,8 +13,8 @@ struct OutputFolder: Sendable {
         var leftovers: [String: [String]] = [:]
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         for name in names {
-            guard let final = AtomicFile.finalName(ofTemporary: name) else { continue }
-            leftovers[(final as NSString).deletingPathExtension, default: []].append(name)
+            guard let stem = AtomicFile.finalName(ofTemporary: name) else { continue }
+            leftovers[stem, default: []].append(name)
         }
         self.leftovers = leftovers
     }
@@ -23,7 +23,8 @@ struct OutputFolder: Sendable {
     /// track's own, and only those no live process is writing (another shard,
     /// or the same batch started twice, may be writing into this folder).
     func removeLeftovers(of id: String) {
-        for name in leftovers[id] ?? [] {
+        let outputs = OutputFormat.Container.allCases.map(\.fileExtension) + ["json", "svg"]
+        for name in outputs.flatMap({ leftovers[AtomicFile.temporaryStem(of: "\(id).\($0)")] ?? [] }) {
             AtomicFile.removeIfAbandoned((path as NSString).appendingPathComponent(name))
         }
     }

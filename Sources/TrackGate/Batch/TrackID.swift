@@ -13,9 +13,11 @@ public enum TrackID {
         return stem.isEmpty ? name : stem
     }
 
-    /// Longest id, in UTF-8 bytes: with `.json` and the temporary suffix it stays
-    /// under the 255-byte file-name limit of common file systems.
-    public static let maximumBytes = 200
+    /// Longest id, in UTF-8 bytes: with the longest output extension (`.flac`,
+    /// `.json`) it makes a name of 255 bytes, the file-name limit of common
+    /// file systems (temporaries of such long names are shortened, see
+    /// `AtomicFile.temporaryStem(of:)`).
+    public static let maximumBytes = 250
 
     /// Why `id` cannot name an output, or nil when it can.
     public static func problem(_ id: String) -> String? {
