@@ -244,4 +244,28 @@ import TrackGateTestSupport
             try Self.expectOnlyCompleteFiles(in: out)
         }
     }
+
+    /// A signal that arrives once every track is done stops nothing: the exit
+    /// code is the batch's own, not 130. (The signal is sent as soon as the last
+    /// report line appears; if the process has already ended it is not
+    /// signalled, and the code is the same.)
+    @Test func aSignalAfterTheLastTrackIsNotAnInterruption() throws {
+        let batch = try MixedBatch(goodCount: 2, seconds: 3, broken: false)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.executable)
+        process.arguments = ["batch", batch.tracks, "--check-only", "--json", "--jobs", "1"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var received = Data()
+        while received.filter({ $0 == 0x0A }).count < 2 {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            received += chunk
+        }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
 }
