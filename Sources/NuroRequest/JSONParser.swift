@@ -338,19 +338,31 @@ private struct Reader {
             }
             path.removeLast()
             members[key] = member
-            skipWhitespace()
-            guard pos < bytes.count else { throw endError(expecting: nil) }
-            switch bytes[pos] {
-            case UInt8(ascii: ","):
-                pos += 1
-                skipWhitespace()
-            case UInt8(ascii: "}"):
-                pos += 1
-                return .object(members)
-            default:
-                let hint = bytes[pos] == UInt8(ascii: "\"") ? "a comma is missing" : nil
-                throw unexpected(expecting: "',' or '}' after the value of \"\(key)\"", hint: hint)
+            let closed = try endOfMember(closing: UInt8(ascii: "}"), expecting: "',' or '}' after the value of \"\(key)\"") {
+                $0 == UInt8(ascii: "\"") ? "a comma is missing" : nil
             }
+            if closed { return .object(members) }
+        }
+    }
+
+    /// After a member or an item: a comma (another follows, white space
+    /// skipped) or the closing bracket (consumed).
+    ///
+    /// - Returns: whether the object or list closed.
+    mutating func endOfMember(closing: UInt8, expecting: String,
+                              hint: (UInt8) -> String?) throws(JSONReadError) -> Bool {
+        skipWhitespace()
+        guard pos < bytes.count else { throw endError(expecting: nil) }
+        switch bytes[pos] {
+        case UInt8(ascii: ","):
+            pos += 1
+            skipWhitespace()
+            return false
+        case closing:
+            pos += 1
+            return true
+        default:
+            throw unexpected(expecting: expecting, hint: hint(bytes[pos]))
         }
     }
 
@@ -373,21 +385,11 @@ private struct Reader {
             path.append(.index(items.count))
             items.append(try value(depth: depth + 1))
             path.removeLast()
-            skipWhitespace()
-            guard pos < bytes.count else { throw endError(expecting: nil) }
-            switch bytes[pos] {
-            case UInt8(ascii: ","):
-                pos += 1
-                skipWhitespace()
-            case UInt8(ascii: "]"):
-                pos += 1
-                return .array(items)
-            default:
-                let hint = bytes[pos] == UInt8(ascii: "}") ? "the list is closed with '}' instead of ']'"
-                    : bytes[pos] == UInt8(ascii: "\"") || isWordByte(bytes[pos]) || bytes[pos] == UInt8(ascii: "{")
-                        ? "a comma is missing" : nil
-                throw unexpected(expecting: "',' or ']' in the list", hint: hint)
+            let closed = try endOfMember(closing: UInt8(ascii: "]"), expecting: "',' or ']' in the list") { byte in
+                byte == UInt8(ascii: "}") ? "the list is closed with '}' instead of ']'"
+                    : byte == UInt8(ascii: "\"") || Self.isWordByte(byte) || byte == UInt8(ascii: "{") ? "a comma is missing" : nil
             }
+            if closed { return .array(items) }
         }
     }
 
@@ -593,9 +595,11 @@ private struct Reader {
 
     func peek(_ byte: UInt8) -> Bool { pos < bytes.count && bytes[pos] == byte }
     func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
-    func isWordByte(_ b: UInt8) -> Bool {
+    func isWordByte(_ b: UInt8) -> Bool { Self.isWordByte(b) }
+    /// A letter, digit or `_`: what an unquoted word (`True`, `None`, `rock`) is made of.
+    static func isWordByte(_ b: UInt8) -> Bool {
         (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
-            || isDigit(b) || b == UInt8(ascii: "_")
+            || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "_")
     }
 
     // MARK: Positions and messages

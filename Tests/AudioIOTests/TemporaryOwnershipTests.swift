@@ -42,8 +42,10 @@ import TrackGateTestSupport
         let temporary = dir.file(".song.wav.Zz9Yy8.partial")
         try Data("being written".utf8).write(to: URL(fileURLWithPath: temporary))
         let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        holder.arguments = [temporary, "sleep", "30"]
+        // The shell takes the lock on descriptor 9 and becomes `sleep`, which keeps
+        // it: terminating that one process releases the lock.
+        holder.executableURL = URL(fileURLWithPath: "/bin/sh")
+        holder.arguments = ["-c", "exec 9<\"$0\"; flock 9; exec sleep 30", temporary]
         try holder.run()
         defer { if holder.isRunning { holder.terminate() } }
         // Wait until flock holds the lock (a probe that fails to lock it).

@@ -1,3 +1,4 @@
+import AudioIO
 import Foundation
 import Testing
 import TrackGateTestSupport
@@ -112,5 +113,21 @@ import TrackGateTestSupport
             #expect(lines.contains { $0.contains("expired.mp3: not audio: the file is XML text") }, "\(result.stderr)")
             #expect(lines.contains { $0.contains("cut.mp3: truncated") }, "\(result.stderr)")
         }
+    }
+
+    /// Tags written by other tools reach the terminal shown, not obeyed: a
+    /// title that would clear the screen and set the window title.
+    @Test func tagsWithEscapeSequencesAreShownEscaped() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("t.wav")
+        var tags = AudioTags()
+        tags.title = "Night\u{1B}[2J\u{1B}]0;owned\u{07} drive"
+        var writer = try SoundFileWriter(path: path, format: .wav16, sampleRate: 48_000, channelCount: 1, tags: tags)
+        try writer.write(AudioBuffer(sampleRate: 48_000, channels: [[Float](repeating: 0.1, count: 4_800)]))
+        try writer.commit()
+        let result = try CLI.run("info", path)
+        #expect(result.status == 0)
+        #expect(!result.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+        #expect(result.stdout.contains(#"title     Night\e[2J\e]0;owned\a drive"#), "\(result.stdout)")
     }
 }
