@@ -63,18 +63,9 @@ public struct JSONParser {
     /// - Throws: `JSONReadError` naming the first problem and its position.
     public func parse(_ bytes: some Collection<UInt8>) throws(JSONReadError) -> JSONDocument {
         let array = Array(bytes)
-        var warnings: [JSONWarning] = []
-        var text = array
-        var transcoded = false
-        switch try TextEncoding.detect(array) {
-        case .utf8: break
-        case .utf16(let bigEndian):
-            text = try TextEncoding.utf16ToUTF8(array, bigEndian: bigEndian)
-            transcoded = true
-            warnings.append(JSONWarning(path: "", at: nil,
-                "the file is UTF-16 (\(bigEndian ? "big" : "little")-endian) text: read as such, but JSON files "
-                    + "should be UTF-8 (RFC 8259 section 8.1); save it as UTF-8"))
-        }
+        let (text, encodingWarning) = try Self.utf8Text(array)
+        let transcoded = encodingWarning != nil
+        let warnings = encodingWarning.map { [JSONWarning(path: "", at: nil, $0)] } ?? []
         let result: Result<JSONDocument, JSONReadError> = text.withUnsafeBufferPointer { buffer in
             var reader = Reader(buffer, limits: limits, layout: layout, offsetsAreBytes: !transcoded)
             do throws(JSONReadError) {
@@ -85,6 +76,24 @@ public struct JSONParser {
             }
         }
         return try result.get()
+    }
+}
+
+extension JSONParser {
+    /// The UTF-8 text of `bytes`, transcoded when they are UTF-16 (told as
+    /// `parse` tells it), with the warning `parse` would give; for readers that
+    /// split a text before parsing its parts (a JSON Lines manifest).
+    ///
+    /// - Throws: `JSONReadError` (`.encoding`) for UTF-32 or broken UTF-16.
+    public static func utf8Text(_ bytes: [UInt8]) throws(JSONReadError) -> (text: [UInt8], warning: String?) {
+        switch try TextEncoding.detect(bytes) {
+        case .utf8:
+            return (bytes, nil)
+        case .utf16(let bigEndian):
+            return (try TextEncoding.utf16ToUTF8(bytes, bigEndian: bigEndian),
+                    "the file is UTF-16 (\(bigEndian ? "big" : "little")-endian) text: read as such, but JSON files "
+                        + "should be UTF-8 (RFC 8259 section 8.1); save it as UTF-8")
+        }
     }
 }
 

@@ -127,6 +127,17 @@ import TrackGateTestSupport
         #expect(warnings.first?.message.contains("at column 64 and column 80") == true)
     }
 
+    /// A manifest saved as UTF-16 (as Windows editors do) is read as such.
+    @Test func aUTF16ManifestIsRead() throws {
+        let dir = try TemporaryDirectory()
+        let text = #"{"id": "é1", "audio": "a.wav", "request": "a.json"}"# + "\r\n" + #"{"id": "b", "audio": "b.wav", "request": "b.json"}"#
+        try Data([0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+            .write(to: URL(fileURLWithPath: dir.file("m.jsonl")))
+        let tracks = BatchInventory.collect([dir.file("m.jsonl")])
+        #expect(tracks.map(\.id) == ["é1", "b"])
+        #expect(tracks.allSatisfy { $0.problem == nil })
+    }
+
     @Test func aKeyTwiceOnAManifestLineIsRefused() throws {
         let dir = try TemporaryDirectory()
         try Data(#"{"audio": "a.wav", "request": "a.json", "audio": "b.wav"}"#.utf8).write(to: URL(fileURLWithPath: dir.file("m.jsonl")))

@@ -90,12 +90,20 @@ public enum BatchInventory {
     /// request size limit), so a broken line becomes one track with a problem
     /// naming the line and column, and every other line is checked as usual.
     public static func manifest(_ path: String) -> [BatchTrack] {
-        let data: [UInt8]
+        var data: [UInt8]
         do throws(AudioIOError) {
             data = try RegularFile.contents(of: path, limit: maximumManifestBytes)
         } catch {
             return [BatchTrack(id: path, audio: nil, request: nil, origin: path, problem: error.description,
                                problemKind: .file(error.kind))]
+        }
+        // A UTF-16 manifest is read whole as such before its lines are split
+        // (byte offsets in messages are then those of the UTF-8 text).
+        do throws(JSONReadError) {
+            data = try JSONParser.utf8Text(data).text
+        } catch {
+            return [BatchTrack(id: path, audio: nil, request: nil, origin: path, problem: "\(path): \(error.message)",
+                               problemKind: .json(error.kind))]
         }
         let base = ((path as NSString).deletingLastPathComponent as NSString)
         func resolve(_ p: String) -> String { p.hasPrefix("/") || base.length == 0 ? p : base.appendingPathComponent(p) }
