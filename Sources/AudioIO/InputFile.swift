@@ -34,7 +34,7 @@ struct InputFile: ~Copyable {
             close(fd)
             let what = switch type {
             case S_IFDIR: "is a folder, not an audio file"
-            case S_IFIFO: "is a FIFO (named pipe), not a regular file: save the audio to a file first"
+            case S_IFIFO: "is a FIFO (named pipe), not a regular file: save it to a file first"
             case S_IFCHR, S_IFBLK: "is a device, not a regular file"
             case S_IFSOCK: "is a socket, not a regular file"
             default: "is not a regular file"

@@ -105,7 +105,8 @@ enum TextEncoding {
     /// Tells the encoding by byte-order mark or by the zero bytes of ASCII text.
     static func detect(_ b: [UInt8]) throws(JSONReadError) -> TextEncoding {
         if b.count >= 4 && ((b[0] == 0xFF && b[1] == 0xFE && b[2] == 0 && b[3] == 0)
-                            || (b[0] == 0 && b[1] == 0 && (b[2] == 0xFE || b[3] != 0))) {
+                            || (b[0] == 0 && b[1] == 0 && (b[2] == 0xFE || b[3] != 0))
+                            || (b[0] != 0 && b[1] == 0 && b[2] == 0 && b[3] == 0 && b.count % 4 == 0)) {
             throw JSONReadError(.encoding, at: nil, "UTF-32 text: JSON files are UTF-8 (RFC 8259 section 8.1); save it as UTF-8")
         }
         guard b.count >= 2 else { return .utf8 }
@@ -223,9 +224,10 @@ private struct Reader {
         let value = try value(depth: 1)
         skipWhitespace()
         if pos < bytes.count {
-            let hint = bytes[pos] == UInt8(ascii: "{") || bytes[pos] == UInt8(ascii: "[")
-                ? ": a second JSON value (a \(unitName) holds one; a JSON Lines manifest? trackgate batch reads those)"
-                : ": the JSON value ended before it"
+            let second = bytes[pos] == UInt8(ascii: "{") || bytes[pos] == UInt8(ascii: "[")
+            let hint = !second ? ": the JSON value ended before it"
+                : unitName == "line" ? ": a second JSON value (a manifest line holds one object; put each on its own line)"
+                : ": a second JSON value (a file holds one; a JSON Lines manifest? trackgate batch reads those)"
             throw JSONReadError(.notJSON, at: position(), "unexpected \(found()) at \(where_()) after the JSON value\(hint)")
         }
         return value
@@ -268,7 +270,7 @@ private struct Reader {
                 let guess = sawMultibyte
                     ? "the file is damaged, or mixes encodings; save it as UTF-8"
                     : (0x80...0x9F).contains(b)
-                        ? "the file looks like Windows-1252 text: save it as UTF-8"
+                        ? "the file looks like Windows-1252 text\(Self.windows1252(b).map { " ('\($0)' in Windows-1252)" } ?? ""): save it as UTF-8"
                         : "the file looks like Latin-1 text ('\(latin1)' in Latin-1): save it as UTF-8"
                 let at = offsetsAreBytes ? "byte offset \(offsetValue(i) ?? i), \(placeText(here))" : placeText(here)
                 throw JSONReadError(.encoding, at: here,
@@ -279,6 +281,16 @@ private struct Reader {
         }
         line = 1
         lineStart = pos
+    }
+
+    /// The character a byte 0x80-0x9F stands for in Windows-1252, where it has one.
+    static func windows1252(_ byte: UInt8) -> String? {
+        let table: [UInt8: String] = [
+            0x80: "€", 0x82: "‚", 0x83: "ƒ", 0x84: "„", 0x85: "…", 0x86: "†", 0x87: "‡", 0x88: "ˆ", 0x89: "‰",
+            0x8A: "Š", 0x8B: "‹", 0x8C: "Œ", 0x8E: "Ž", 0x91: "‘", 0x92: "’", 0x93: "“", 0x94: "”", 0x95: "•",
+            0x96: "–", 0x97: "—", 0x98: "˜", 0x99: "™", 0x9A: "š", 0x9B: "›", 0x9C: "œ", 0x9E: "ž", 0x9F: "Ÿ",
+        ]
+        return table[byte]
     }
 
     // MARK: Values
@@ -558,7 +570,7 @@ private struct Reader {
             let shown = text.count > 40 ? String(text.prefix(37)) + "..." : text
             throw JSONReadError(.numberRange, at: position(at: startMark),
                 "number \(shown) at \(placeText(position(at: startMark))) is out of range: "
-                    + "numbers must lie within ±1.8e308 (binary64)")
+                    + "a number's size must stay under 1.7976931348623157e308, the largest binary64 value")
         }
         return value
     }

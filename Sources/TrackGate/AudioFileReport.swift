@@ -79,12 +79,12 @@ public struct AudioFileReport: Sendable, Codable, Equatable {
     /// A few aligned lines for people.
     public func renderText() -> String {
         guard error == nil, let sampleRate, let channels else {
-            return "\(file): \(error ?? "unreadable")"
+            return "\(TerminalText.field(file)): \(TerminalText.field(error ?? "unreadable"))"
         }
         let depth = bitDepth.map { " \($0)-bit" } ?? ""
         let layout = channelLayout.map { " (" + $0.map(\.rawValue).joined(separator: ", ") + ")" } ?? ""
         var lines = [
-            file,
+            TerminalText.field(file),
             "  format    \(container ?? "?") / \(codec ?? "?")\(depth)",
             "  audio     \(sampleRate) Hz, \(channels) channel\(channels == 1 ? "" : "s")\(layout)",
             "  length    " + (frames.map { frames in
@@ -92,10 +92,10 @@ public struct AudioFileReport: Sendable, Codable, Equatable {
             } ?? "unknown: the header does not say (--decode counts it)"),
         ]
         for (key, value) in tags?.entries ?? [] {
-            lines.append("  \(key.padding(toLength: 9, withPad: " ", startingAt: 0)) \(value)")
+            lines.append("  \(key.padding(toLength: 9, withPad: " ", startingAt: 0)) \(TerminalText.field(value))")
         }
         if let bext {
-            lines.append("  bext      \(bext.description.isEmpty ? "(no description)" : bext.description)")
+            lines.append("  bext      \(bext.description.isEmpty ? "(no description)" : TerminalText.field(bext.description))")
             if let l = bext.loudness {
                 func shown(_ value: Double?, _ unit: String) -> String { value.map { "\($0) \(unit)" } ?? "not set" }
                 lines.append("            \(shown(l.integratedLUFS, "LUFS")), LRA \(shown(l.rangeLU, "LU")), "

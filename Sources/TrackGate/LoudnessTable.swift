@@ -14,7 +14,8 @@ public struct LoudnessTable {
     }
 
     public func row(_ r: LoudnessReport) -> String {
-        let name = r.file.count > fileWidth ? "…" + r.file.suffix(fileWidth - 1) : r.file
+        let file = TerminalText.field(r.file)
+        let name = file.count > fileWidth ? "…" + file.suffix(fileWidth - 1) : file
         return pad(String(name), fileWidth) + "  "
             + cell(r.integratedLUFS, 10, 1) + cell(r.loudnessRangeLU, 9, 1) + cell(r.maxMomentaryLUFS, 8, 1)
             + cell(r.maxShortTermLUFS, 8, 1) + cell(r.samplePeakDBFS, 11, 2) + cell(r.truePeakDBTP, 10, 2)

@@ -74,7 +74,8 @@ public struct RequestReport: Sendable, Codable, Equatable {
 
     /// The verdict line, then one indented line per issue (and its allowed values).
     public func renderText() -> String {
-        if let error { return "\(file): \(error)" }
+        let file = TerminalText.field(self.file)
+        if let error { return "\(file): \(TerminalText.field(error))" }
         let what = kind.flatMap { Self.kindNames[$0] } ?? "request"
         var head = "\(file): \(valid ? "valid" : "INVALID") \(what)"
         if let expected {
@@ -89,9 +90,10 @@ public struct RequestReport: Sendable, Codable, Equatable {
         if errors > 0 { head += " (\(errors) error\(errors == 1 ? "" : "s"))" }
         var lines = [head]
         for issue in issues {
-            lines.append("  \(issue.severity == .error ? "error  " : "warning") \(issue.path.isEmpty ? "(request)" : issue.path): \(issue.message)")
+            lines.append("  \(issue.severity == .error ? "error  " : "warning") "
+                + "\(issue.path.isEmpty ? "(request)" : TerminalText.field(issue.path)): \(TerminalText.field(issue.message))")
             if let allowed = issue.allowed, !issue.message.contains("did you mean") {
-                lines.append("          allowed: " + allowed.map { "\"\($0)\"" }.joined(separator: ", "))
+                lines.append("          allowed: " + allowed.map { "\"\(TerminalText.field($0))\"" }.joined(separator: ", "))
             }
         }
         return lines.joined(separator: "\n")

@@ -41,11 +41,10 @@ public struct TrackProcessor: Sendable {
         let settings = finisher.settings
         let (audioOut, reportOut, plotOut) = outputPaths(id: id, directory: outputDirectory)
 
+        removeAbandonedTemporaries(id: id, directory: outputDirectory)
         if let problem = outputProblem(audioPath: audioPath, id: id, directory: outputDirectory) {
             return TrackReport(id: id, file: audioPath, error: problem, errorKind: .file(.invalidArgument), unreadable: true)
         }
-        // What a killed run left for these outputs (never what a live one is writing).
-        for output in [audioOut, reportOut, plotOut] { AtomicFile.removeTemporaries(of: output) }
 
         let outcome = gate.evaluate(audioPath: audioPath, request: request, task: task, id: id,
                                     envelopeColumns: plots ? TrackPlot.envelopeColumns : nil)
@@ -84,8 +83,26 @@ public struct TrackProcessor: Sendable {
         if plots {
             report.attachPlot(analysis: outcome.analysis, policy: gate.policy, targetLUFS: settings.targetLUFS, path: plotOut)
         }
-        report.save(to: reportOut, replaceExisting: overwrite)
+        if !report.save(to: reportOut, replaceExisting: overwrite), let written = report.output?.audio {
+            // No delivery without the report that describes it.
+            try? FileManager.default.removeItem(atPath: written)
+            report.output?.audio = nil
+            report.output?.notWritten = "the report could not be written, so the delivery was removed"
+        }
+        if overwrite {
+            // A delivery an earlier run wrote and this one did not would outlive
+            // the report that now describes the track. Never the input.
+            OutputFolder(path: outputDirectory, listingLeftovers: false)
+                .removeAudio(of: id, except: report.output?.audio, input: audioPath)
+        }
         return report
+    }
+
+    /// Removes the temporaries killed runs left for this track's outputs (never
+    /// those a live run is writing, see `AtomicFile.removeIfAbandoned`).
+    public func removeAbandonedTemporaries(id: String, directory: String) {
+        let (audioOut, reportOut, plotOut) = outputPaths(id: id, directory: directory)
+        for output in [audioOut, reportOut, plotOut] { AtomicFile.removeTemporaries(of: output) }
     }
 
     private func finish(analysis: TrackAnalysis, request: NuroRequest, task: TaskAnswer?, source: AudioSource,

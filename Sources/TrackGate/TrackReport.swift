@@ -187,7 +187,10 @@ public struct TrackReport: Sendable, Encodable {
     /// Writes the report as pretty JSON (the sidecar `OUT/ID.json`), complete
     /// under its name or not at all. When it cannot be written the report itself
     /// turns to `error` and says why: a track with no report file did not pass.
-    public mutating func save(to path: String, replaceExisting: Bool) {
+    ///
+    /// - Returns: whether the report was written.
+    @discardableResult
+    public mutating func save(to path: String, replaceExisting: Bool) -> Bool {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do throws(AudioIOError) {
@@ -195,11 +198,13 @@ public struct TrackReport: Sendable, Encodable {
                 throw AudioIOError(.writeFailed, path: path, detail: "cannot encode the report")
             }
             try AtomicFile.write(Array(data) + [0x0A], to: path, replaceExisting: replaceExisting)
+            return true
         } catch {
             verdict = .error
             self.error = [self.error, error.description].compactMap { $0 }.joined(separator: "; ")
             errorKind = errorKind ?? .file(error.kind)
             unreadable = true
+            return false
         }
     }
 

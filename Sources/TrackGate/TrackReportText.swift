@@ -4,9 +4,9 @@ extension TrackReport {
     /// The verdict line, then one line per check (worst first), then the boundaries.
     public func renderText() -> String {
         guard verdict != .error || error == nil || durationS != nil else {
-            return "\(file): ERROR: \(error ?? "unknown error")"
+            return "\(TerminalText.field(file)): ERROR: \(TerminalText.field(error ?? "unknown error"))"
         }
-        var head = "\(file): \(verdict.rawValue.uppercased())"
+        var head = "\(TerminalText.field(file)): \(verdict.rawValue.uppercased())"
         if let durationS, let requestedDurationS {
             head += String(format: " (%.2f s of %.0f s requested", durationS, requestedDurationS)
             if let l = loudness?.integratedLUFS { head += String(format: ", %.1f LUFS", l) }
@@ -17,7 +17,7 @@ extension TrackReport {
         let ordered = checks.enumerated().sorted { ($0.element.status, -$0.offset) > ($1.element.status, -$1.offset) }
         for (_, check) in ordered {
             lines.append("  \(check.status.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) "
-                         + "\(check.id.padding(toLength: 17, withPad: " ", startingAt: 0)) \(check.message)")
+                         + "\(check.id.padding(toLength: 17, withPad: " ", startingAt: 0)) \(TerminalText.field(check.message))")
         }
         if let plan = planAlignment, plan.boundaries > 0 {
             let what = plan.status == "not_applicable" ? "not tested (\(plan.reason ?? ""))"
@@ -34,9 +34,9 @@ extension TrackReport {
             lines.append(String(format: "  unrequested change at %.2f s, strength %.2f", c.timeS, c.strength))
         }
         if let output { lines += output.renderText() }
-        if let plot { lines.append("  picture  \(plot)") }
-        if let plotError { lines.append("  no picture: \(plotError)") }
-        if let error { lines.append("  error: \(error)") }
+        if let plot { lines.append("  picture  \(TerminalText.field(plot))") }
+        if let plotError { lines.append("  no picture: \(TerminalText.field(plotError))") }
+        if let error { lines.append("  error: \(TerminalText.field(error))") }
         return lines.joined(separator: "\n")
     }
 }
@@ -46,11 +46,11 @@ extension OutputReport {
     func renderText() -> [String] {
         var lines: [String] = []
         if let audio {
-            var what = "  wrote    \(audio) (\(format.uppercased()) \(bitDepth == "32f" ? "32-bit float" : bitDepth + "-bit"), \(sampleRate) Hz"
+            var what = "  wrote    \(TerminalText.field(audio)) (\(format.uppercased()) \(bitDepth == "32f" ? "32-bit float" : bitDepth + "-bit"), \(sampleRate) Hz"
             if let resampler { what += ", resampled from \(sourceSampleRate) Hz by \(resampler["engine"] ?? "?") \(resampler["quality"] ?? "?")" }
             lines.append(what + ")")
         } else if let notWritten {
-            lines.append("  no audio written: \(notWritten)")
+            lines.append("  no audio written: \(TerminalText.field(notWritten))")
         }
         if audio != nil || loudness != nil {
             var gain = String(format: "  gain     %+.2f dB", gainDB)
@@ -72,8 +72,8 @@ extension OutputReport {
                                 Self.number(l.integratedLUFS), Self.number(l.loudnessRangeLU), Self.number(l.truePeakDBTP),
                                 verified ? ", verified" : ", NOT verified"))
         }
-        for note in notes { lines.append("  note     \(note)") }
-        lines.append("  report   \(report)")
+        for note in notes { lines.append("  note     \(TerminalText.field(note))") }
+        lines.append("  report   \(TerminalText.field(report))")
         return lines
     }
 

@@ -180,13 +180,14 @@ struct BatchCommand: ParsableCommand {
         case .error:
             // A listing problem names its place itself ("m.jsonl:7: ..."), which
             // is also the track's id when the line gave none: say it once.
-            let error = r.error ?? "the track could not be checked"
-            return error.hasPrefix("\(r.id):") ? "error  \(error)" : "error  \(r.id): \(error)"
+            let error = TerminalText.field(r.error ?? "the track could not be checked")
+            let id = TerminalText.field(r.id)
+            return error.hasPrefix("\(id):") ? "error  \(error)" : "error  \(id): \(error)"
         default:
             let worst = r.problems.filter { $0.status == (r.verdict == .fail ? .fail : .warn) }
             let shown = worst.isEmpty ? r.problems : worst
-            return "\(r.verdict.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0))  \(r.id): "
-                + shown.map { "\($0.id): \($0.message)" }.joined(separator: "; ")
+            return "\(r.verdict.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0))  \(TerminalText.field(r.id)): "
+                + shown.map { "\($0.id): \(TerminalText.field($0.message))" }.joined(separator: "; ")
         }
     }
 }

@@ -48,7 +48,7 @@ struct LoudnessRow: PrintableReport {
     var isUnreadable: Bool { report.error != nil }
 
     func renderText() -> String {
-        guard report.error == nil else { return "\(report.file): \(report.error!)" }
+        guard report.error == nil else { return "\(TerminalText.field(report.file)): \(TerminalText.field(report.error!))" }
         return ([table.row(report)] + table.notes(report)).joined(separator: "\n")
     }
 

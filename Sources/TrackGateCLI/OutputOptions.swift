@@ -80,5 +80,10 @@ struct JSONLinesWriter {
 
 /// Writes a line to standard error, for messages that must not mix with results.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("trackgate: \(TerminalText.escaped(message))\n".utf8))
+    FileHandle.standardError.write(Data("trackgate: \(TerminalText.field(message))\n".utf8))
+}
+
+/// Prints human output to standard output, escaped for the terminal (`TerminalText`).
+func printText(_ text: String) {
+    print(TerminalText.escaped(text))
 }

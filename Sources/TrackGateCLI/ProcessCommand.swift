@@ -125,7 +125,9 @@ struct ProcessCommand: ParsableCommand {
         let processor = TrackProcessor(gate: try gateOptions.gate(),
                                        finisher: Finisher(settings: finishing.settings),
                                        force: force, overwrite: overwrite, plots: !plotOptions.noPlots)
-        // Outputs that exist (without --overwrite) or would replace the input are a usage problem.
+        // What a killed run left goes first, whatever follows; then outputs that exist
+        // (without --overwrite) or would replace the input are a usage problem.
+        processor.removeAbandonedTemporaries(id: TrackID.of(audioPath: track.audio), directory: out)
         if let problem = processor.outputProblem(audioPath: track.audio, id: TrackID.of(audioPath: track.audio), directory: out) {
             printError(problem)
             throw ExitCode(ExitStatus.usage.rawValue)

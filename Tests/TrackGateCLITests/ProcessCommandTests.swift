@@ -55,6 +55,41 @@ import TrackGateTestSupport
         #expect(report["error_kind"] as? String == "write_failed")
     }
 
+    /// With --overwrite, a run that writes no delivery (its request is broken)
+    /// removes the one an earlier run left, so no delivery outlives its report;
+    /// a run that cannot write its report keeps no delivery either.
+    @Test func noDeliveryOutlivesItsReport() throws {
+        let s = sample("battle-loop")
+        let dir = try TemporaryDirectory()
+        #expect(try CLI.run("process", s.audio, "--request", s.request, "--out", dir.path).status == 0)
+        #expect(FileManager.default.fileExists(atPath: dir.file("battle-loop.wav")))
+        try Data("{".utf8).write(to: URL(fileURLWithPath: dir.file("broken.json")))
+        let broken = try CLI.run("process", s.audio, "--request", dir.file("broken.json"), "--out", dir.path, "--overwrite")
+        #expect(broken.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: dir.file("battle-loop.wav")))
+
+        let other = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: other.file("battle-loop.json"), withIntermediateDirectories: true)
+        let noReport = try CLI.run("process", s.audio, "--request", s.request, "--out", other.path, "--overwrite", "--json")
+        #expect(noReport.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: other.file("battle-loop.wav")))
+        let report = try #require(try CLI.jsonLines(noReport.stdout).first)
+        #expect((report["output"] as? [String: Any])?["not_written"] as? String
+            == "the report could not be written, so the delivery was removed")
+    }
+
+    /// A killed run's hidden temporary goes with the next `process` into the
+    /// folder, even one that stops at "already exists".
+    @Test func aKilledRunsTemporaryGoesWithTheNextProcess() throws {
+        let s = sample("battle-loop")
+        let dir = try TemporaryDirectory()
+        #expect(try CLI.run("process", s.audio, "--request", s.request, "--out", dir.path).status == 0)
+        try Data("half".utf8).write(to: URL(fileURLWithPath: dir.file(".battle-loop.wav.Ab12Cd.partial")))
+        let exists = try CLI.run("process", s.audio, "--request", s.request, "--out", dir.path)
+        #expect(exists.status == 64)
+        #expect(!FileManager.default.fileExists(atPath: dir.file(".battle-loop.wav.Ab12Cd.partial")))
+    }
+
     @Test func unreadableInputExitsTwo() throws {
         let dir = try TemporaryDirectory()
         let result = try CLI.run("process", dir.file("missing.wav"), "--request", sample("battle-loop").request, "--out", dir.file("out"))

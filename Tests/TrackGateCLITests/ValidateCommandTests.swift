@@ -126,6 +126,12 @@ import TrackGateTestSupport
         let missing = try CLI.run("validate", strange)
         #expect(missing.status == 2)
         #expect(missing.stderr == "trackgate: \(dir.path)/a\\e[31mred.json: no such file\n")
+        // A line break from outside cannot fake a line of the report.
+        let broken = dir.file("two\nlines.json")
+        try Data("{".utf8).write(to: URL(fileURLWithPath: broken))
+        let faked = try CLI.run("validate", broken)
+        #expect(faked.stderr.split(separator: "\n").count == 1)
+        #expect(faked.stderr.hasPrefix("trackgate: \(dir.path)/two\\nlines.json: unexpected end of file"))
         // JSON output carries the text as it is, escaped by the JSON encoder.
         let json = try CLI.run("validate", "--json", request)
         #expect(json.stdout.contains(#"\u001b[2J"#))

@@ -8,10 +8,12 @@ struct OutputFolder: Sendable {
     /// `.STEM.XXXXXX.partial` files (see `AtomicFile`), by stem.
     private let leftovers: [String: [String]]
 
-    init(path: String) {
+    /// - Parameter listingLeftovers: read the folder for temporaries (a batch's
+    ///   start); without it only the per-file operations are of use.
+    init(path: String, listingLeftovers: Bool = true) {
         self.path = path
         var leftovers: [String: [String]] = [:]
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        let names = listingLeftovers ? (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] : []
         for name in names {
             guard let stem = AtomicFile.finalName(ofTemporary: name) else { continue }
             leftovers[stem, default: []].append(name)

@@ -29,7 +29,7 @@ public enum TrackID {
         if id.hasPrefix(".") { return "the id \"\(id)\" starts with '.', which would make hidden files" }
         if id.hasPrefix("-") { return "the id \"\(id)\" starts with '-', which command lines take for an option" }
         if id.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            return "the id \(id.debugDescription) contains control characters"
+            return "the id \"\(id)\" contains control characters"
         }
         if id.utf8.count > maximumBytes { return "the id is longer than \(maximumBytes) bytes" }
         return nil
