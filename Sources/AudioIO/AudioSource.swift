@@ -13,8 +13,11 @@ import Darwin
 /// written in place (its size or modification time changes) is refused at the
 /// next pass with `.changed`, since no pass can tell which bytes are current.
 ///
-/// The owner of its descriptor; each `SoundFile(source:)` reads through a
-/// duplicate of it, rewound, and passes run one after another.
+/// The owner of its descriptor; each `SoundFile(source:)` reads through a new
+/// open file description of the same file (`/proc/self/fd/N` on Linux), with
+/// its own offset, so passes are independent even for decoders that `read(2)`
+/// from the descriptor (libmpg123). Where `/proc` is missing, a duplicate
+/// descriptor, rewound, serves passes that run one after another.
 public final class AudioSource: Sendable {
     /// The path as the caller named it, for messages.
     public let path: String
@@ -61,6 +64,9 @@ public final class AudioSource: Sendable {
 
     /// A new descriptor for the file, at its start, after checking the file was
     /// not written to since it was opened. The caller owns it.
+    ///
+    /// Reopening through `/proc/self/fd` reaches the file opened first even
+    /// when its name now leads elsewhere or nowhere (a replaced or deleted file).
     func duplicateDescriptor() throws(AudioIOError) -> (fd: Int32, size: UInt64) {
         var st = stat()
         guard fstat(descriptor, &st) == 0 else {
@@ -70,7 +76,8 @@ public final class AudioSource: Sendable {
             throw AudioIOError(.changed, path: path, detail: "the input changed while it was processed (written to since "
                 + "it was opened: a download still running?); run again once the file is complete")
         }
-        let fd = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
+        var fd = open("/proc/self/fd/\(descriptor)", O_RDONLY | O_CLOEXEC)
+        if fd < 0 { fd = fcntl(descriptor, F_DUPFD_CLOEXEC, 0) }
         guard fd >= 0 else { throw AudioIOError(.readFailed, path: path, detail: SystemCall.describe(errno)) }
         guard lseek(fd, 0, SEEK_SET) == 0 else {
             let code = errno

@@ -53,17 +53,24 @@ import TrackGateTestSupport
             + "a download still running?); run again once the file is complete")
     }
 
-    @Test func passesAreIndependent() throws {
+    /// Passes interleaved on one source do not disturb each other, also for
+    /// libmpg123, which reads from the descriptor's own offset.
+    @Test(arguments: ["wav", "mp3"]) func passesAreIndependent(_ format: String) throws {
         let dir = try TemporaryDirectory()
-        let song = dir.file("song.wav")
-        try writeTone(song, seconds: 2)
+        let wav = dir.file("song.wav")
+        try writeTone(wav, seconds: 2)
+        let song = dir.file("song.\(format)")
+        if format == "mp3" { try ffmpeg(["-i", wav, "-c:a", "libmp3lame", "-b:a", "64k", song]) }
+        var reference = try SoundFile(path: song)
+        let total = try frames(&reference)
         let source = try AudioSource(path: song)
         var a = try SoundFile(source: source)
         var block = AudioBlock(channelCount: 1, capacity: 1000)
         _ = try a.read(into: &block)
+        let first = block.frameCount
         // A second pass starts at the beginning whatever the first has read.
         var b = try SoundFile(source: source)
-        #expect(try frames(&b) == 16_000)
-        #expect(try frames(&a) == 15_000)
+        #expect(try frames(&b) == total)
+        #expect(try frames(&a) == total - first)
     }
 }
