@@ -44,9 +44,12 @@ struct AtomicOutputFile: ~Copyable {
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
             var locked: Int32
             repeat { locked = flock(fd, LOCK_EX) } while locked != 0 && errno == EINTR
+            // A file system without locks (some FUSE and SMB mounts; NFS without
+            // lockd) fails flock: the file is written unlocked, as before locks.
             // Between mkstemps and flock another run could find the file unlocked
             // and remove it as abandoned: then the name no longer leads here.
-            if locked == 0 && AtomicFile.names(fd, temporary) {
+            _ = locked
+            if AtomicFile.names(fd, temporary) {
                 // mkstemp creates 0600; a delivery file should be readable like any other.
                 fchmod(fd, 0o644)
                 self.finalPath = path
@@ -80,8 +83,9 @@ struct AtomicOutputFile: ~Copyable {
     }
 
     deinit {
-        close(descriptor)
+        // Unlinked while still locked, so no other run takes it for abandoned meanwhile.
         if !committed { unlink(temporaryPath) }
+        close(descriptor)
     }
 }
 

@@ -62,6 +62,23 @@ public final class AudioSource: Sendable {
 
     deinit { close(descriptor) }
 
+    /// Checks that the file was not written to since it was opened: after the
+    /// last pass, so a file written to during it is not delivered.
+    ///
+    /// - Throws: `.changed`.
+    public func checkUnchanged() throws(AudioIOError) {
+        var st = stat()
+        guard fstat(descriptor, &st) == 0 else {
+            throw AudioIOError(.readFailed, path: path, detail: SystemCall.describe(errno))
+        }
+        guard Identity(st) == identity else { throw changedError }
+    }
+
+    private var changedError: AudioIOError {
+        AudioIOError(.changed, path: path, detail: "the input changed while it was processed (written to since "
+            + "it was opened: a download still running?); run again once the file is complete")
+    }
+
     /// A new descriptor for the file, at its start, after checking the file was
     /// not written to since it was opened. The caller owns it.
     ///
@@ -72,10 +89,7 @@ public final class AudioSource: Sendable {
         guard fstat(descriptor, &st) == 0 else {
             throw AudioIOError(.readFailed, path: path, detail: SystemCall.describe(errno))
         }
-        guard Identity(st) == identity else {
-            throw AudioIOError(.changed, path: path, detail: "the input changed while it was processed (written to since "
-                + "it was opened: a download still running?); run again once the file is complete")
-        }
+        guard Identity(st) == identity else { throw changedError }
         var fd = open("/proc/self/fd/\(descriptor)", O_RDONLY | O_CLOEXEC)
         if fd < 0 { fd = fcntl(descriptor, F_DUPFD_CLOEXEC, 0) }
         guard fd >= 0 else { throw AudioIOError(.readFailed, path: path, detail: SystemCall.describe(errno)) }

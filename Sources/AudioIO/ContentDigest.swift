@@ -57,7 +57,17 @@ public struct ContentDigest: ~Copyable {
     /// SHA-256 of a file's bytes, read in 1 MiB blocks. A FIFO or a device is
     /// refused before anything reads from it (`InputFile`): it could block or never end.
     public static func sha256(file path: String) throws(AudioIOError) -> String {
-        let input = try InputFile(path: path, allowEmpty: true)
+        try sha256(of: InputFile(path: path, allowEmpty: true))
+    }
+
+    /// SHA-256 of the file an `AudioSource` holds open: the bytes the job reads,
+    /// whatever the path leads to now.
+    public static func sha256(source: AudioSource) throws(AudioIOError) -> String {
+        try sha256(of: InputFile(duplicating: source))
+    }
+
+    private static func sha256(of input: borrowing InputFile) throws(AudioIOError) -> String {
+        let path = input.path
         let fd = input.descriptor
         _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
         var digest = ContentDigest()

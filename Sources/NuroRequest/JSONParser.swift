@@ -43,8 +43,10 @@ public struct JSONParser {
         case file
         /// One line of a JSON Lines file, named by the caller ("m.jsonl:4"):
         /// "column 3"; its end is "end of line". Byte offsets count from
-        /// `lineOffset`, the line's first byte in the file.
-        case line(lineOffset: Int)
+        /// `lineOffset`, the line's first byte in the file (none when nil: a
+        /// file transcoded before its lines were split). The line is UTF-8: the
+        /// caller told the file's encoding (`utf8Text(_:)`).
+        case line(lineOffset: Int?)
     }
 
     public var limits: Limits
@@ -63,8 +65,11 @@ public struct JSONParser {
     /// - Throws: `JSONReadError` naming the first problem and its position.
     public func parse(_ bytes: some Collection<UInt8>) throws(JSONReadError) -> JSONDocument {
         let array = Array(bytes)
-        let (text, encodingWarning) = try Self.utf8Text(array)
-        let transcoded = encodingWarning != nil
+        var detect = true
+        if case .line = layout { detect = false }
+        let (text, encodingWarning) = detect ? try Self.utf8Text(array) : (array, nil)
+        var transcoded = encodingWarning != nil
+        if case .line(nil) = layout { transcoded = true }
         let warnings = encodingWarning.map { [JSONWarning(path: "", at: nil, $0)] } ?? []
         let result: Result<JSONDocument, JSONReadError> = text.withUnsafeBufferPointer { buffer in
             var reader = Reader(buffer, limits: limits, layout: layout, offsetsAreBytes: !transcoded)
@@ -128,17 +133,20 @@ enum TextEncoding {
             units.append(bigEndian ? UInt16(b[i]) << 8 | UInt16(b[i + 1]) : UInt16(b[i + 1]) << 8 | UInt16(b[i]))
             i += 2
         }
-        if units.first == 0xFEFF { units.removeFirst() }
+        var index = 0
+        if units.first == 0xFEFF {
+            units.removeFirst()
+            index = 1
+        }
         var out: [UInt8] = []
         out.reserveCapacity(units.count)
-        var index = 0
         for scalar in UTF16ScalarIterator(units) {
             guard let scalar else {
                 throw JSONReadError(.encoding, at: nil,
                     "invalid UTF-16 (an unpaired surrogate) near byte offset \(index * 2): the file is damaged or not UTF-16")
             }
             index += scalar.utf16.count
-            out.append(contentsOf: Array(String(scalar).utf8))
+            UTF8.encode(scalar) { out.append($0) }
         }
         return out
     }
@@ -646,7 +654,7 @@ private struct Reader {
 
     func offsetValue(_ offset: Int) -> Int? {
         guard offsetsAreBytes else { return nil }
-        if case .line(let lineOffset) = layout { return lineOffset + offset }
+        if case .line(let lineOffset?) = layout { return lineOffset + offset }
         return offset
     }
 

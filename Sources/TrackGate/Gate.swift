@@ -48,8 +48,11 @@ public struct Gate: Sendable {
     /// `check`, keeping the inputs and measurements for later stages.
     ///
     /// - Parameter envelopeColumns: also outline the waveform for a picture (`TrackPlot`).
+    ///
+    /// - Parameter source: the audio already opened for this job (a batch opens
+    ///   it first, to fingerprint the bytes it will judge); opened here when nil.
     public func evaluate(audioPath: String, request: JSONSource, task: JSONSource? = nil, id: String? = nil,
-                         envelopeColumns: Int? = nil) -> Outcome {
+                         envelopeColumns: Int? = nil, source: AudioSource? = nil) -> Outcome {
         let id = id ?? TrackID.of(audioPath: audioPath)
         var outcome = Outcome(report: TrackReport(id: id, file: audioPath, error: nil, unreadable: false))
         switch request.read() {
@@ -109,7 +112,9 @@ public struct Gate: Sendable {
             }
         }
         do throws(AudioIOError) {
-            let source = try AudioSource(path: audioPath)
+            let opened: AudioSource
+            if let source { opened = source } else { opened = try AudioSource(path: audioPath) }
+            let source = opened
             outcome.source = source
             outcome.analysis = try TrackAnalysis.analyse(source: source, envelopeColumns: envelopeColumns)
         } catch {

@@ -36,18 +36,18 @@ public struct TrackProcessor: Sendable {
     }
 
     public func process(audioPath: String, request: JSONSource, task: JSONSource?,
-                        outputDirectory: String, id: String? = nil, fingerprint: Fingerprint? = nil) -> TrackReport {
+                        outputDirectory: String, id: String? = nil, fingerprint: Fingerprint? = nil,
+                        source: AudioSource? = nil) -> TrackReport {
         let id = id ?? TrackID.of(audioPath: audioPath)
         let settings = finisher.settings
         let (audioOut, reportOut, plotOut) = outputPaths(id: id, directory: outputDirectory)
 
-        removeAbandonedTemporaries(id: id, directory: outputDirectory)
         if let problem = outputProblem(audioPath: audioPath, id: id, directory: outputDirectory) {
             return TrackReport(id: id, file: audioPath, error: problem, errorKind: .file(.invalidArgument), unreadable: true)
         }
 
         let outcome = gate.evaluate(audioPath: audioPath, request: request, task: task, id: id,
-                                    envelopeColumns: plots ? TrackPlot.envelopeColumns : nil)
+                                    envelopeColumns: plots ? TrackPlot.envelopeColumns : nil, source: source)
         var report = outcome.reportWithInputs
         report.fingerprint = fingerprint
         let sourceRate = outcome.analysis?.info.sampleRate ?? 0
@@ -99,7 +99,9 @@ public struct TrackProcessor: Sendable {
     }
 
     /// Removes the temporaries killed runs left for this track's outputs (never
-    /// those a live run is writing, see `AtomicFile.removeIfAbandoned`).
+    /// those a live run is writing, see `AtomicFile.removeIfAbandoned`). Reads
+    /// the output folder: for one track (`process`); a batch lists its folder
+    /// once instead (`OutputFolder`).
     public func removeAbandonedTemporaries(id: String, directory: String) {
         let (audioOut, reportOut, plotOut) = outputPaths(id: id, directory: directory)
         for output in [audioOut, reportOut, plotOut] { AtomicFile.removeTemporaries(of: output) }
@@ -158,6 +160,8 @@ public struct TrackProcessor: Sendable {
             output.notWritten = "the written file failed verification (--force keeps it)"
             return   // the temporary file is removed with `attempt`
         }
+        // A file written to during the render is not delivered.
+        try source.checkUnchanged()
         try attempt.rendering.file.commit()
         output.audio = audioOut
     }

@@ -125,7 +125,8 @@ public struct TrackReport: Sendable, Encodable {
     public var error: String?
     /// What kind of problem `error` is (`error_kind`: `not_json`, `missing`, `not_audio`, ...).
     public var errorKind: InputErrorKind?
-    /// True when an input could not be read at all (exit code 2 rather than 1).
+    /// True when an input could not be read or an output could not be written
+    /// (exit code 2 rather than 1).
     public var unreadable: Bool
     /// The request and task answer as given, carried in `process` reports so a
     /// delivery file's sidecar says everything about how it was made.

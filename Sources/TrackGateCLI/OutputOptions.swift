@@ -54,7 +54,7 @@ struct OutputOptions: ParsableArguments {
     func show(_ report: TrackReport) throws {
         if json {
             try JSONLinesWriter().write(report)
-        } else if report.unreadable {
+        } else if report.unreadable && report.durationS == nil {
             printError(report.error ?? "unreadable input")
         } else {
             printText(report.renderText())

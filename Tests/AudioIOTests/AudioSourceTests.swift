@@ -49,6 +49,8 @@ import TrackGateTestSupport
         try handle.close()
         let error = audioError { _ = try SoundFile(source: source) }
         #expect(error?.kind == .changed)
+        // The check after the last pass says the same.
+        #expect(audioError { try source.checkUnchanged() }?.kind == .changed)
         #expect(error?.description == "\(song): the input changed while it was processed (written to since it was opened: "
             + "a download still running?); run again once the file is complete")
     }

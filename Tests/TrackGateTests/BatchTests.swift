@@ -138,6 +138,24 @@ import TrackGateTestSupport
         #expect(tracks.allSatisfy { $0.problem == nil })
     }
 
+    /// Keys given twice inside an inline request, more than are listed one by
+    /// one, still only warn; a stray NUL byte on a line is named as such, the
+    /// line is not taken for UTF-16.
+    @Test func manifestLineReadingEdgeCases() throws {
+        let dir = try TemporaryDirectory()
+        let twice = (0..<25).map { #""k\#($0)": 1, "k\#($0)": 2"# }.joined(separator: ", ")
+        let lines: [[UInt8]] = [
+            Array(#"{"audio": "a.wav", "request": {"type": "bgm", "duration": 30, \#(twice)}}"#.utf8),
+            [0x7B, 0x00] + Array(#""audio": "b.wav"}"#.utf8),
+        ]
+        try Data(lines.joined(separator: [0x0A])).write(to: URL(fileURLWithPath: dir.file("m.jsonl")))
+        let tracks = BatchInventory.collect([dir.file("m.jsonl")])
+        #expect(tracks[0].problem == nil)
+        guard case .inline(_, _, let warnings) = tracks[0].request else { Issue.record("not inline"); return }
+        #expect(warnings.count == 20)
+        #expect(tracks[1].problem?.contains(":2: unexpected control character U+0000 at column 2") == true, "\(tracks[1].problem ?? "")")
+    }
+
     @Test func aKeyTwiceOnAManifestLineIsRefused() throws {
         let dir = try TemporaryDirectory()
         try Data(#"{"audio": "a.wav", "request": "a.json", "audio": "b.wav"}"#.utf8).write(to: URL(fileURLWithPath: dir.file("m.jsonl")))

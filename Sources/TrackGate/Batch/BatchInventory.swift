@@ -98,9 +98,12 @@ public enum BatchInventory {
                                problemKind: .file(error.kind))]
         }
         // A UTF-16 manifest is read whole as such before its lines are split
-        // (byte offsets in messages are then those of the UTF-8 text).
+        // (messages then give columns, not byte offsets).
+        let transcoded: Bool
         do throws(JSONReadError) {
-            data = try JSONParser.utf8Text(data).text
+            let text = try JSONParser.utf8Text(data)
+            data = text.text
+            transcoded = text.warning != nil
         } catch {
             return [BatchTrack(id: path, audio: nil, request: nil, origin: path, problem: "\(path): \(error.message)",
                                problemKind: .json(error.kind))]
@@ -112,13 +115,13 @@ public enum BatchInventory {
         for (number, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
             let origin = "\(path):\(number + 1)"
             guard line.contains(where: { ![0x20, 0x09, 0x0D].contains($0) }) else { continue }
-            tracks.append(manifestLine(line, origin: origin, lineOffset: line.startIndex, resolve: resolve))
+            tracks.append(manifestLine(line, origin: origin, lineOffset: transcoded ? nil : line.startIndex, resolve: resolve))
         }
         return tracks
     }
 
     /// One manifest line as a track (a track with a problem when the line is broken).
-    static func manifestLine(_ line: ArraySlice<UInt8>, origin: String, lineOffset: Int,
+    static func manifestLine(_ line: ArraySlice<UInt8>, origin: String, lineOffset: Int?,
                              resolve: (String) -> String) -> BatchTrack {
         var track = BatchTrack(id: origin, audio: nil, request: nil, origin: origin)
         guard line.count <= JSONInput.maximumBytes else {
@@ -142,7 +145,7 @@ public enum BatchInventory {
         var problems: [String] = []
         // A key given twice on the line itself leaves the track ambiguous (which
         // audio?), so it is refused; inside an inline request it is a warning.
-        for warning in document.warnings where !warning.path.contains(".") && !warning.path.contains("[") {
+        for warning in document.warnings where warning.position != nil && object.keys.contains(warning.path) {
             problems.append(warning.message.replacingOccurrences(of: "the last value is used", with: "a line names one track"))
         }
         let known: Set<String> = ["id", "audio", "request", "task"]

@@ -107,7 +107,11 @@ public struct BatchRunner: Sendable {
                                      errorKind: track.problemKind, unreadable: true)
             return BatchResult(index: index, report: report, resume: .fresh, seconds: seconds())
         }
-        let fingerprint = Fingerprint.make(audioPath: audio, request: request, task: track.task, settingsDigest: settingsDigest)
+        // Opened once: the fingerprint hashes the bytes the gate then judges (nil
+        // when it cannot be opened; the gate then says why).
+        let source = try? AudioSource(path: audio)
+        let fingerprint = Fingerprint.make(audioPath: audio, request: request, task: track.task, settingsDigest: settingsDigest,
+                                           source: source)
         var resume = BatchResult.Resume.fresh
         if let folder, let earlier = folder.earlierReport(of: track.id) {
             let reasons = staleness(of: earlier.digest, now: fingerprint, folder: folder)
@@ -123,11 +127,11 @@ public struct BatchRunner: Sendable {
         if !checkOnly, let folder {
             let processor = TrackProcessor(gate: gate, finisher: finisher, force: force, overwrite: true, plots: plots)
             report = processor.process(audioPath: audio, request: request, task: track.task,
-                                       outputDirectory: folder.path, id: track.id, fingerprint: fingerprint)
+                                       outputDirectory: folder.path, id: track.id, fingerprint: fingerprint, source: source)
             folder.removeAudio(of: track.id, except: report.output?.audio, input: audio)
         } else {
             let outcome = gate.evaluate(audioPath: audio, request: request, task: track.task, id: track.id,
-                                        envelopeColumns: plots && folder != nil ? TrackPlot.envelopeColumns : nil)
+                                        envelopeColumns: plots && folder != nil ? TrackPlot.envelopeColumns : nil, source: source)
             report = outcome.reportWithInputs
             report.fingerprint = fingerprint
             if let folder {

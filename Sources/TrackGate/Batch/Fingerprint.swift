@@ -28,8 +28,13 @@ public struct Fingerprint: Sendable, Codable, Equatable {
 
     /// The fingerprint of one track's inputs, or nil when an input cannot be
     /// read (such a track runs, and its report says why it failed).
-    public static func make(audioPath: String, request: JSONSource, task: JSONSource?, settingsDigest: String) -> Fingerprint? {
-        guard let audio = try? ContentDigest.sha256(file: audioPath),
+    ///
+    /// - Parameter source: the audio as opened for the job; its bytes are hashed,
+    ///   not whatever the path leads to (read by path when nil).
+    public static func make(audioPath: String, request: JSONSource, task: JSONSource?, settingsDigest: String,
+                            source: AudioSource? = nil) -> Fingerprint? {
+        let digest: String? = source.map { try? ContentDigest.sha256(source: $0) } ?? (try? ContentDigest.sha256(file: audioPath))
+        guard let audio = digest,
               case .success(let requestDocument) = request.read() else { return nil }
         var taskDigest: String?
         if let task {
