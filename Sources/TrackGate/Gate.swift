@@ -90,6 +90,7 @@ public struct Gate: Sendable {
                 outcome.report.checks.append(.init(
                     id: "request", status: policy.requestRulesFail ? .fail : .warn,
                     message: "the \(kind) request breaks \(count) rule\(count == 1 ? "" : "s") of the reference (\(errors)); "
+                        + document.warnings.map { "\($0.message); " }.joined()
                         + "judged against what it asks: " + Self.expectationText(readable.expectedStructure)))
             }
         }

@@ -85,6 +85,8 @@ import TrackGateTestSupport
         #expect(failed.sorted() == ["nan-filled", "nan-float", "silent"])
         let errored = try xml.nodes(forXPath: "//testcase[error]/@name").compactMap(\.stringValue)
         #expect(errored.sorted() == ["bad-json", "corrupt", "lost-audio", "no-request"])
+        let type = try xml.nodes(forXPath: "//testcase[@name='bad-json']/error/@type").first?.stringValue
+        #expect(type == "not_json")
         let message = try xml.nodes(forXPath: "//testcase[@name='bad-json']/error/@message").first?.stringValue
         #expect(message?.hasSuffix("bad-json.request.json: unexpected end of file at line 1, column 17: the object "
             + "opened at line 1, column 1 is not closed (is the file cut short?)") == true,

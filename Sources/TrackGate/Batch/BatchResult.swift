@@ -14,6 +14,8 @@ public struct BatchResult: Sendable {
     /// Checks that warned or failed.
     public let problems: [TrackReport.Check]
     public let error: String?
+    /// `error_kind` of the report, when the verdict is `error`.
+    public let errorKind: String?
     public let durationS: Double?
     public let requestedDurationS: Double?
     public let integratedLUFS: Double?
@@ -47,7 +49,7 @@ public struct BatchResult: Sendable {
     /// What the result was made from, minus the checks that passed.
     private var digest: ReportDigest {
         ReportDigest(id: id, file: file, verdict: verdict, durationS: durationS, requestedDurationS: requestedDurationS,
-                     checks: problems, error: error, unreadable: exitStatus == .unreadable,
+                     checks: problems, error: error, errorKind: errorKind, unreadable: exitStatus == .unreadable,
                      loudness: .init(integratedLUFS: integratedLUFS, truePeakDBTP: truePeakDBTP),
                      plan: planStatus.map { .init(status: $0, pValue: planPValue) }, plot: plot)
     }
@@ -60,6 +62,7 @@ public struct BatchResult: Sendable {
         self.exitStatus = digest.exitStatus
         self.problems = digest.checks.filter { $0.status != .pass }
         self.error = digest.error
+        self.errorKind = digest.errorKind
         self.durationS = digest.durationS
         self.requestedDurationS = digest.requestedDurationS
         self.integratedLUFS = digest.loudness?.integratedLUFS
@@ -90,6 +93,7 @@ struct ReportDigest: Sendable, Decodable {
     var requestedDurationS: Double?
     var checks: [TrackReport.Check]
     var error: String?
+    var errorKind: String?
     var unreadable = false
     var loudness: Loudness?
     var plan: Plan?
@@ -113,11 +117,12 @@ struct ReportDigest: Sendable, Decodable {
 
     enum CodingKeys: String, CodingKey {
         case id, file, verdict, durationS = "duration_s", requestedDurationS = "requested_duration_s", checks, error
-        case loudness, plan = "plan_alignment", plot, fingerprint, output
+        case errorKind = "error_kind", loudness, plan = "plan_alignment", plot, fingerprint, output
     }
 
     init(id: String, file: String, verdict: TrackReport.Verdict, durationS: Double?, requestedDurationS: Double?,
-         checks: [TrackReport.Check], error: String?, unreadable: Bool, loudness: Loudness?, plan: Plan? = nil, plot: String?) {
+         checks: [TrackReport.Check], error: String?, errorKind: String? = nil, unreadable: Bool, loudness: Loudness?,
+         plan: Plan? = nil, plot: String?) {
         self.id = id
         self.file = file
         self.verdict = verdict
@@ -125,6 +130,7 @@ struct ReportDigest: Sendable, Decodable {
         self.requestedDurationS = requestedDurationS
         self.checks = checks
         self.error = error
+        self.errorKind = errorKind
         self.unreadable = unreadable
         self.loudness = loudness
         self.plan = plan
@@ -134,7 +140,7 @@ struct ReportDigest: Sendable, Decodable {
     init(_ report: TrackReport) {
         self.init(id: report.id, file: report.file, verdict: report.verdict, durationS: report.durationS,
                   requestedDurationS: report.requestedDurationS, checks: report.checks, error: report.error,
-                  unreadable: report.unreadable,
+                  errorKind: report.errorKind?.name, unreadable: report.unreadable,
                   loudness: report.loudness.map { Loudness(integratedLUFS: $0.integratedLUFS, truePeakDBTP: $0.truePeakDBTP) },
                   plan: report.planAlignment.map { Plan(status: $0.status, pValue: $0.pValue) }, plot: report.plot)
         fingerprint = report.fingerprint

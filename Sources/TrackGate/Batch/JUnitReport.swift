@@ -30,7 +30,7 @@ public enum JUnitReport {
                 xml += ">\n      <failure type=\"gate\" message=\(quote(message))>\(MarkupText.escape(failed.map { "fail \($0.id): \($0.message)" }.joined(separator: "\n")))</failure>\n"
             case .error:
                 let message = r.error ?? "the track could not be checked"
-                xml += ">\n      <error type=\"unreadable\" message=\(quote(message))>\(MarkupText.escape(message))</error>\n"
+                xml += ">\n      <error type=\(quote(r.errorKind ?? "unreadable")) message=\(quote(message))>\(MarkupText.escape(message))</error>\n"
             }
             if !warnings.isEmpty { xml += "      <system-out>\(MarkupText.escape(warnings.joined(separator: "\n")))</system-out>\n" }
             xml += "    </testcase>\n"
