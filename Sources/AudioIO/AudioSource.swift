@@ -71,12 +71,10 @@ public final class AudioSource: Sendable {
         guard fstat(descriptor, &st) == 0 else {
             throw AudioIOError(.readFailed, path: path, detail: SystemCall.describe(errno))
         }
-        guard Identity(st) == identity else { throw changedError }
-    }
-
-    private var changedError: AudioIOError {
-        AudioIOError(.changed, path: path, detail: "the input changed while it was processed (written to since "
-            + "it was opened: a download still running?); run again once the file is complete")
+        guard Identity(st) == identity else {
+            throw AudioIOError(.changed, path: path, detail: "the input changed while it was processed (written to since "
+                + "it was opened: a download still running?); run again once the file is complete")
+        }
     }
 
     /// A new descriptor for the file, at its start, after checking the file was
@@ -85,11 +83,7 @@ public final class AudioSource: Sendable {
     /// Reopening through `/proc/self/fd` reaches the file opened first even
     /// when its name now leads elsewhere or nowhere (a replaced or deleted file).
     func duplicateDescriptor() throws(AudioIOError) -> (fd: Int32, size: UInt64) {
-        var st = stat()
-        guard fstat(descriptor, &st) == 0 else {
-            throw AudioIOError(.readFailed, path: path, detail: SystemCall.describe(errno))
-        }
-        guard Identity(st) == identity else { throw changedError }
+        try checkUnchanged()
         var fd = open("/proc/self/fd/\(descriptor)", O_RDONLY | O_CLOEXEC)
         if fd < 0 { fd = fcntl(descriptor, F_DUPFD_CLOEXEC, 0) }
         guard fd >= 0 else { throw AudioIOError(.readFailed, path: path, detail: SystemCall.describe(errno)) }
@@ -98,6 +92,6 @@ public final class AudioSource: Sendable {
             close(fd)
             throw AudioIOError(.readFailed, path: path, detail: SystemCall.describe(code))
         }
-        return (fd, UInt64(st.st_size))
+        return (fd, UInt64(identity.size))
     }
 }

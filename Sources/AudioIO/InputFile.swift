@@ -17,12 +17,14 @@ struct InputFile: ~Copyable {
     let size: UInt64
     private var fd: Int32
 
-    /// - Parameter allowEmpty: accept a file of 0 bytes (otherwise `.empty`).
-    init(path: String, allowEmpty: Bool = false) throws(AudioIOError) {
+    /// - Parameters:
+    ///   - allowEmpty: accept a file of 0 bytes (otherwise `.empty`).
+    ///   - expecting: what the file should be, for messages ("is a folder, not an audio file").
+    init(path: String, allowEmpty: Bool = false, expecting: String = "an audio file") throws(AudioIOError) {
         self.path = path
         var fd: Int32
         repeat { fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) } while fd < 0 && errno == EINTR
-        guard fd >= 0 else { throw Self.openError(errno, path: path) }
+        guard fd >= 0 else { throw Self.openError(errno, path: path, expecting: expecting) }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
             let code = errno
@@ -33,7 +35,7 @@ struct InputFile: ~Copyable {
         guard type == S_IFREG else {
             close(fd)
             let what = switch type {
-            case S_IFDIR: "is a folder, not an audio file"
+            case S_IFDIR: "is a folder, not \(expecting)"
             case S_IFIFO: "is a FIFO (named pipe), not a regular file: save it to a file first"
             case S_IFCHR, S_IFBLK: "is a device, not a regular file"
             case S_IFSOCK: "is a socket, not a regular file"
@@ -59,7 +61,7 @@ struct InputFile: ~Copyable {
         self.size = size
     }
 
-    private static func openError(_ code: Int32, path: String) -> AudioIOError {
+    private static func openError(_ code: Int32, path: String, expecting: String) -> AudioIOError {
         switch code {
         case ENOENT, ENOTDIR:
             // A name that reached TrackGate with bytes that are not UTF-8 (a Latin-1
@@ -69,7 +71,7 @@ struct InputFile: ~Copyable {
                     + "which TrackGate cannot open; rename the file to UTF-8 (convmv -f latin1 -t utf-8 --notest NAME)")
                 : AudioIOError(.missing, path: path, detail: "no such file")
         case EACCES, EPERM: AudioIOError(.unreadable, path: path, detail: "permission denied")
-        case EISDIR: AudioIOError(.unreadable, path: path, detail: "is a folder, not an audio file")
+        case EISDIR: AudioIOError(.unreadable, path: path, detail: "is a folder, not \(expecting)")
         default: AudioIOError(.unreadable, path: path, detail: SystemCall.describe(code))
         }
     }
@@ -93,11 +95,13 @@ struct InputFile: ~Copyable {
 public enum RegularFile {
     /// The bytes of `path`.
     ///
-    /// - Parameter limit: the largest size accepted, in bytes.
+    /// - Parameters:
+    ///   - limit: the largest size accepted, in bytes.
+    ///   - expecting: what the file should be, for messages ("a JSON file").
     /// - Throws: `.missing`, `.unreadable` (a folder, a FIFO, a device, no
     ///   permission), `.tooLarge` (over `limit`, nothing read), `.readFailed`.
-    public static func contents(of path: String, limit: Int) throws(AudioIOError) -> [UInt8] {
-        let input = try InputFile(path: path, allowEmpty: true)
+    public static func contents(of path: String, limit: Int, expecting: String) throws(AudioIOError) -> [UInt8] {
+        let input = try InputFile(path: path, allowEmpty: true, expecting: expecting)
         guard input.size <= UInt64(limit) else {
             throw AudioIOError(.tooLarge, path: path, detail: "is \(input.size) bytes, more than the \(limit) this input may have")
         }

@@ -47,6 +47,9 @@ public struct JSONParser {
         /// file transcoded before its lines were split). The line is UTF-8: the
         /// caller told the file's encoding (`utf8Text(_:)`).
         case line(lineOffset: Int?)
+
+        var isLine: Bool { if case .line = self { true } else { false } }
+        var hasByteOffsets: Bool { if case .line(nil) = self { false } else { true } }
     }
 
     public var limits: Limits
@@ -64,15 +67,13 @@ public struct JSONParser {
     ///
     /// - Throws: `JSONReadError` naming the first problem and its position.
     public func parse(_ bytes: some Collection<UInt8>) throws(JSONReadError) -> JSONDocument {
-        let array = Array(bytes)
-        var detect = true
-        if case .line = layout { detect = false }
-        let (text, encodingWarning) = detect ? try Self.utf8Text(array) : (array, nil)
-        var transcoded = encodingWarning != nil
-        if case .line(nil) = layout { transcoded = true }
+        // A manifest line is UTF-8 already: the file's encoding was told before it was split.
+        let (text, encodingWarning) = layout.isLine ? (Array(bytes), nil) : try Self.utf8Text(Array(bytes))
+        // Offsets count the file's bytes, which transcoded text no longer has.
+        let offsetsAreBytes = encodingWarning == nil && layout.hasByteOffsets
         let warnings = encodingWarning.map { [JSONWarning(path: "", at: nil, $0)] } ?? []
         let result: Result<JSONDocument, JSONReadError> = text.withUnsafeBufferPointer { buffer in
-            var reader = Reader(buffer, limits: limits, layout: layout, offsetsAreBytes: !transcoded)
+            var reader = Reader(buffer, limits: limits, layout: layout, offsetsAreBytes: offsetsAreBytes)
             do throws(JSONReadError) {
                 let value = try reader.document()
                 return .success(JSONDocument(value: value, warnings: warnings + reader.warnings()))
@@ -463,10 +464,9 @@ private struct Reader {
                     "a line break inside the string opened at \(placeText(position(at: open))): close the string with \" "
                         + "or write the break as \\n")
             case 0..<0x20:
-                let code = String(b, radix: 16, uppercase: true)
+                let code = Self.hex4(UInt32(b))
                 throw JSONReadError(.notJSON, at: position(),
-                    "control character U+\(String(repeating: "0", count: 4 - code.count))\(code) inside a string at \(where_()): "
-                        + "write it as \(b == 0x09 ? "\\t" : "\\u\(String(repeating: "0", count: 4 - code.count))\(code)")")
+                    "control character U+\(code) inside a string at \(where_()): write it as \(b == 0x09 ? "\\t" : "\\u\(code)")")
             default:
                 out.append(b)
                 pos += 1
@@ -685,6 +685,12 @@ private struct Reader {
         return s
     }
 
+    /// A code point in upper-case hex, at least four digits (`00E9`, `1D11E`), as U+ notation writes it.
+    static func hex4(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
     func describeByte(_ b: UInt8) -> String {
         switch b {
         case 0x21...0x7E: String(UnicodeScalar(b))
@@ -701,13 +707,12 @@ private struct Reader {
         case 0x21...0x7E: return "'\(String(UnicodeScalar(b)))'"
         case 0x20: return "a space"
         case 0..<0x20, 0x7F:
-            let code = String(b, radix: 16, uppercase: true)
-            return "control character U+\(String(repeating: "0", count: 4 - code.count))\(code)"
+            return "control character U+\(Self.hex4(UInt32(b)))"
         default:
             var end = pos + 1
             while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
             let character = String(decoding: UnsafeBufferPointer(rebasing: bytes[pos..<end]), as: UTF8.self)
-            let scalar = character.unicodeScalars.first.map { String($0.value, radix: 16, uppercase: true) } ?? "?"
+            let scalar = character.unicodeScalars.first.map { Self.hex4($0.value) } ?? "?"
             return "'\(character)' (U+\(scalar))"
         }
     }

@@ -39,15 +39,13 @@ public enum JSONInput {
     static func read(_ path: String) -> Result<JSONDocument, Failure> {
         let data: [UInt8]
         do throws(AudioIOError) {
-            data = try RegularFile.contents(of: path, limit: maximumBytes)
+            data = try RegularFile.contents(of: path, limit: maximumBytes, expecting: "a JSON file")
         } catch where error.kind == .tooLarge {
             return .failure(Failure(path: path, kind: .json(.tooLarge),
                 reason: "too large for a request or task answer (over 1 MiB; the longest the API takes is a few kB): "
                     + "is this the right file?"))
         } catch {
-            let reason = error.kind == .unreadable && error.detail.hasPrefix("is a folder")
-                ? "is a folder, not a JSON file" : error.detail
-            return .failure(Failure(path: path, kind: .file(error.kind), reason: reason))
+            return .failure(Failure(path: path, kind: .file(error.kind), reason: error.detail))
         }
         do throws(JSONReadError) {
             return .success(try JSONParser().parse(data))

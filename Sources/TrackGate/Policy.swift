@@ -114,27 +114,28 @@ public struct Policy: Sendable, Equatable, Codable {
 
     /// Reads a policy file; keys it does not set keep their defaults.
     public static func load(path: String) throws -> Policy {
-        let data: Data
+        let data: [UInt8]
         do throws(AudioIOError) {
-            data = Data(try RegularFile.contents(of: path, limit: JSONInput.maximumBytes))
+            data = try RegularFile.contents(of: path, limit: JSONInput.maximumBytes, expecting: "a JSON file")
         } catch {
             throw PolicyError(path: path, detail: error.detail)
         }
-        // Read first by JSONParser, so a broken policy says where (line, column) and why.
+        // JSONParser, so a broken policy says where (line, column) and why.
+        let given: JSONValue
         do throws(JSONReadError) {
-            _ = try JSONParser().parse(data)
+            given = try JSONParser().parse(data).value
         } catch {
             throw PolicyError(path: path, detail: error.message)
         }
-        let overrides = try JSONSerialization.jsonObject(with: data)
-        guard var merged = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Policy())) as? [String: Any],
-              let given = overrides as? [String: Any] else {
+        // The defaults as JSON, overlaid with the file's keys, decoded once.
+        guard case .object(var merged) = try JSONValue.parse(Array(JSONEncoder().encode(Policy()))),
+              case .object(let givenKeys) = given else {
             throw PolicyError(path: path, detail: "a policy must be a JSON object")
         }
         // Keys of earlier versions: `boundary_fails` is now `plan_alignment_fails`;
         // `boundary_confirm_strength` has no meaning since the plan is tested
         // against each track's own changes, and is ignored.
-        var changes = given
+        var changes = givenKeys
         if let fails = changes.removeValue(forKey: "boundary_fails"), changes["plan_alignment_fails"] == nil {
             changes["plan_alignment_fails"] = fails
         }
@@ -144,15 +145,15 @@ public struct Policy: Sendable, Equatable, Codable {
             throw PolicyError(path: path, detail: "unknown keys: \(unknown.sorted().joined(separator: ", "))")
         }
         for (key, value) in changes {
-            if let limit = value as? [String: Any], var current = merged[key] as? [String: Any] {
+            if case .object(let limit) = value, case .object(var current)? = merged[key] {
                 for (k, v) in limit { current[k] = v }
-                merged[key] = current
+                merged[key] = .object(current)
             } else {
                 merged[key] = value
             }
         }
         do {
-            return try JSONDecoder().decode(Policy.self, from: JSONSerialization.data(withJSONObject: merged))
+            return try JSONDecoder().decode(Policy.self, from: JSONEncoder().encode(JSONValue.object(merged)))
         } catch {
             throw PolicyError(path: path, detail: "a value has the wrong type (\(error))")
         }

@@ -89,13 +89,21 @@ public struct TrackProcessor: Sendable {
             report.output?.audio = nil
             report.output?.notWritten = "the report could not be written, so the delivery was removed"
         }
-        if overwrite {
-            // A delivery an earlier run wrote and this one did not would outlive
-            // the report that now describes the track. Never the input.
-            OutputFolder(path: outputDirectory, listingLeftovers: false)
-                .removeAudio(of: id, except: report.output?.audio, input: audioPath)
-        }
+        if overwrite { removeEarlierAudio(id: id, directory: outputDirectory, except: report.output?.audio, input: audioPath) }
         return report
+    }
+
+    /// Removes the track's audio outputs (`ID.wav`, `ID.flac`) other than the one
+    /// this run wrote: a file an earlier run wrote and this one did not would
+    /// outlive the report that now describes the track. Never the input.
+    private func removeEarlierAudio(id: String, directory: String, except written: String?, input: String) {
+        let source = URL(fileURLWithPath: input).resolvingSymlinksInPath().path
+        for container in OutputFormat.Container.allCases {
+            let path = (directory as NSString).appendingPathComponent("\(id).\(container.fileExtension)")
+            guard path != written, URL(fileURLWithPath: path).resolvingSymlinksInPath().path != source,
+                  FileManager.default.fileExists(atPath: path) else { continue }
+            try? FileManager.default.removeItem(atPath: path)
+        }
     }
 
     /// Removes the temporaries killed runs left for this track's outputs (never

@@ -92,7 +92,7 @@ public enum BatchInventory {
     public static func manifest(_ path: String) -> [BatchTrack] {
         var data: [UInt8]
         do throws(AudioIOError) {
-            data = try RegularFile.contents(of: path, limit: maximumManifestBytes)
+            data = try RegularFile.contents(of: path, limit: maximumManifestBytes, expecting: "a manifest")
         } catch {
             return [BatchTrack(id: path, audio: nil, request: nil, origin: path, problem: error.description,
                                problemKind: .file(error.kind))]

@@ -128,7 +128,6 @@ public struct BatchRunner: Sendable {
             let processor = TrackProcessor(gate: gate, finisher: finisher, force: force, overwrite: true, plots: plots)
             report = processor.process(audioPath: audio, request: request, task: track.task,
                                        outputDirectory: folder.path, id: track.id, fingerprint: fingerprint, source: source)
-            folder.removeAudio(of: track.id, except: report.output?.audio, input: audio)
         } else {
             let outcome = gate.evaluate(audioPath: audio, request: request, task: track.task, id: track.id,
                                         envelopeColumns: plots && folder != nil ? TrackPlot.envelopeColumns : nil, source: source)

@@ -8,12 +8,10 @@ struct OutputFolder: Sendable {
     /// `.STEM.XXXXXX.partial` files (see `AtomicFile`), by stem.
     private let leftovers: [String: [String]]
 
-    /// - Parameter listingLeftovers: read the folder for temporaries (a batch's
-    ///   start); without it only the per-file operations are of use.
-    init(path: String, listingLeftovers: Bool = true) {
+    init(path: String) {
         self.path = path
         var leftovers: [String: [String]] = [:]
-        let names = listingLeftovers ? (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] : []
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         for name in names {
             guard let stem = AtomicFile.finalName(ofTemporary: name) else { continue }
             leftovers[stem, default: []].append(name)
@@ -28,19 +26,6 @@ struct OutputFolder: Sendable {
         let outputs = OutputFormat.Container.allCases.map(\.fileExtension) + ["json", "svg"]
         for name in outputs.flatMap({ leftovers[AtomicFile.temporaryStem(of: "\(id).\($0)")] ?? [] }) {
             AtomicFile.removeIfAbandoned((path as NSString).appendingPathComponent(name))
-        }
-    }
-
-    /// Removes the track's audio outputs (`ID.wav`, `ID.flac`) other than the one
-    /// this run wrote: a file an earlier run wrote and this one did not would
-    /// outlive the report that described it. Never the input.
-    func removeAudio(of id: String, except written: String?, input: String) {
-        let source = URL(fileURLWithPath: input).resolvingSymlinksInPath().path
-        for container in OutputFormat.Container.allCases {
-            let path = file("\(id).\(container.fileExtension)")
-            guard path != written, URL(fileURLWithPath: path).resolvingSymlinksInPath().path != source,
-                  FileManager.default.fileExists(atPath: path) else { continue }
-            try? FileManager.default.removeItem(atPath: path)
         }
     }
 
