@@ -21,6 +21,12 @@ public enum InputErrorKind: Sendable, Equatable {
     case manifestLine
     /// A track id that cannot name output files, or one already taken (`invalid_id`).
     case invalidID
+    /// `report`: a listed track with no report in any output folder: its shard
+    /// has not run, has not finished, or its outputs were lost (`no_report`).
+    case noReport
+    /// `report`: a track reported differently in two output folders, from other
+    /// inputs or settings, so neither can stand for the batch (`conflicting_reports`).
+    case conflictingReports
 
     /// The name `error_kind` carries.
     public var name: String {
@@ -31,6 +37,16 @@ public enum InputErrorKind: Sendable, Equatable {
         case .invalidTask: "invalid_task"
         case .manifestLine: "manifest_line"
         case .invalidID: "invalid_id"
+        case .noReport: "no_report"
+        case .conflictingReports: "conflicting_reports"
         }
+    }
+
+    /// Whether an `error` verdict of this kind (by its `error_kind` name, as a
+    /// report file carries it) means an input could not be read (exit code 2)
+    /// rather than read and found wanting (1): only a request or task answer that
+    /// is JSON but says nothing usable is the latter (`Gate.evaluate`).
+    public static func isUnreadable(name: String?) -> Bool {
+        name != InputErrorKind.invalidRequest.name && name != InputErrorKind.invalidTask.name
     }
 }

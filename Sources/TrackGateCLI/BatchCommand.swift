@@ -32,7 +32,9 @@ struct BatchCommand: ParsableCommand {
         verdict) that opens each picture, all in one file that needs no network.
 
         --shard I/N keeps the tracks whose id hashes to share I of N (I from 0): run N machines \
-        with I = 0 ... N-1 over the same inputs and OUT and each track is done exactly once.
+        with I = 0 ... N-1 over the same inputs and OUT and each track is done exactly once. \
+        A shard writes its page as OUT/index-shard-I-of-N.html; when all are done, \
+        `trackgate report OUT --inputs INPUT...` makes the batch's page, reports and exit code.
 
         Exit codes: 0 every track passed or warned, 1 a track failed, 2 a track could not be \
         read, 64 usage; the highest wins. 130 when interrupted.
@@ -108,10 +110,12 @@ struct BatchCommand: ParsableCommand {
         let tracks = BatchInventory.collect(inputs).filter { shard.contains($0.id) }
         let runner = BatchRunner(gate: gate, finisher: Finisher(settings: finishing.settings), checkOnly: checkOnly,
                                  force: force, outputDirectory: out, jobs: jobs, plots: !plotOptions.noPlots)
-        let page = out.map { ($0 as NSString).appendingPathComponent("index.html") }
+        // A shard's page has a name of its own: shards share OUT, and the batch's
+        // page is `report`'s to write once they are all done.
+        let page = out.map { ($0 as NSString).appendingPathComponent(BatchIndexPage.fileName(for: shard)) }
         // Workers actually started: never more than there are tracks.
         let activeJobs = min(jobs, max(tracks.count, 1))
-        let sink = try ReportSink(path: report, junit: junit, keep: page != nil, echoJSON: output.json)
+        let sink = try ReportSink(path: report, junit: junit, keep: page != nil || junit != nil, echoJSON: output.json)
         let progress = ProgressDisplay(total: tracks.count, quiet: quiet)
         let cancellation = BatchCancellation()
         let interrupts = InterruptHandler { cancellation.cancel() }
@@ -136,7 +140,8 @@ struct BatchCommand: ParsableCommand {
         do {
             try sink.commit(seconds: seconds)
             if let page {
-                let html = BatchIndexPage.render(sink.kept, summary: summary, seconds: seconds, jobs: activeJobs,
+                let html = BatchIndexPage.render(sink.kept, summary: summary,
+                                                 headline: summary.headline(seconds: seconds, jobs: activeJobs, interrupted: false),
                                                  settings: pageSettings(shard: shard))
                 try AtomicFile.write(Array(html.utf8), to: page, replaceExisting: true)
             }
@@ -148,7 +153,11 @@ struct BatchCommand: ParsableCommand {
             let table = tracks.isEmpty
                 ? "no tracks in \(inputs.joined(separator: ", "))\(shard == .all ? "" : " for shard \(shard)")"
                 : summary.renderText(seconds: seconds, jobs: activeJobs, interrupted: interrupted)
-            let shown = TerminalText.escaped(table)
+            var shown = TerminalText.escaped(table)
+            if shard.count > 1 && !tracks.isEmpty {
+                shown += "\nshard \(shard) of the batch: once every shard is done, `trackgate report \(out ?? "OUT") --inputs "
+                    + "\(inputs.joined(separator: " "))` gives the whole batch's page, reports and exit code"
+            }
             if output.json { FileHandle.standardError.write(Data((shown + "\n").utf8)) } else { print(shown) }
         }
         if interrupted { throw ExitCode(130) }
@@ -188,65 +197,6 @@ struct BatchCommand: ParsableCommand {
             let shown = worst.isEmpty ? r.problems : worst
             return "\(r.verdict.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0))  \(TerminalText.field(r.id)): "
                 + shown.map { "\($0.id): \(TerminalText.field($0.message))" }.joined(separator: "; ")
-        }
-    }
-}
-
-/// Where finished tracks go, in input order: the `--report` JSON Lines file
-/// (written under a temporary name and moved into place at the end), standard
-/// output for `--json`, and the results kept for `--junit`.
-final class ReportSink: @unchecked Sendable {
-    // Only touched from the runner's `ordered` callback (one at a time) and,
-    // after the run, from `commit`.
-    private var stream: AtomicFileStream?
-    private var writeError: AudioIOError?
-    private let junitPath: String?
-    private let keep: Bool
-    /// Every result without its report JSON, for the JUnit file and the page.
-    private(set) var kept: [BatchResult] = []
-    private let echoJSON: Bool
-
-    init(path: String?, junit: String?, keep: Bool, echoJSON: Bool) throws {
-        junitPath = junit
-        self.keep = keep || junit != nil
-        self.echoJSON = echoJSON
-        // Like --out, the reports' folders are created when missing.
-        for (option, file) in [("--report", path), ("--junit", junit)] {
-            guard let file else { continue }
-            let folder = (file as NSString).deletingLastPathComponent
-            do {
-                if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-                guard FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder) else {
-                    throw CocoaError(.fileWriteNoPermission)
-                }
-            } catch {
-                printError("\(option) \(file): cannot write in \(folder.isEmpty ? "." : folder): \(error.localizedDescription)")
-                throw ExitCode(ExitStatus.usage.rawValue)
-            }
-        }
-        for file in [path, junit].compactMap({ $0 }) { AtomicFile.removeTemporaries(of: file) }
-        if let path {
-            do { stream = try AtomicFileStream(path: path, replaceExisting: true) } catch {
-                printError("--report: \(error.description)")
-                throw ExitCode(ExitStatus.usage.rawValue)
-            }
-        }
-    }
-
-    func add(_ result: BatchResult) {
-        let line = Array(result.reportJSON) + [0x0A]
-        if echoJSON { FileHandle.standardOutput.write(Data(line)) }
-        if writeError == nil {
-            do throws(AudioIOError) { try stream?.write(line) } catch { writeError = error }
-        }
-        if keep { kept.append(result.droppingReport()) }
-    }
-
-    func commit(seconds: Double) throws(AudioIOError) {
-        if let writeError { throw writeError }
-        if let stream = stream.take() { try stream.commit() }
-        if let junitPath {
-            try AtomicFile.write(Array(JUnitReport.render(kept, seconds: seconds).utf8), to: junitPath, replaceExisting: true)
         }
     }
 }

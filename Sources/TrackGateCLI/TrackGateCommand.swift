@@ -22,9 +22,11 @@ struct TrackGateCommand: ParsableCommand {
           trackgate check samples/tracks/battle-loop.flac --request samples/tracks/battle-loop.request.json
           trackgate process samples/tracks/battle-loop.flac --request samples/tracks/battle-loop.request.json --out out/
           trackgate batch samples/tracks --out out/ --report out/report.jsonl
+          trackgate report out/ --inputs samples/tracks
         """,
         version: TrackGateVersion.current,
-        subcommands: [ValidateCommand.self, InfoCommand.self, LoudnessCommand.self, CheckCommand.self, ProcessCommand.self, BatchCommand.self]
+        subcommands: [ValidateCommand.self, InfoCommand.self, LoudnessCommand.self, CheckCommand.self, ProcessCommand.self, BatchCommand.self,
+                      ReportCommand.self]
     )
 }
 

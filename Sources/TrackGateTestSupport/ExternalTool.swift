@@ -16,10 +16,16 @@ public enum ExternalTool {
             .first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// - Parameter directory: the working directory (default: this process's).
-    public static func run(_ executable: String, _ arguments: [String], in directory: String? = nil) throws -> Result {
+    /// - Parameters:
+    ///   - directory: the working directory (default: this process's).
+    ///   - environment: variables set for the tool on top of this process's.
+    public static func run(_ executable: String, _ arguments: [String], in directory: String? = nil,
+                           environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.executableURL = URL(fileURLWithPath: executable.contains("/") ? executable : (find(executable) ?? executable))
         process.arguments = arguments
         let out = Pipe(), err = Pipe()

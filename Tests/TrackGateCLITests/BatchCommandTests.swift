@@ -8,10 +8,11 @@ import TrackGateTestSupport
 /// shards, path safety, and what `kill -9` and Ctrl-C leave behind.
 @Suite struct BatchCommandTests {
     /// Starts the binary without waiting, for signals.
-    static func start(_ arguments: [String]) throws -> Process {
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.executable)
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -25,9 +25,9 @@ enum CLI {
 
     /// Runs in a scratch folder, so what a command writes to the current folder
     /// (`check` draws NAME.svg there) stays out of the repository.
-    static func run(_ arguments: [String]) throws -> ExternalTool.Result {
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> ExternalTool.Result {
         try #require(FileManager.default.isExecutableFile(atPath: executable), "no trackgate binary at \(executable)")
-        return try ExternalTool.run(executable, arguments, in: scratch.path)
+        return try ExternalTool.run(executable, arguments, in: scratch.path, environment: environment)
     }
 
     static let scratch: TemporaryDirectory = {

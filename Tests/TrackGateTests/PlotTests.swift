@@ -94,35 +94,55 @@ import TrackGateTestSupport
         #expect(abs((Double(rect.attr("x")?.stringValue ?? "") ?? 0) - Self.x(20, span: 40)) < 0.2)
     }
 
-    /// The page names every track, in a table a browser's HTML parser reads,
-    /// and stays small enough to open at once with 5,000 tracks.
-    @Test func theBatchPageListsEveryTrack() throws {
+    /// The page carries every track as data its script draws a page of rows
+    /// from, stays small (5,000 tracks under 2.5 MB), and no text can break out
+    /// of the data block.
+    @Test func theBatchPageCarriesEveryTrack() throws {
         let verdicts: [TrackReport.Verdict] = [.pass, .warn, .fail, .error]
         let results: [BatchResult] = Array(0..<5000).map { (i: Int) -> BatchResult in
             var report = TrackReport(id: String(format: "track-%04d", i), file: "in/track-\(i).wav", error: nil, unreadable: false)
             report.verdict = verdicts[i % 4]
             report.durationS = 30 + Double(i % 200)
             report.requestedDurationS = 60
-            report.checks = i % 4 == 2 ? [.init(id: "clipping", status: .fail, message: "12 runs <of> \"full\" scale & more")] : []
+            report.checks = i % 4 == 2 ? [.init(id: "clipping", status: .fail, message: "12 runs <of> \"full\" scale & </script> more")] : []
             report.error = i % 4 == 3 ? "in/track-\(i).wav: not audio" : nil
             report.plot = i % 4 == 3 ? nil : "out/track-\(i).svg"
             return BatchResult(index: i, report: report, resume: .fresh, seconds: 0.1)
         }
         var summary = BatchSummary(total: results.count)
         results.forEach { summary.add($0) }
-        let html = BatchIndexPage.render(results, summary: summary, seconds: 10, jobs: 2, settings: [("mode", "check <only>")])
+        let html = BatchIndexPage.render(results, summary: summary, headline: "5000 of 5000 tracks",
+                                         settings: [("mode", "check <only>")])
         #expect(html.utf8.count < 2_500_000, "\(html.utf8.count) bytes")
         #expect(!html.contains("http://") && !html.contains("https://"), "the page makes no network requests")
-        let doc = try XMLDocument(data: Data(html.utf8), options: [.documentTidyHTML])
-        let rows = try doc.nodes(forXPath: "//table[@id='tracks']/tbody/tr").compactMap { $0 as? XMLElement }
+        // The only "</script" in the page close its two scripts.
+        #expect(html.components(separatedBy: "</script").count == 3)
+        let open = try #require(html.range(of: "<script type=\"application/json\" id=\"data\">"))
+        let close = try #require(html.range(of: "</script>", range: open.upperBound..<html.endIndex))
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(html[open.upperBound..<close.lowerBound].utf8)) as? [[Any]])
         #expect(rows.count == 5000)
-        let ids: [String] = rows.compactMap { (row: XMLElement) -> String? in row.elements(forName: "td").first?.stringValue }
-        #expect(ids == results.map { (r: BatchResult) in r.id })
-        #expect(rows[2].attr("data-verdict")?.stringValue == "fail")
-        #expect(rows[0].elements(forName: "td").first?.elements(forName: "a").first?.attr("data-plot")?.stringValue == "track-0.svg")
-        #expect(rows[3].elements(forName: "td").first?.elements(forName: "a").isEmpty == true, "no picture, no link")
-        #expect(html.contains("12 runs &lt;of&gt; &quot;full&quot; scale &amp; more") && html.contains("check &lt;only&gt;"))
+        #expect(rows.map { $0[0] as? String } == results.map(\.id))
+        #expect(rows[2][1] as? String == "fail" && rows[2][8] as? String == "clipping")
+        #expect(rows[2][9] as? String == "fail clipping: 12 runs <of> \"full\" scale & </script> more")
+        #expect(rows[0][2] as? String == "30.00" && rows[0][3] as? String == "60")
+        #expect(rows[0][10] as? String == "track-0.svg", "the picture beside the page, by file name")
+        #expect(rows[3][10] as? String == "", "no picture, no link")
+        #expect(html.contains("check &lt;only&gt;"))
         #expect(html.contains("<span class=\"badge fail\">fail <b>1250</b></span>"))
+    }
+
+    /// Pictures in other folders are linked relative to the page, percent-encoded.
+    @Test func pictureLinksAreRelativeToThePage() {
+        #expect(BatchIndexPage.pictureLink("out/a.svg", pageFolder: nil) == "a.svg")
+        #expect(BatchIndexPage.pictureLink("/data/out/a.svg", pageFolder: "/data/out") == "a.svg")
+        #expect(BatchIndexPage.pictureLink("/data/shard-1/a b#2.svg", pageFolder: "/data/summary") == "../shard-1/a%20b%232.svg")
+        #expect(BatchIndexPage.pictureLink("/data/x/y/Café.svg", pageFolder: "/data") == "x/y/Caf%C3%A9.svg")
+    }
+
+    @Test func theShardPagesHaveNamesOfTheirOwn() throws {
+        #expect(BatchIndexPage.fileName(for: .all) == "index.html")
+        #expect(BatchIndexPage.fileName(for: try Shard(parsing: "0/1")) == "index.html")
+        #expect(BatchIndexPage.fileName(for: try Shard(parsing: "2/4")) == "index-shard-2-of-4.html")
     }
 }
 

@@ -286,3 +286,17 @@ import TrackGateTestSupport
         #expect(search.next(makeup: 0, measured: -14.03) != nil)
     }
 }
+
+/// The date a delivery carries: now, or `SOURCE_DATE_EPOCH` when set, so
+/// shards and reruns on other days write byte-identical files.
+@Suite struct DeliveryDateTests {
+    @Test func sourceDateEpochFixesTheDate() {
+        #expect(DeliveryTags.creationDate(environment: ["SOURCE_DATE_EPOCH": "1700000000"]) == Date(timeIntervalSince1970: 1_700_000_000))
+        #expect(DeliveryTags.creationDate(environment: ["SOURCE_DATE_EPOCH": "0"]) == Date(timeIntervalSince1970: 0))
+        // Not a non-negative integer: ignored, as the specification asks (the date is now).
+        for bad in ["", "-5", "1.5e9", "17e8", " 1700000000", "99999999999999999999"] {
+            let date = DeliveryTags.creationDate(environment: ["SOURCE_DATE_EPOCH": bad])
+            #expect(abs(date.timeIntervalSinceNow) < 60, "\(bad)")
+        }
+    }
+}

@@ -148,4 +148,12 @@ struct ReportDigest: Sendable, Decodable {
     }
 
     var exitStatus: ExitStatus { ExitStatus(verdict: verdict, unreadable: unreadable) }
+
+    /// A report file (a sidecar `OUT/ID.json`) as the digest of it. The file
+    /// does not say `unreadable`; its `error_kind` tells it (`InputErrorKind.isUnreadable`).
+    static func decode(_ data: Data) throws -> ReportDigest {
+        var digest = try JSONDecoder().decode(ReportDigest.self, from: data)
+        digest.unreadable = digest.verdict == .error && InputErrorKind.isUnreadable(name: digest.errorKind)
+        return digest
+    }
 }

@@ -102,10 +102,7 @@ public struct BatchRunner: Sendable {
         let start = DispatchTime.now()
         func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
         guard track.problem == nil, let audio = track.audio, let request = track.request else {
-            let report = TrackReport(id: track.id, file: track.audio ?? track.origin,
-                                     error: track.problem ?? "\(track.origin): no audio or no request",
-                                     errorKind: track.problemKind, unreadable: true)
-            return BatchResult(index: index, report: report, resume: .fresh, seconds: seconds())
+            return BatchResult(index: index, report: track.problemReport, resume: .fresh, seconds: seconds())
         }
         // Opened once: the fingerprint hashes the bytes the gate then judges (nil
         // when it cannot be opened; the gate then says why).

@@ -39,7 +39,11 @@ public struct BatchSummary: Sendable {
 
     /// The table printed at the end of a batch.
     public func renderText(seconds: Double, jobs: Int, interrupted: Bool) -> String {
-        var lines: [String] = []
+        renderText(headline: headline(seconds: seconds, jobs: jobs, interrupted: interrupted))
+    }
+
+    /// The table's first line for a run: tracks done, time, throughput.
+    public func headline(seconds: Double, jobs: Int, interrupted: Bool) -> String {
         let worked = done - current
         var head = "\(done) of \(total) tracks in \(DurationText.elapsed(seconds))"
         if worked > 0 && seconds > 0 {
@@ -47,7 +51,13 @@ public struct BatchSummary: Sendable {
                            audioSeconds / seconds, jobs, jobs == 1 ? "" : "s")
         }
         if interrupted { head += "; interrupted: rerun the same command to finish" }
-        lines.append(head)
+        return head
+    }
+
+    /// The table under a first line of the caller's: counts per verdict, resume
+    /// counts, the most common failing checks.
+    public func renderText(headline: String) -> String {
+        var lines = [headline]
         for verdict in [TrackReport.Verdict.pass, .warn, .fail, .error] {
             lines.append("  \(verdict.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0))\(String(format: "%7d", count(verdict)))")
         }

@@ -24,3 +24,12 @@ public struct BatchTrack: Sendable, Equatable {
         self.problemKind = problemKind
     }
 }
+
+extension BatchTrack {
+    /// The report of a track that cannot be run (`problem` set, or no audio or
+    /// request): verdict `error`, exit code 2. Such a track has no sidecar.
+    public var problemReport: TrackReport {
+        TrackReport(id: id, file: audio ?? origin, error: problem ?? "\(origin): no audio or no request",
+                    errorKind: problemKind, unreadable: true)
+    }
+}

@@ -34,7 +34,7 @@ struct OutputFolder: Sendable {
     /// The earlier sidecar of a track, when there is one and it parses.
     func earlierReport(of id: String) -> (digest: ReportDigest, json: Data)? {
         guard let data = FileManager.default.contents(atPath: file("\(id).json")),
-              let digest = try? JSONDecoder().decode(ReportDigest.self, from: data) else { return nil }
+              let digest = try? ReportDigest.decode(data) else { return nil }
         return (digest, data)
     }
 }

@@ -1,16 +1,33 @@
 import Foundation
 
 /// `OUT/index.html`: one self-contained page for a batch (no network, no
-/// external files but the tracks' own pictures beside it): the summary, the
-/// settings, and a table of every track that sorts by any column, filters by
-/// verdict or id, and opens a track's picture on demand.
+/// external files but the tracks' own pictures): the summary, the settings,
+/// and a table of every track that sorts by any column, filters by verdict or
+/// id, pages through the rows and opens a track's picture on demand.
 ///
-/// The rows are plain HTML, so the page reads without JavaScript too; the
-/// script only sorts, filters and shows pictures, and stays fast with thousands
-/// of rows (one pass over the rows per click, no framework).
+/// The tracks travel as data (one JSON array per row, in a
+/// `<script type="application/json">` block) and the script draws one page of
+/// rows at a time (`pageSize`), so a batch of 100,000 tracks opens as fast as
+/// one of 100: the browser never lays out more than a page of rows, and sorting
+/// or filtering is a pass over arrays, not over the document.
 public enum BatchIndexPage {
-    public static func render(_ results: [BatchResult], summary: BatchSummary, seconds: Double, jobs: Int,
-                              settings: [(String, String)], generated: Date = Date()) -> String {
+    /// Rows drawn at once.
+    public static let pageSize = 200
+
+    /// The page's file name in the output folder: `index.html` for a whole
+    /// batch, `index-shard-I-of-N.html` for a shard (shards share the folder;
+    /// the batch's page is written by `report` once all are done).
+    public static func fileName(for shard: Shard) -> String {
+        shard.count == 1 ? "index.html" : "index-shard-\(shard.index)-of-\(shard.count).html"
+    }
+
+    /// - Parameters:
+    ///   - headline: the summary's first line (`BatchSummary.headline`, or what
+    ///     `report` says it read).
+    ///   - pageFolder: where the page will be written, to link each picture
+    ///     relative to it; nil when the pictures lie beside the page (`batch`).
+    public static func render(_ results: [BatchResult], summary: BatchSummary, headline: String,
+                              settings: [(String, String)], pageFolder: String? = nil, generated: Date = Date()) -> String {
         let stamp = ISO8601DateFormatter().string(from: generated)
         var html = """
         <!DOCTYPE html>
@@ -25,8 +42,7 @@ public enum BatchIndexPage {
         for verdict in [TrackReport.Verdict.pass, .warn, .fail, .error] {
             html += "<span class=\"badge \(verdict.rawValue)\">\(verdict.rawValue) <b>\(summary.count(verdict))</b></span>\n"
         }
-        html += "<p>" + MarkupText.escape(summary.renderText(seconds: seconds, jobs: jobs, interrupted: false)
-            .split(separator: "\n").first.map(String.init) ?? "") + "</p>\n"
+        html += "<p>" + MarkupText.escape(headline) + "</p>\n"
         let failures = summary.mostCommonFailures()
         if !failures.isEmpty {
             html += "<p>Most common failing checks: " + failures.map { "<code>\(MarkupText.escape($0.id))</code> \($0.tracks)" }
@@ -40,19 +56,26 @@ public enum BatchIndexPage {
         <label>Verdict <select id="verdict"><option value="">all</option><option>pass</option><option>warn</option><option>fail</option><option>error</option></select></label>
         <label>Id <input id="search" type="search" placeholder="filter by id"></label>
         <span id="shown" class="muted"></span>
+        <span id="pager" hidden><button id="prev" title="previous page">&#9664;</button> <span id="rows" class="muted"></span> <button id="next" title="next page">&#9654;</button></span>
         </section>
+        <noscript><p>The table is drawn by the page's script, which is off: each track's full report is OUT/ID.json.</p></noscript>
         <table id="tracks"><thead><tr>
-        <th data-key="id" data-type="text">id</th><th data-key="verdict" data-type="rank">verdict</th>
-        <th data-key="duration" data-type="number">duration s</th><th data-key="requested" data-type="number">requested s</th>
-        <th data-key="lufs" data-type="number">integrated LUFS</th><th data-key="peak" data-type="number">true peak dBTP</th>
-        <th data-key="plan" data-type="number">section plan</th>
-        <th data-key="checks" data-type="text">failing or warning checks</th></tr></thead><tbody>
+        <th data-key="id">id</th><th data-key="verdict">verdict</th>
+        <th data-key="duration">duration s</th><th data-key="requested">requested s</th>
+        <th data-key="lufs">integrated LUFS</th><th data-key="peak">true peak dBTP</th>
+        <th data-key="plan">section plan</th>
+        <th data-key="checks">failing or warning checks</th></tr></thead><tbody></tbody></table>
+        <div id="viewer" hidden><div class="frame"><button id="close" title="close (Esc)">×</button><img id="picture" alt=""></div></div>
+        <script type="application/json" id="data">[
 
         """
-        for r in results { html += row(r) }
+        html.reserveCapacity(html.utf8.count + results.count * 160)
+        for (i, r) in results.enumerated() {
+            html += row(r, pageFolder: pageFolder)
+            html += i + 1 < results.count ? ",\n" : "\n"
+        }
         html += """
-        </tbody></table>
-        <div id="viewer" hidden><div class="frame"><button id="close" title="close (Esc)">×</button><img id="picture" alt=""></div></div>
+        ]</script>
         <script>\(script)</script>
         </body></html>
 
@@ -60,35 +83,68 @@ public enum BatchIndexPage {
         return html
     }
 
-    private static func row(_ r: BatchResult) -> String {
-        let rank = ["pass": 0, "warn": 1, "fail": 2, "error": 3][r.verdict.rawValue] ?? 0
-        func cell(_ value: Double?, _ format: String) -> (String, String) {
-            guard let value else { return ("", "") }
+    /// One track as the script's row: `[id, verdict, duration, requested,
+    /// LUFS, dBTP, plan sort key, plan, brief, checks, picture link]`, numbers
+    /// as shown (the script sorts by the shown value).
+    private static func row(_ r: BatchResult, pageFolder: String?) -> String {
+        func shown(_ value: Double?, _ format: String) -> String {
+            guard let value else { return "" }
             // "-0.0" for a peak of -0.04 dBTP reads as a sign error: show 0.0.
-            let shown = String(format: format, value)
-            return (String(format: "%.3f", value), shown.hasPrefix("-") && Double(shown) == 0 ? String(shown.dropFirst()) : shown)
+            let text = String(format: format, value)
+            return text.hasPrefix("-") && Double(text) == 0 ? String(text.dropFirst()) : text
         }
-        let duration = cell(r.durationS, "%.2f"), requested = cell(r.requestedDurationS, "%.0f")
-        let lufs = cell(r.integratedLUFS, "%.1f"), peak = cell(r.truePeakDBTP, "%.1f")
         let checks = r.verdict == .error ? (r.error ?? "") : r.problems.map { "\($0.status.rawValue) \($0.id): \($0.message)" }.joined(separator: "\n")
         let brief = r.verdict == .error ? "error" : r.problems.map(\.id).joined(separator: ", ")
         // The plan test: sorts by its p-value; tracks without a plan sort last.
-        let plan: (String, String) = switch r.planStatus {
-        case "confirmed"?: (String(format: "%.4f", r.planPValue ?? 0), "confirmed, " + Gate.pText(r.planPValue))
-        case "not_confirmed"?: (String(format: "%.4f", r.planPValue ?? 1), "not confirmed, " + Gate.pText(r.planPValue))
-        case "not_applicable"?: ("2", "not tested")
-        default: ("3", "")
+        let plan: (Double, String) = switch r.planStatus {
+        case "confirmed"?: (r.planPValue ?? 0, "confirmed, " + Gate.pText(r.planPValue))
+        case "not_confirmed"?: (r.planPValue ?? 1, "not confirmed, " + Gate.pText(r.planPValue))
+        case "not_applicable"?: (2, "not tested")
+        default: (3, "")
         }
-        // The picture sits beside the page: link it by file name.
-        let picture = r.plot.map { ($0 as NSString).lastPathComponent }
-        let name = picture.map { "<a href=\"\(MarkupText.escape($0))\" data-plot=\"\(MarkupText.escape($0))\">\(MarkupText.escape(r.id))</a>" } ?? MarkupText.escape(r.id)
-        return "<tr data-verdict=\"\(r.verdict.rawValue)\" data-rank=\"\(rank)\" data-duration=\"\(duration.0)\" data-requested=\"\(requested.0)\" data-lufs=\"\(lufs.0)\" data-peak=\"\(peak.0)\" data-plan=\"\(plan.0)\">"
-            + "<td>\(name)</td><td><span class=\"badge \(r.verdict.rawValue)\">\(r.verdict.rawValue)</span></td>"
-            + "<td class=\"n\">\(duration.1)</td><td class=\"n\">\(requested.1)</td><td class=\"n\">\(lufs.1)</td><td class=\"n\">\(peak.1)</td>"
-            + "<td>\(MarkupText.escape(plan.1))</td>"
-            + "<td title=\"\(MarkupText.escape(checks))\">\(MarkupText.escape(brief))</td></tr>\n"
+        let link = r.plot.map { pictureLink($0, pageFolder: pageFolder) } ?? ""
+        let texts = [r.id, r.verdict.rawValue, shown(r.durationS, "%.2f"), shown(r.requestedDurationS, "%.0f"),
+                     shown(r.integratedLUFS, "%.1f"), shown(r.truePeakDBTP, "%.1f")].map(jsonString)
+        return "[" + texts.joined(separator: ",") + "," + String(format: "%.4f", plan.0) + ","
+            + [plan.1, brief, checks, link].map(jsonString).joined(separator: ",") + "]"
     }
 
+    /// A picture's address from the page: its file name when it lies beside the
+    /// page, else the relative path; percent-encoded, so a name with `#`, `?`
+    /// or spaces still opens.
+    public static func pictureLink(_ plot: String, pageFolder: String?) -> String {
+        var path = (plot as NSString).lastPathComponent
+        if let pageFolder {
+            func parts(_ p: String) -> [String] {
+                URL(fileURLWithPath: p).standardizedFileURL.pathComponents.filter { $0 != "/" }
+            }
+            let from = parts(pageFolder), to = parts(plot)
+            var common = 0
+            while common < min(from.count, to.count - 1) && from[common] == to[common] { common += 1 }
+            path = (Array(repeating: "..", count: from.count - common) + to[common...]).joined(separator: "/")
+        }
+        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)..<Unicode.Scalar(128)))
+        allowed.insert(charactersIn: "-._~/")
+        return path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
+    }
+
+    /// A JSON string that is also safe inside `<script>`: `<` is written as
+    /// `\u003c`, so no text can close the block or open a comment in it.
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "<": out += "\\u003c"
+            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
+                out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
 
     private static let style = """
     body{font:14px/1.4 system-ui,-apple-system,"DejaVu Sans",sans-serif;margin:24px;color:#1f2328}
@@ -112,32 +168,50 @@ public enum BatchIndexPage {
 
     private static let script = """
     (function(){
-    var body=document.querySelector('#tracks tbody'),rows=Array.prototype.slice.call(body.rows);
-    var verdict=document.getElementById('verdict'),search=document.getElementById('search'),shown=document.getElementById('shown');
-    function filter(){var v=verdict.value,q=search.value.toLowerCase(),n=0;
-    rows.forEach(function(r){var ok=(!v||r.dataset.verdict===v)&&(!q||r.cells[0].textContent.toLowerCase().indexOf(q)>=0);r.hidden=!ok;if(ok)n++;});
-    shown.textContent=n+' of '+rows.length+' tracks';}
+    // Rows: [id, verdict, duration, requested, lufs, peak, plan key, plan, brief, checks, link].
+    var t0=performance.now(),data=JSON.parse(document.getElementById('data').textContent),PAGE=\(pageSize);
+    var body=document.querySelector('#tracks tbody'),verdict=document.getElementById('verdict'),search=document.getElementById('search');
+    var shown=document.getElementById('shown'),pager=document.getElementById('pager'),rowsText=document.getElementById('rows');
+    var prev=document.getElementById('prev'),next=document.getElementById('next');
+    var order=data.map(function(r,i){return i;}),view=order,page=0;
+    function num(s){return s===''?null:parseFloat(s);}
+    var rank={pass:0,warn:1,fail:2,error:3};
+    var keys={id:function(r){return r[0].toLowerCase();},verdict:function(r){return rank[r[1]];},
+    duration:function(r){return num(r[2]);},requested:function(r){return num(r[3]);},lufs:function(r){return num(r[4]);},
+    peak:function(r){return num(r[5]);},plan:function(r){return r[6];},checks:function(r){return r[8].toLowerCase();}};
+    function cell(tr,text,cls){var td=document.createElement('td');if(cls)td.className=cls;td.textContent=text;tr.appendChild(td);return td;}
+    function draw(){var pages=Math.max(1,Math.ceil(view.length/PAGE));if(page>pages-1)page=pages-1;if(page<0)page=0;
+    var f=document.createDocumentFragment(),start=page*PAGE,end=Math.min(view.length,start+PAGE);
+    for(var k=start;k<end;k++){var r=data[view[k]],tr=document.createElement('tr');tr.dataset.verdict=r[1];
+    var td=cell(tr,r[10]?'':r[0]);if(r[10]){var a=document.createElement('a');a.href=r[10];a.dataset.plot=r[10];a.textContent=r[0];td.appendChild(a);}
+    var b=document.createElement('span');b.className='badge '+r[1];b.textContent=r[1];cell(tr,'').appendChild(b);
+    cell(tr,r[2],'n');cell(tr,r[3],'n');cell(tr,r[4],'n');cell(tr,r[5],'n');cell(tr,r[7]);cell(tr,r[8]).title=r[9];f.appendChild(tr);}
+    body.replaceChildren(f);shown.textContent=view.length+' of '+data.length+' tracks';
+    pager.hidden=pages<2;rowsText.textContent='rows '+(end>start?start+1:0)+'-'+end+' of '+view.length;
+    prev.disabled=page===0;next.disabled=page>=pages-1;}
+    function filter(){var v=verdict.value,q=search.value.toLowerCase();
+    view=order.filter(function(i){var r=data[i];return (!v||r[1]===v)&&(!q||r[0].toLowerCase().indexOf(q)>=0);});page=0;draw();}
     verdict.onchange=filter;search.oninput=filter;
-    document.querySelectorAll('#tracks th').forEach(function(th,i){th.onclick=function(){
+    prev.onclick=function(){page--;draw();};next.onclick=function(){page++;draw();};
+    document.querySelectorAll('#tracks th').forEach(function(th){th.onclick=function(){
     var asc=!th.classList.contains('asc');document.querySelectorAll('#tracks th').forEach(function(h){h.classList.remove('asc','desc');});
-    th.classList.add(asc?'asc':'desc');var key=th.dataset.key,type=th.dataset.type;
-    function value(r){if(type==='text')return r.cells[i].textContent.toLowerCase();var s=r.dataset[key];return s===''?null:parseFloat(s);}
-    var keyed=rows.map(function(r){return [value(r),r];});
-    keyed.sort(function(a,b){if(a[0]===b[0])return 0;if(a[0]===null)return 1;if(b[0]===null)return -1;return (a[0]<b[0]?-1:1)*(asc?1:-1);});
-    var f=document.createDocumentFragment();keyed.forEach(function(k){f.appendChild(k[1]);});body.appendChild(f);rows=keyed.map(function(k){return k[1];});};});
+    th.classList.add(asc?'asc':'desc');var key=keys[th.dataset.key],dir=asc?1:-1;
+    var keyed=data.map(function(r,i){return [key(r),i];});
+    keyed.sort(function(a,b){if(a[0]===b[0])return a[1]-b[1];if(a[0]===null)return 1;if(b[0]===null)return -1;return (a[0]<b[0]?-1:1)*dir;});
+    order=keyed.map(function(k){return k[1];});filter();};});
     var viewer=document.getElementById('viewer'),picture=document.getElementById('picture');
-    body.addEventListener('click',function(e){var a=e.target.closest('a[data-plot]');if(!a)return;e.preventDefault();
-    picture.src=a.dataset.plot;picture.alt=a.textContent;viewer.hidden=false;});
+    function open(link,id){picture.src=link;picture.alt=id;viewer.hidden=false;}
+    body.addEventListener('click',function(e){var a=e.target.closest('a[data-plot]');if(!a)return;e.preventDefault();open(a.dataset.plot,a.textContent);});
     function close(){viewer.hidden=true;picture.removeAttribute('src');}
     document.getElementById('close').onclick=close;viewer.onclick=function(e){if(e.target===viewer)close();};
     document.addEventListener('keydown',function(e){if(e.key==='Escape')close();});
     // Links can carry a view: ?verdict=fail&sort=lufs (or -lufs, descending), and #ID opens that track's picture.
-    var t0=performance.now(),params=new URLSearchParams(location.search),v=params.get('verdict'),s=params.get('sort');
+    var params=new URLSearchParams(location.search),v=params.get('verdict'),s=params.get('sort');
     if(v){verdict.value=v;}
-    if(s){var th=document.querySelector('#tracks th[data-key="'+s.replace(/^-/,'')+'"]');if(th){if(s[0]==='-')th.classList.add('asc');th.onclick();}}
-    filter();
+    var th=s&&document.querySelector('#tracks th[data-key="'+s.replace(/^-/,'')+'"]');
+    if(th){if(s[0]==='-')th.classList.add('asc');th.onclick();}else{filter();}
     if(location.hash.length>1){var id=decodeURIComponent(location.hash.slice(1));
-    rows.some(function(r){var a=r.querySelector('a[data-plot]');if(a&&a.textContent===id){a.click();return true;}return false;});}
+    data.some(function(r){if(r[0]===id&&r[10]){open(r[10],r[0]);return true;}return false;});}
     document.body.dataset.readyMs=Math.round(performance.now()-t0);
     })();
     """

@@ -1,0 +1,251 @@
+import AudioIO
+import Foundation
+import NuroRequest
+import Synchronization
+
+/// One batch's answer from the report files its runs left: `trackgate report`.
+///
+/// Shards of a job array (`batch --shard I/N`), on one machine or many, each
+/// write a sidecar report `OUT/ID.json` per track; this reads them from one or
+/// more output folders and makes of them the batch's result, as if one `batch`
+/// had run: every track once, ordered by id, with the verdicts, problems and
+/// exit status the sidecars record.
+///
+/// Given the batch's inputs (`expected`, the same listing `batch` makes), it
+/// also tells what is not there: a listed track without a report (a shard lost,
+/// killed or not yet run) becomes an `error` track of kind `no_report`, and
+/// listing mistakes (a broken manifest line), which have no sidecar, appear as
+/// `batch` reports them. Reports for tracks the inputs no longer list are left
+/// out, and counted.
+///
+/// A track reported in two folders with the same result (same fingerprint and
+/// verdict: a retried shard, a copy) counts once; with different results it is
+/// an `error` of kind `conflicting_reports` naming both files, since neither can
+/// stand for the batch.
+///
+/// Memory: a `BatchResult` without its JSON per track (a few hundred bytes);
+/// full reports are read again, one at a time, when written out (`reportLine`).
+public struct ReportMerge: Sendable {
+    /// One track of the merged batch.
+    public struct Track: Sendable {
+        /// What the summary, JUnit and page need (its `reportJSON` is empty for a
+        /// track read from a sidecar), `index` its place in the merged order.
+        public let result: BatchResult
+        /// The report file it came from; nil for a track the merge made (missing,
+        /// conflicting, or a listing mistake).
+        public let sidecar: String?
+
+        /// The track's full report as one compact JSON line (no newline), as
+        /// `batch --report` writes it.
+        public func reportLine() throws(AudioIOError) -> Data {
+            guard let sidecar else { return result.reportJSON }
+            let bytes = try RegularFile.contents(of: sidecar, limit: ReportMerge.maximumReportBytes, expecting: "a track report")
+            return BatchRunner.compact(Data(bytes))
+        }
+    }
+
+    /// Every track, ordered by id (byte order of UTF-8, the same on every
+    /// machine and locale), ties in listing order.
+    public let tracks: [Track]
+    /// What people should know about the reports read (files skipped, tracks
+    /// left out, mixed settings, unfinished files), one sentence each.
+    public let notes: [String]
+    /// Report files read and taken as track reports.
+    public let reportsRead: Int
+
+    /// The largest report file read: a report carries its request and task
+    /// (each at most 1 MiB, `JSONInput.maximumBytes`) and the measurements.
+    public static let maximumReportBytes = 16 << 20
+
+    /// Reads the reports in `folders` and merges them.
+    ///
+    /// - Parameters:
+    ///   - folders: output folders (`batch --out`), in order of preference for
+    ///     identical duplicates.
+    ///   - expected: the batch's tracks (`BatchInventory.collect` of its inputs),
+    ///     or nil to take every report found.
+    /// - Throws: `ReportMergeError` when a folder cannot be listed.
+    public static func merge(folders: [String], expected: [BatchTrack]?) throws(ReportMergeError) -> ReportMerge {
+        var sidecars: [Sidecar] = []
+        var notes: [String] = []
+        for folder in folders {
+            let scan = try scanFolder(folder)
+            sidecars += scan.sidecars
+            if !scan.skipped.isEmpty {
+                notes.append("\(scan.skipped.count) JSON file\(plural(scan.skipped.count)) in \(folder) \(scan.skipped.count == 1 ? "is" : "are") "
+                             + "not a track report (\(sample(scan.skipped))): skipped")
+            }
+            if scan.unfinished > 0 {
+                notes.append("\(scan.unfinished) unfinished file\(plural(scan.unfinished)) (hidden .partial) in \(folder): a run is still "
+                             + "writing there, or was killed; its tracks are as the last complete reports say")
+            }
+        }
+        let byID = Dictionary(grouping: sidecars, by: \.digest.id)
+
+        // (id, listing order, what the track is): sorted once at the end.
+        var entries: [(id: String, order: Int, entry: Entry)] = []
+        if let expected {
+            var listed = Set<String>()
+            for (order, track) in expected.enumerated() {
+                if track.problem != nil {
+                    // A listing mistake (or an id taken twice): batch reports it without a sidecar.
+                    entries.append((track.id, order, .made(track.problemReport)))
+                    continue
+                }
+                listed.insert(track.id)
+                if let copies = byID[track.id] {
+                    entries.append((track.id, order, resolve(copies)))
+                } else {
+                    entries.append((track.id, order, .made(missing(track, folders: folders))))
+                }
+            }
+            let unlisted = byID.keys.filter { !listed.contains($0) }.sorted(by: utf8Order)
+            if !unlisted.isEmpty {
+                notes.append("\(unlisted.count) report\(plural(unlisted.count)) for tracks the inputs do not list (\(sample(unlisted))): "
+                             + "left out (run report without --inputs to include them)")
+            }
+        } else {
+            for (order, id) in byID.keys.sorted(by: utf8Order).enumerated() {
+                entries.append((id, order, resolve(byID[id]!)))
+            }
+        }
+        entries.sort { $0.id == $1.id ? $0.order < $1.order : utf8Order($0.id, $1.id) }
+
+        var tracks: [Track] = []
+        tracks.reserveCapacity(entries.count)
+        var settingsUsed: [String: [String]] = [:]
+        var duplicates = 0
+        for (index, item) in entries.enumerated() {
+            switch item.entry {
+            case .made(let report):
+                tracks.append(Track(result: BatchResult(index: index, report: report, resume: .fresh, seconds: 0), sidecar: nil))
+            case .sidecar(let sidecar, let copies):
+                duplicates += copies > 1 ? 1 : 0
+                if let settings = sidecar.digest.fingerprint?.settings { settingsUsed[settings, default: []].append(item.id) }
+                var digest = sidecar.digest
+                // The picture lies beside its report, wherever the run that drew it was started.
+                digest.plot = digest.plot.map { (sidecar.folder as NSString).appendingPathComponent(($0 as NSString).lastPathComponent) }
+                tracks.append(Track(result: BatchResult(index: index, digest: digest, reportJSON: Data(), resume: .fresh, seconds: 0),
+                                    sidecar: sidecar.path))
+            }
+        }
+        if duplicates > 0 {
+            notes.append("\(duplicates) track\(plural(duplicates)) reported in more than one folder with the same result: counted once")
+        }
+        if settingsUsed.count > 1 {
+            // One batch, one set of settings: a shard run with other options (or
+            // another version) made tracks the others' page does not describe.
+            let groups = settingsUsed.values.map { $0.sorted(by: utf8Order) }
+                .sorted { $0.count != $1.count ? $0.count > $1.count : utf8Order($0[0], $1[0]) }
+            notes.append("the reports were made with \(groups.count) different settings (mode, finishing options, policy or "
+                         + "version): " + groups.map { "\($0.count) track\(plural($0.count)) (\(sample($0)))" }.joined(separator: ", ")
+                         + "; rerun the shards whose settings are not the batch's")
+        }
+        return ReportMerge(tracks: tracks, notes: notes, reportsRead: sidecars.count)
+    }
+
+    /// The summary of the merged batch (`BatchSummary`).
+    public var summary: BatchSummary {
+        var summary = BatchSummary(total: tracks.count)
+        for track in tracks { summary.add(track.result) }
+        return summary
+    }
+
+    // MARK: Reading
+
+    struct Sidecar: Sendable {
+        let path: String
+        let folder: String
+        let digest: ReportDigest
+    }
+
+    private enum Entry {
+        /// A report file; `copies` counts identical reports of it in other folders.
+        case sidecar(Sidecar, copies: Int)
+        /// A report the merge wrote itself.
+        case made(TrackReport)
+    }
+
+    /// The track reports of one folder: every `ID.json` whose content is a track
+    /// report with that id (so a request, a manifest or any other JSON file is
+    /// skipped, not misread), read on all cores.
+    static func scanFolder(_ folder: String) throws(ReportMergeError) -> (sidecars: [Sidecar], skipped: [String], unfinished: Int) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
+            throw ReportMergeError("\(folder): no such folder")
+        }
+        guard isDirectory.boolValue else { throw ReportMergeError("\(folder): not a folder (give the batch's --out folder)") }
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
+            throw ReportMergeError("\(folder): cannot list the folder: \(error.localizedDescription)")
+        }
+        let unfinished = names.filter { $0.hasPrefix(".") && AtomicFile.finalName(ofTemporary: $0) != nil }.count
+        let candidates = names.filter { !$0.hasPrefix(".") && $0.hasSuffix(".json") }.sorted(by: utf8Order)
+        let read = Mutex([ReportDigest?](repeating: nil, count: candidates.count))
+        let chunk = 256
+        let chunks = (candidates.count + chunk - 1) / chunk
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let range = c * chunk..<min(candidates.count, (c + 1) * chunk)
+            let digests = range.map { i -> ReportDigest? in
+                let name = candidates[i]
+                let path = (folder as NSString).appendingPathComponent(name)
+                guard let bytes = try? RegularFile.contents(of: path, limit: maximumReportBytes, expecting: "a track report"),
+                      let digest = try? ReportDigest.decode(Data(bytes)),
+                      "\(digest.id).json" == name else { return nil }
+                return digest
+            }
+            read.withLock { $0.replaceSubrange(range, with: digests) }
+        }
+        var sidecars: [Sidecar] = []
+        var skipped: [String] = []
+        for (name, digest) in zip(candidates, read.withLock { $0 }) {
+            if let digest {
+                sidecars.append(Sidecar(path: (folder as NSString).appendingPathComponent(name), folder: folder, digest: digest))
+            } else {
+                skipped.append(name)
+            }
+        }
+        return (sidecars, skipped, unfinished)
+    }
+
+    /// One track's reports from every folder that has one.
+    private static func resolve(_ copies: [Sidecar]) -> Entry {
+        let first = copies[0]
+        func same(_ a: ReportDigest, _ b: ReportDigest) -> Bool {
+            a.verdict == b.verdict && a.fingerprint == b.fingerprint && (a.fingerprint != nil || a.error == b.error)
+        }
+        guard let other = copies.dropFirst().first(where: { !same($0.digest, first.digest) }) else {
+            return .sidecar(first, copies: copies.count)
+        }
+        func told(_ s: Sidecar) -> String {
+            let changes = s.digest.fingerprint.flatMap { f in first.digest.fingerprint.map { f.changes(since: $0) } } ?? []
+            return "\(s.path) (\(s.digest.verdict.rawValue)\(changes.isEmpty ? "" : ", " + changes.joined(separator: ", ")))"
+        }
+        let report = TrackReport(
+            id: first.digest.id, file: first.digest.file,
+            error: "reported differently by \(first.path) (\(first.digest.verdict.rawValue)) and \(told(other)): "
+                + "made from other inputs or settings; remove the report that is out of date, or rerun the track",
+            errorKind: .conflictingReports, unreadable: true)
+        return .made(report)
+    }
+
+    private static func missing(_ track: BatchTrack, folders: [String]) -> TrackReport {
+        TrackReport(id: track.id, file: track.audio ?? track.origin,
+                    error: "no report for this track in \(folders.joined(separator: ", ")): its shard has not run, "
+                        + "has not finished or was lost; rerun it (finished tracks are kept)",
+                    errorKind: .noReport, unreadable: true)
+    }
+
+    static func utf8Order(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+    private static func plural(_ n: Int) -> String { n == 1 ? "" : "s" }
+    /// A few names of a list, for a sentence.
+    private static func sample(_ names: [String]) -> String {
+        names.prefix(3).joined(separator: ", ") + (names.count > 3 ? ", ..." : "")
+    }
+}
+
+/// Why `trackgate report` could not read its folders.
+public struct ReportMergeError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
