@@ -8,8 +8,9 @@
 # 1. A mixed batch (the samples, a silent track, a corrupt file, a track without
 #    its request): every picture must parse as SVG in the browser, the page must
 #    name every track, filter by verdict and open a picture from a link.
-# 2. A batch of 5,000 one-second tracks: the page must list all 5,000 and apply a
-#    sort and a filter at load quickly (the time is printed).
+# 2. A batch of 5,000 one-second tracks: the page must count all 5,000, draw the
+#    first page of rows and apply a sort and a filter at load quickly (the time is
+#    printed; Benchmarks/report-merge.sh does the same with 100,000 tracks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shots="$(realpath -m "${1:-out/browser}")"
@@ -67,13 +68,15 @@ start=$(date +%s.%N)
 "$tg" batch "$work/many" --check-only --no-plots --out "$work/many-out" --quiet || true
 end=$(date +%s.%N)
 start_page=$(date +%s.%N)
-dom="$(browser --dump-dom --virtual-time-budget=5000 "file://$work/many-out/index.html?sort=-lufs&verdict=pass")"
+dom="$(browser --dump-dom --virtual-time-budget=5000 "file://$work/many-out/index.html?sort=-lufs&verdict=warn")"  # every tone warns (mono as stereo, abrupt end)
 end_page=$(date +%s.%N)
 rows=$(grep -o '<tr data-verdict' <<<"$dom" | wc -l)
-[ "$rows" -eq 5000 ] || fail "the 5,000-track page has $rows rows"
+[ "$rows" -eq 200 ] || fail "the 5,000-track page should draw one page of 200 rows, drew $rows"
+grep -q ">5000 of 5000 tracks<" <<<"$dom" || fail "the 5,000-track page does not show the 5000 tracks filtered by verdict=warn"
+grep -q "rows 1-200 of 5000" <<<"$dom" || fail "the 5,000-track page does not say which rows it shows"
 ready=$(grep -o 'data-ready-ms="[0-9]*"' <<<"$dom" | grep -o '[0-9]*')
 browser --screenshot="$shots/page-5000.png" --window-size=1300,760 "file://$work/many-out/index.html?sort=-lufs" >/dev/null
-printf 'browser-check: 5,000 tracks checked in %.1f s; page %s KiB, all 5,000 rows in the browser; sort and filter at load %s ms; load and dump %.1f s\n' \
+printf 'browser-check: 5,000 tracks checked in %.1f s; page %s KiB, 5,000 tracks in the table, 200 rows drawn; parse, sort, filter and draw at load %s ms; load and dump %.1f s\n' \
   "$(awk "BEGIN { print $end - $start }")" "$(( $(stat -c %s "$work/many-out/index.html") / 1024 ))" "$ready" \
   "$(awk "BEGIN { print $end_page - $start_page }")"
 echo "browser-check: screenshots in $shots"
