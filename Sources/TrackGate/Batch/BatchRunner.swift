@@ -159,13 +159,29 @@ public struct BatchRunner: Sendable {
         return []
     }
 
-    /// A sidecar as one compact line of JSON.
+    /// A sidecar as the one compact line `--report` holds: the whitespace
+    /// between tokens removed (RFC 8259, section 2: space, tab, line feed,
+    /// carriage return), strings kept byte for byte. A sidecar is the encoder's
+    /// pretty form of the report (`TrackReport.save`: sorted keys), so this is
+    /// exactly the encoder's compact form, at memory speed: re-parsing and
+    /// re-encoding cost 0.7 ms a report, 70 s for `report` over 100,000.
     static func compact(_ json: Data) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let value = try? JSONValue.parse(json), let line = try? encoder.encode(value) else {
-            return Data(json.filter { $0 != 0x0A })
+        var line = [UInt8]()
+        line.reserveCapacity(json.count)
+        var inString = false, escaped = false
+        json.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            for byte in raw {
+                if inString {
+                    line.append(byte)
+                    if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = true
+                    line.append(byte)
+                } else if byte != 0x20 && byte != 0x0A && byte != 0x0D && byte != 0x09 {
+                    line.append(byte)
+                }
+            }
         }
-        return line
+        return Data(line)
     }
 }

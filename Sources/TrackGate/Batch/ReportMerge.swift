@@ -80,7 +80,10 @@ public struct ReportMerge: Sendable {
                              + "writing there, or was killed; its tracks are as the last complete reports say")
             }
         }
-        let byID = Dictionary(grouping: sidecars, by: \.digest.id)
+        // Each id's reports, as indices into `sidecars`, in folder order (the
+        // reports themselves are held once: 100,000 of them are the memory).
+        var byID: [String: [Int]] = [:]
+        for (i, sidecar) in sidecars.enumerated() { byID[sidecar.digest.id, default: []].append(i) }
 
         // (id, listing order, what the track is): sorted once at the end.
         var entries: [(id: String, order: Int, entry: Entry)] = []
@@ -94,7 +97,7 @@ public struct ReportMerge: Sendable {
                 }
                 listed.insert(track.id)
                 if let copies = byID[track.id] {
-                    entries.append((track.id, order, resolve(copies)))
+                    entries.append((track.id, order, resolve(copies, in: sidecars)))
                 } else {
                     entries.append((track.id, order, .made(missing(track, folders: folders))))
                 }
@@ -106,7 +109,7 @@ public struct ReportMerge: Sendable {
             }
         } else {
             for (order, id) in byID.keys.sorted(by: utf8Order).enumerated() {
-                entries.append((id, order, resolve(byID[id]!)))
+                entries.append((id, order, resolve(byID[id]!, in: sidecars)))
             }
         }
         entries.sort { $0.id == $1.id ? $0.order < $1.order : utf8Order($0.id, $1.id) }
@@ -119,9 +122,10 @@ public struct ReportMerge: Sendable {
             switch item.entry {
             case .made(let report):
                 tracks.append(Track(result: BatchResult(index: index, report: report, resume: .fresh, seconds: 0), sidecar: nil))
-            case .sidecar(let sidecar, let copies):
+            case .sidecar(let i, let copies):
+                let sidecar = sidecars[i]
                 duplicates += copies > 1 ? 1 : 0
-                if let settings = sidecar.digest.fingerprint?.settings { settingsUsed[settings, default: []].append(item.id) }
+                if let settings = sidecar.made?.settings { settingsUsed[settings, default: []].append(item.id) }
                 var digest = sidecar.digest
                 // The picture lies beside its report, wherever the run that drew it was started.
                 digest.plot = digest.plot.map { (sidecar.folder as NSString).appendingPathComponent(($0 as NSString).lastPathComponent) }
@@ -153,17 +157,41 @@ public struct ReportMerge: Sendable {
 
     // MARK: Reading
 
+    /// One report file, as much of it as a merge of 100,000 keeps: the digest
+    /// without its passing checks, and the fingerprint as a short key.
     struct Sidecar: Sendable {
         let path: String
         let folder: String
+        /// Its `fingerprint` is nil: see `made`.
         let digest: ReportDigest
+        let made: MadeFrom?
+    }
+
+    /// A fingerprint in 40 bytes instead of 400: the settings digest, shared by
+    /// every report of one run (interned), and 128 bits of a SHA-256 over the
+    /// input digests, enough to tell two reports of a track apart.
+    struct MadeFrom: Sendable, Equatable {
+        let settings: String
+        let inputs: (UInt64, UInt64)
+
+        init(_ fingerprint: Fingerprint, settings: String) {
+            self.settings = settings
+            let hex = ContentDigest.sha256([fingerprint.audio, fingerprint.request, fingerprint.task ?? "-"].joined(separator: " "))
+            let bytes = Array(hex.utf8)
+            inputs = (UInt64(String(decoding: bytes[0..<16], as: UTF8.self), radix: 16) ?? 0,
+                      UInt64(String(decoding: bytes[16..<32], as: UTF8.self), radix: 16) ?? 0)
+        }
+
+        static func == (a: MadeFrom, b: MadeFrom) -> Bool { a.settings == b.settings && a.inputs == b.inputs }
     }
 
     private enum Entry {
-        /// A report file; `copies` counts identical reports of it in other folders.
-        case sidecar(Sidecar, copies: Int)
-        /// A report the merge wrote itself.
-        case made(TrackReport)
+        /// A report file (its index in the reports read); `copies` counts
+        /// identical reports of it in other folders.
+        case sidecar(Int, copies: Int)
+        /// A report the merge wrote itself (boxed: a `TrackReport` is large,
+        /// and there is one entry per track).
+        indirect case made(TrackReport)
     }
 
     /// The track reports of one folder: every `ID.json` whose content is a track
@@ -181,49 +209,66 @@ public struct ReportMerge: Sendable {
         }
         let unfinished = names.filter { $0.hasPrefix(".") && AtomicFile.finalName(ofTemporary: $0) != nil }.count
         let candidates = names.filter { !$0.hasPrefix(".") && $0.hasSuffix(".json") }.sorted(by: utf8Order)
-        let read = Mutex([ReportDigest?](repeating: nil, count: candidates.count))
+        // Each chunk's reports join the folder's under the lock; order within a
+        // folder does not matter (names are unique), between folders it does.
+        let read = Mutex((sidecars: [Sidecar](), skipped: [String](), settings: [String: String]()))
         let chunk = 256
         let chunks = (candidates.count + chunk - 1) / chunk
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let range = c * chunk..<min(candidates.count, (c + 1) * chunk)
-            let digests = range.map { i -> ReportDigest? in
-                let name = candidates[i]
+            var found: [(path: String, digest: ReportDigest, fingerprint: Fingerprint?)] = []
+            var skipped: [String] = []
+            for name in candidates[c * chunk..<min(candidates.count, (c + 1) * chunk)] {
                 let path = (folder as NSString).appendingPathComponent(name)
                 guard let bytes = try? RegularFile.contents(of: path, limit: maximumReportBytes, expecting: "a track report"),
-                      let digest = try? ReportDigest.decode(Data(bytes)),
-                      "\(digest.id).json" == name else { return nil }
-                return digest
+                      var digest = try? ReportDigest.decode(Data(bytes)),
+                      "\(digest.id).json" == name else {
+                    skipped.append(name)
+                    continue
+                }
+                // Kept for every track: only what the merge and the summary use.
+                let fingerprint = digest.fingerprint
+                // (A new array: removing in place would keep the decoder's capacity, 1.3 KB a report.)
+                digest.checks = digest.checks.filter { $0.status != .pass }
+                digest.output = nil
+                digest.fingerprint = nil
+                found.append((path, digest, fingerprint))
             }
-            read.withLock { $0.replaceSubrange(range, with: digests) }
-        }
-        var sidecars: [Sidecar] = []
-        var skipped: [String] = []
-        for (name, digest) in zip(candidates, read.withLock { $0 }) {
-            if let digest {
-                sidecars.append(Sidecar(path: (folder as NSString).appendingPathComponent(name), folder: folder, digest: digest))
-            } else {
-                skipped.append(name)
+            read.withLock { all in
+                for report in found {
+                    var made: MadeFrom?
+                    if let f = report.fingerprint {
+                        let settings = all.settings[f.settings] ?? f.settings
+                        all.settings[f.settings] = settings
+                        made = MadeFrom(f, settings: settings)
+                    }
+                    all.sidecars.append(Sidecar(path: report.path, folder: folder, digest: report.digest, made: made))
+                }
+                all.skipped += skipped
             }
         }
-        return (sidecars, skipped, unfinished)
+        return read.withLock { ($0.sidecars, $0.skipped.sorted(by: utf8Order), unfinished) }
     }
 
     /// One track's reports from every folder that has one.
-    private static func resolve(_ copies: [Sidecar]) -> Entry {
+    private static func resolve(_ indices: [Int], in sidecars: [Sidecar]) -> Entry {
+        let copies = indices.map { sidecars[$0] }
         let first = copies[0]
-        func same(_ a: ReportDigest, _ b: ReportDigest) -> Bool {
-            a.verdict == b.verdict && a.fingerprint == b.fingerprint && (a.fingerprint != nil || a.error == b.error)
+        func same(_ a: Sidecar, _ b: Sidecar) -> Bool {
+            a.digest.verdict == b.digest.verdict && a.made == b.made && (a.made != nil || a.digest.error == b.digest.error)
         }
-        guard let other = copies.dropFirst().first(where: { !same($0.digest, first.digest) }) else {
-            return .sidecar(first, copies: copies.count)
+        guard let other = copies.dropFirst().first(where: { !same($0, first) }) else {
+            return .sidecar(indices[0], copies: copies.count)
         }
-        func told(_ s: Sidecar) -> String {
-            let changes = s.digest.fingerprint.flatMap { f in first.digest.fingerprint.map { f.changes(since: $0) } } ?? []
-            return "\(s.path) (\(s.digest.verdict.rawValue)\(changes.isEmpty ? "" : ", " + changes.joined(separator: ", ")))"
+        // Rare: read the two fingerprints again to say what differs.
+        func fingerprint(_ s: Sidecar) -> Fingerprint? {
+            (try? RegularFile.contents(of: s.path, limit: maximumReportBytes, expecting: "a track report"))
+                .flatMap { try? ReportDigest.decode(Data($0)).fingerprint }
         }
+        let changes = fingerprint(other).flatMap { f in fingerprint(first).map { f.changes(since: $0) } } ?? []
         let report = TrackReport(
             id: first.digest.id, file: first.digest.file,
-            error: "reported differently by \(first.path) (\(first.digest.verdict.rawValue)) and \(told(other)): "
+            error: "reported differently by \(first.path) (\(first.digest.verdict.rawValue)) and \(other.path) "
+                + "(\(([other.digest.verdict.rawValue] + changes).joined(separator: ", "))): "
                 + "made from other inputs or settings; remove the report that is out of date, or rerun the track",
             errorKind: .conflictingReports, unreadable: true)
         return .made(report)
