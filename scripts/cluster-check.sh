@@ -210,7 +210,7 @@ mapfile -t codes < <(awk '{ code[$1] = $3 } END { for (i = 0; i < 4; i++) print 
 merge cluster
 compare Slurm cluster
 say "Slurm array (4 tasks, 1 CPU each): $slurm_s s from submission to the last task's end, exit $code (shards ${codes[*]})"
-say "  shard 1 killed mid-run by scontrol requeue after $k of its ${#ids1[@]} tracks (that run exit $first); the rerun left those $k untouched and did the rest"
+say "  shard 1 stopped mid-run by scontrol requeue with $k of its ${#ids1[@]} tracks done (that run exit $first); its rerun took those over untouched and did the rest"
 
 # GNU parallel on this machine; it exits with the number of shards that did not exit 0.
 t0=$(now)

@@ -48,6 +48,16 @@ echo "== the same again: every track is current, nothing is redone"
 $tg batch samples/tracks --out out/batch --report out/batch/report.jsonl --junit out/batch/junit.xml
 
 echo
+echo "== the batch in two shards (as a job array runs it), then trackgate report: one answer"
+rm -rf out/sharded
+for i in 0 1; do
+  echo "-- trackgate batch samples/tracks --check-only --out out/sharded --shard $i/2"
+  $tg batch samples/tracks --check-only --out out/sharded --shard "$i/2"
+done
+echo "-- trackgate report out/sharded --inputs samples/tracks --junit out/sharded/junit.xml"
+$tg report out/sharded --inputs samples/tracks --junit out/sharded/junit.xml
+
+echo
 echo "== trackgate validate samples/requests/invalid/*.json   (the reference's own invalid examples)"
 set +e
 $tg validate samples/requests/invalid/*.json
