@@ -27,7 +27,8 @@ for tool in jq chromium; do
 done
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-timed() { /usr/bin/time -f "%e %M" -o "$work/time" "$@"; read -r seconds kib < "$work/time"; }
+# GNU time puts "Command exited with non-zero status N" first when it did (report exits 2 here: 5 % errors).
+timed() { local code=0; /usr/bin/time -f "%e %M" -o "$work/time" "$@" || code=$?; read -r seconds kib < <(tail -1 "$work/time"); return $code; }
 
 # Real sidecars to copy from.
 SOURCE_DATE_EPOCH=1700000000 "$tg" batch samples/tracks --out "$work/samples" --quiet --no-plots

@@ -22,7 +22,7 @@ public struct DeliveryTags: Sendable {
     public private(set) var replacedControlCharacters: [String] = []
 
     public init(request: NuroRequest, task: TaskAnswer?, settings: FinishSettings, format: OutputFormat,
-                sourceRate: Int, outputRate: Int, channelCount: Int, date: Date = DeliveryTags.creationDate()) {
+                sourceRate: Int, outputRate: Int, channelCount: Int, date: Date = SourceDateEpoch.now()) {
         let title = request.title
         let genre: String? = switch request {
         case .vocal(let r): r.genre.flatMap { $0.isEmpty ? nil : $0 }
@@ -126,18 +126,6 @@ public struct DeliveryTags: Sendable {
             scalar.isASCII ? (scalar.value < 32 || scalar.value == 127 ? " " : scalar) : "?"
         }
         return String(String.UnicodeScalarView(scalars.prefix(limit)))
-    }
-
-    /// When a delivery is said to be made (the date tag, `bext` origination
-    /// date and time): now, or `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) when
-    /// the environment sets it, the reproducible-builds convention
-    /// (https://reproducible-builds.org/specs/source-date-epoch/), so that runs on
-    /// different machines or days write byte-identical files. A value that is not
-    /// a non-negative integer is ignored, as the specification asks.
-    public static func creationDate(environment: [String: String] = ProcessInfo.processInfo.environment) -> Date {
-        guard let text = environment["SOURCE_DATE_EPOCH"], !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
-              let seconds = Int64(text), seconds <= 253_402_300_799 else { return Date() }  // up to 9999-12-31
-        return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 
     static func utc(_ pattern: String, _ date: Date) -> String {

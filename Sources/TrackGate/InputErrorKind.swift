@@ -27,6 +27,9 @@ public enum InputErrorKind: Sendable, Equatable {
     /// `report`: a track reported differently in two output folders, from other
     /// inputs or settings, so neither can stand for the batch (`conflicting_reports`).
     case conflictingReports
+    /// `report`: a track's report file that cannot be read as one: cut short,
+    /// edited into something else, or saved in another encoding (`broken_report`).
+    case brokenReport
 
     /// The name `error_kind` carries.
     public var name: String {
@@ -39,6 +42,7 @@ public enum InputErrorKind: Sendable, Equatable {
         case .invalidID: "invalid_id"
         case .noReport: "no_report"
         case .conflictingReports: "conflicting_reports"
+        case .brokenReport: "broken_report"
         }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Text for a terminal: what a request, a tag or a file name carries is shown,
 /// never obeyed.
 ///
@@ -20,6 +22,17 @@ public enum TerminalText {
     /// Text laid out by TrackGate: control characters escaped, its line breaks and tabs kept.
     public static func escaped(_ text: String) -> String {
         escape(text, keepLayout: true)
+    }
+
+    /// A word for a command line people copy into a POSIX shell: as it is when
+    /// made of characters no shell treats specially, else in single quotes (a
+    /// quote inside written `'\''`). Control characters are still escaped on
+    /// printing (`escaped(_:)`).
+    public static func shellQuoted(_ word: String) -> String {
+        let plain = !word.isEmpty && word.unicodeScalars.allSatisfy {
+            $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "@%_+=:,./-".unicodeScalars.contains($0))
+        }
+        return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// One value inside a line: every control character escaped, line breaks and tabs too.

@@ -71,11 +71,7 @@ struct BatchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only this deterministic share of the tracks, I of N counting from 0.", valueName: "I/N"))
     var shard: String?
 
-    @Option(help: ArgumentHelp("Write every track's report to this JSON Lines file, in input order.", valueName: "file.jsonl"))
-    var report: String?
-
-    @Option(help: ArgumentHelp("Write a JUnit XML report (one test case per track) for CI systems.", valueName: "file.xml"))
-    var junit: String?
+    @OptionGroup var reportFiles: ReportFileOptions
 
     @OptionGroup var plotOptions: PlotOptions
 
@@ -90,7 +86,6 @@ struct BatchCommand: ParsableCommand {
         }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         if let shard { _ = try parsedShard(shard) }
-        if let report, report == junit { throw ValidationError("--report and --junit name the same file") }
         // Outputs named like the inputs would be listed as tracks by the next run.
         if let out {
             let resolved = { (path: String) in URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path }
@@ -115,7 +110,8 @@ struct BatchCommand: ParsableCommand {
         let page = out.map { ($0 as NSString).appendingPathComponent(BatchIndexPage.fileName(for: shard)) }
         // Workers actually started: never more than there are tracks.
         let activeJobs = min(jobs, max(tracks.count, 1))
-        let sink = try ReportSink(path: report, junit: junit, keep: page != nil || junit != nil, echoJSON: output.json)
+        let sink = try ReportSink(path: reportFiles.report, junit: reportFiles.junit, keep: page != nil || reportFiles.junit != nil,
+                                  echoJSON: output.json)
         let progress = ProgressDisplay(total: tracks.count, quiet: quiet)
         let cancellation = BatchCancellation()
         let interrupts = InterruptHandler { cancellation.cancel() }
@@ -154,9 +150,10 @@ struct BatchCommand: ParsableCommand {
                 ? "no tracks in \(inputs.joined(separator: ", "))\(shard == .all ? "" : " for shard \(shard)")"
                 : summary.renderText(seconds: seconds, jobs: activeJobs, interrupted: interrupted)
             var shown = TerminalText.escaped(table)
-            if shard.count > 1 && !tracks.isEmpty {
-                shown += "\nshard \(shard) of the batch: once every shard is done, `trackgate report \(out ?? "OUT") --inputs "
-                    + "\(inputs.joined(separator: " "))` gives the whole batch's page, reports and exit code"
+            if shard.count > 1 && !tracks.isEmpty, let out {
+                shown += "\nshard \(shard) of the batch: once every shard is done, "
+                    + "trackgate report \(([out, "--inputs"] + inputs).map(TerminalText.shellQuoted).joined(separator: " ")) "
+                    + "gives the whole batch's page, reports and exit code"
             }
             if output.json { FileHandle.standardError.write(Data((shown + "\n").utf8)) } else { print(shown) }
         }

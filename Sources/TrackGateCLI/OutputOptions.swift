@@ -45,6 +45,20 @@ struct PlotOptions: ParsableArguments {
     var noPlots = false
 }
 
+/// The batch-level report files of `batch` and `report`.
+struct ReportFileOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Write every track's report to this JSON Lines file (batch: in input order; report: by id).",
+                               valueName: "file.jsonl"))
+    var report: String?
+
+    @Option(help: ArgumentHelp("Write a JUnit XML report (one test case per track) for CI systems.", valueName: "file.xml"))
+    var junit: String?
+
+    func validate() throws {
+        if let report, report == junit { throw ValidationError("--report and --junit name the same file") }
+    }
+}
+
 struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON Lines (one object per input) instead of text for people.")
     var json = false

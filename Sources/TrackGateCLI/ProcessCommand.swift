@@ -58,6 +58,7 @@ struct FinishOptions: ParsableArguments {
         if format == .flac && bitDepth == .float32 {
             throw ValidationError("FLAC stores integer samples only: use --bit-depth 16 or 24, or --format wav")
         }
+        try checkSourceDateEpoch()
     }
 
     var settings: FinishSettings {
@@ -135,4 +136,10 @@ struct ProcessCommand: ParsableCommand {
         let report = processor.process(audioPath: track.audio, requestPath: track.request, taskPath: track.task, outputDirectory: out)
         try output.show(report)
     }
+}
+
+/// A malformed `SOURCE_DATE_EPOCH` is a usage error before any work, as the
+/// specification asks, not a silent fall back to the current time.
+func checkSourceDateEpoch() throws {
+    do { _ = try SourceDateEpoch.date() } catch { throw ValidationError(error.description) }
 }

@@ -34,18 +34,15 @@ struct ReportCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Output folders of the batch's runs (their --out).", valueName: "out"))
-    var folders: [String]
+    // Optional here so that a folder swallowed by --inputs gets a message that says so.
+    @Argument(help: ArgumentHelp("Output folders of the batch's runs (their --out), before --inputs.", valueName: "out"))
+    var folders: [String] = []
 
     @Option(parsing: .upToNextOption,
             help: ArgumentHelp("The batch's inputs (folders or .jsonl manifests), to tell tracks without a report.", valueName: "input"))
     var inputs: [String] = []
 
-    @Option(help: ArgumentHelp("Write every track's report to this JSON Lines file, ordered by id.", valueName: "file.jsonl"))
-    var report: String?
-
-    @Option(help: ArgumentHelp("Write a JUnit XML report (one test case per track) for CI systems.", valueName: "file.xml"))
-    var junit: String?
+    @OptionGroup var reportFiles: ReportFileOptions
 
     @Option(help: ArgumentHelp("Where to write the batch's page (default: index.html in the first folder).", valueName: "file.html"))
     var page: String?
@@ -59,9 +56,28 @@ struct ReportCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if let report, report == junit { throw ValidationError("--report and --junit name the same file") }
+        guard !folders.isEmpty else {
+            throw ValidationError(inputs.isEmpty
+                ? "give the batch's output folder (its --out)"
+                : "give the batch's output folder before --inputs (--inputs takes every value up to the next option)")
+        }
+        let resolved = { (path: String) in URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path }
+        for folder in folders {
+            if let input = inputs.first(where: { resolved($0) == resolved(folder) }) {
+                throw ValidationError("\(folder) is the input folder \(input): give the batch's --out folder")
+            }
+        }
+        if let page {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: page, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw ValidationError("--page \(page) is a folder: give a file name, e.g. \((page as NSString).appendingPathComponent("index.html"))")
+            }
+        }
+        try checkSourceDateEpoch()
         if page != nil && noPage { throw ValidationError("--page and --no-page contradict each other") }
-        if let page, [report, junit].contains(page) { throw ValidationError("--page names the same file as --report or --junit") }
+        if let page, [reportFiles.report, reportFiles.junit].contains(page) {
+            throw ValidationError("--page names the same file as --report or --junit")
+        }
     }
 
     func run() throws {
@@ -72,23 +88,24 @@ struct ReportCommand: ParsableCommand {
             printError(error.description)
             throw ExitCode(ExitStatus.unreadable.rawValue)
         }
-        guard !merge.tracks.isEmpty else {
-            printError("no track reports in \(folders.joined(separator: ", "))\(inputs.isEmpty ? "" : " and no tracks in \(inputs.joined(separator: ", "))")"
-                       + ": is this the batch's --out folder?")
+        guard merge.reportsRead > 0 || merge.tracks.contains(where: { $0.result.errorKind == InputErrorKind.brokenReport.name }) else {
+            // Nothing of the batch's: a wrong folder, most likely; write nothing.
+            let listed = merge.tracks.isEmpty ? "" : " (\(merge.tracks.count) track\(merge.tracks.count == 1 ? "" : "s") listed)"
+            printError("no track reports in \(folders.joined(separator: ", "))\(listed): is this the batch's --out folder, and has a shard run?")
             throw ExitCode(ExitStatus.unreadable.rawValue)
         }
         let summary = merge.summary
         let results = merge.tracks.map(\.result)
-        let missing = results.filter { $0.errorKind == "no_report" }.count
-        var headline = "\(results.count) tracks from \(merge.reportsRead) report\(merge.reportsRead == 1 ? "" : "s") in "
+        let missing = results.filter { $0.errorKind == InputErrorKind.noReport.name }.count
+        var headline = "\(results.count) track\(results.count == 1 ? "" : "s") from \(merge.reportsRead) report\(merge.reportsRead == 1 ? "" : "s") in "
             + folders.joined(separator: ", ")
         if missing > 0 { headline += "; \(missing) listed track\(missing == 1 ? " has" : "s have") no report" }
 
         let text = !output.json && !quiet
         let pagePath = noPage ? nil : page ?? (folders[0] as NSString).appendingPathComponent("index.html")
-        let sink = try ReportSink(path: report, junit: junit, keep: false, echoJSON: output.json)
+        let sink = try ReportSink(path: reportFiles.report, junit: reportFiles.junit, keep: false, echoJSON: output.json)
         do throws(AudioIOError) {
-            if report != nil || output.json {
+            if reportFiles.report != nil || output.json {
                 for track in merge.tracks { sink.add(track.result, report: try track.reportLine()) }
             }
             if text {

@@ -94,4 +94,45 @@ import TrackGateTestSupport
         #expect(try CLI.run("report", dir.path, "--page", "p.html", "--no-page").status == 64)
         #expect(try CLI.run("report", dir.path, "--report", "a.jsonl", "--junit", "a.jsonl").status == 64)
     }
+
+    @Test func outputFolderFirstAndNeverAnInput() throws {
+        let batch = try MixedBatch(goodCount: 1, broken: false)
+        let out = batch.dir.file("out")
+        _ = try CLI.run("batch", batch.tracks, "--check-only", "--out", out, "--quiet")
+        let swallowed = try CLI.run("report", "--inputs", batch.tracks, out)
+        #expect(swallowed.status == 64 && swallowed.stderr.contains("give the batch's output folder before --inputs"), "\(swallowed.stderr)")
+        let input = try CLI.run("report", batch.tracks, "--inputs", batch.tracks)
+        #expect(input.status == 64 && input.stderr.contains("is the input folder"), "\(input.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: batch.file("index.html")), "nothing written into the inputs")
+        let folderPage = try CLI.run("report", out, "--page", batch.dir.path)
+        #expect(folderPage.status == 64 && folderPage.stderr.contains("is a folder: give a file name"), "\(folderPage.stderr)")
+        let one = try CLI.run("report", out, "--page", batch.dir.file("summary/index.html"))
+        #expect(one.status == 0 && one.stdout.hasPrefix("1 track from 1 report in \(out)"), "\(one.stdout)")
+        let page = try String(contentsOfFile: batch.dir.file("summary/index.html"), encoding: .utf8)
+        #expect(page.contains("\"../out/good-1.svg\""), "the picture linked from the page's folder")
+    }
+
+    /// A malformed SOURCE_DATE_EPOCH is refused before any work (the
+    /// specification asks for an error, not the current time in its place).
+    @Test func aMalformedSourceDateEpochIsAUsageError() throws {
+        let batch = try MixedBatch(goodCount: 1, broken: false)
+        for command in [["batch", batch.tracks, "--out", batch.dir.file("out")], ["report", batch.dir.file("out")],
+                        ["process", batch.file("good-1.wav"), "--request", batch.file("good-1.request.json"), "--out", batch.dir.file("p")]] {
+            let result = try CLI.run(command, environment: ["SOURCE_DATE_EPOCH": "1.7e9"])
+            #expect(result.status == 64 && result.stderr.contains("SOURCE_DATE_EPOCH=1.7e9 is not a whole number of seconds"),
+                    "\(command[0]): \(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: batch.dir.file("out")) && !FileManager.default.fileExists(atPath: batch.dir.file("p")))
+    }
+
+    /// The hint a shard prints can be pasted into a shell as it is.
+    @Test func theShardsHintIsACommandToPaste() throws {
+        let batch = try MixedBatch(goodCount: 4, broken: false)
+        let out = batch.dir.file("out dir's")
+        let hint = "trackgate report '\(batch.dir.path)/out dir'\\''s' --inputs \(batch.tracks) gives"
+        for i in 0..<2 {
+            let run = try CLI.run("batch", batch.tracks, "--check-only", "--out", out, "--shard", "\(i)/2")
+            #expect(run.stdout.contains(hint) || run.stdout.hasPrefix("no tracks"), "\(run.stdout)")
+        }
+    }
 }

@@ -102,7 +102,7 @@ import TrackGateTestSupport
 
         let merged = try ReportMerge.merge(folders: [out], expected: BatchInventory.collect([batch.tracks]))
         #expect(merged.tracks.map(\.result.id) == ["good-1", "good-2"] && merged.reportsRead == 3)
-        #expect(merged.notes.contains("2 JSON files in \(out) are not a track report (copy.json, notes.json): skipped"), "\(merged.notes)")
+        #expect(merged.notes.contains("2 JSON files are not a track report (\(out)/copy.json, \(out)/notes.json): skipped"), "\(merged.notes)")
         #expect(merged.notes.contains { $0.hasPrefix("1 report for tracks the inputs do not list (good-3)") }, "\(merged.notes)")
         #expect(merged.notes.contains { $0.hasPrefix("1 unfinished file (hidden .partial) in \(out)") }, "\(merged.notes)")
         #expect(merged.summary.exitStatus == .success)
@@ -160,5 +160,71 @@ import TrackGateTestSupport
             #expect(error.description.contains("not a folder"))
         }
         #expect(try ReportMerge.merge(folders: [dir.path], expected: nil).tracks.isEmpty)
+    }
+
+    /// A damaged report is a track in error, never a track that vanishes or
+    /// one said to be missing: cut short, edited into something else, or saved
+    /// by an editor with a byte order mark or as UTF-16.
+    @Test func aDamagedReportIsAnErrorSayingWhy() throws {
+        let batch = try MixedBatch(goodCount: 4, broken: false)
+        let listed = BatchInventory.collect([batch.tracks])
+        let out = batch.dir.file("out")
+        Self.run(listed, into: out)
+        let good3 = try Data(contentsOf: URL(fileURLWithPath: "\(out)/good-3.json"))
+        try Data(good3.prefix(200)).write(to: URL(fileURLWithPath: "\(out)/good-1.json"))
+        let edited = String(decoding: good3, as: UTF8.self).replacingOccurrences(of: "\"good-3\"", with: "\"good-2\"")
+            .replacingOccurrences(of: "\"verdict\" : \"pass\"", with: "\"verdict\" : \"passed\"")
+        try Data(edited.utf8).write(to: URL(fileURLWithPath: "\(out)/good-2.json"))
+        try (Data([0xEF, 0xBB, 0xBF]) + good3).write(to: URL(fileURLWithPath: "\(out)/good-3.json"))
+        let utf16 = try #require(String(decoding: try Data(contentsOf: URL(fileURLWithPath: "\(out)/good-4.json")), as: UTF8.self)
+            .data(using: .utf16LittleEndian))
+        try utf16.write(to: URL(fileURLWithPath: "\(out)/good-4.json"))
+
+        for expected in [listed, nil] {
+            let merged = try ReportMerge.merge(folders: [out], expected: expected)
+            #expect(merged.tracks.map(\.result.id) == ["good-1", "good-2", "good-3", "good-4"])
+            #expect(merged.tracks.allSatisfy { $0.result.errorKind == "broken_report" && $0.result.exitStatus == .unreadable })
+            let errors = merged.tracks.map { $0.result.error ?? "" }
+            #expect(errors[0].hasPrefix("\(out)/good-1.json: not a readable track report: unexpected end of file at line "), "\(errors[0])")
+            #expect(errors[1].hasSuffix("verdict \"passed\" is not one of pass, warn, fail, error; rerun the track's shard to write it again"),
+                    "\(errors[1])")
+            #expect(errors[2].contains("it is JSON, but not UTF-8 as batch writes it (a byte order mark, or UTF-16"), "\(errors[2])")
+            #expect(errors[3].contains("it is JSON, but not UTF-8 as batch writes it"), "\(errors[3])")
+        }
+    }
+
+    @Test func aFolderNamedTwiceIsReadOnce() throws {
+        let batch = try MixedBatch(goodCount: 2, broken: false)
+        let out = batch.dir.file("out")
+        Self.run(BatchInventory.collect([batch.tracks]), into: out)
+        let merged = try ReportMerge.merge(folders: [out, "\(out)/", "\(out)/../out"], expected: nil)
+        #expect(merged.tracks.count == 2 && merged.reportsRead == 2 && merged.notes.isEmpty, "\(merged.notes)")
+    }
+
+    /// The shards' pages tell how the batch was split: a shard that wrote none
+    /// is named, and so is the shard of each track without a report.
+    @Test func aShardThatDidNotEndIsNamed() throws {
+        let batch = try MixedBatch(goodCount: 6, broken: false)
+        let listed = BatchInventory.collect([batch.tracks])
+        let out = batch.dir.file("out")
+        let lost = try Shard(parsing: "2/3")
+        try #require(listed.contains { lost.contains($0.id) })
+        for i in 0..<2 {
+            let shard = try Shard(parsing: "\(i)/3")
+            Self.run(listed, into: out, shard: shard)
+            try Data("<!DOCTYPE html>".utf8).write(to: URL(fileURLWithPath: "\(out)/\(BatchIndexPage.fileName(for: shard))"))
+        }
+        let merged = try ReportMerge.merge(folders: [out], expected: listed)
+        for track in merged.tracks where lost.contains(track.result.id) {
+            #expect(track.result.errorKind == "no_report" && track.result.error?.contains("its shard (2/3) has not run") == true)
+        }
+        #expect(merged.notes.contains { $0.hasPrefix("no page of shard 2/3 (index-shard-I-of-3.html, written when a shard ends)") },
+                "\(merged.notes)")
+        let found = try ReportMerge.merge(folders: [out], expected: nil)
+        #expect(found.notes.contains { $0.hasPrefix("no page of shard 2/3") && $0.hasSuffix("Give --inputs to name their tracks.") })
+        #expect(BatchIndexPage.shard(ofPageNamed: "index-shard-2-of-3.html") == lost)
+        for name in ["index.html", "index-shard-3-of-3.html", "index-shard-0-of-1.html", "index-shard-x-of-3.html", "index-shard-1-of-3.htm"] {
+            #expect(BatchIndexPage.shard(ofPageNamed: name) == nil, "\(name)")
+        }
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// GitHub test reporters) show as a test run: one test case per track, the
 /// gate's failures as `<failure>`, unreadable inputs as `<error>`.
 public enum JUnitReport {
-    public static func render(_ results: [BatchResult], seconds: Double, timestamp: Date = Date()) -> String {
+    public static func render(_ results: [BatchResult], seconds: Double, timestamp: Date = SourceDateEpoch.now()) -> String {
         let failures = results.filter { $0.verdict == .fail }.count
         let errors = results.filter { $0.verdict == .error }.count
         let time = String(format: "%.3f", seconds)

@@ -67,14 +67,25 @@ public struct ReportMerge: Sendable {
     /// - Throws: `ReportMergeError` when a folder cannot be listed.
     public static func merge(folders: [String], expected: [BatchTrack]?) throws(ReportMergeError) -> ReportMerge {
         var sidecars: [Sidecar] = []
+        var unreadable: [String: Unreadable] = [:]
+        var skipped: [String] = []
         var notes: [String] = []
-        for folder in folders {
+        var shardPages: Set<Shard> = []
+        // A folder named twice (`out`, `./out/`, a link to it) is read once.
+        var seen = Set<String>()
+        for folder in folders where seen.insert(URL(fileURLWithPath: folder).resolvingSymlinksInPath().standardizedFileURL.path).inserted {
             let scan = try scanFolder(folder)
             sidecars += scan.sidecars
-            if !scan.skipped.isEmpty {
-                notes.append("\(scan.skipped.count) JSON file\(plural(scan.skipped.count)) in \(folder) \(scan.skipped.count == 1 ? "is" : "are") "
-                             + "not a track report (\(sample(scan.skipped))): skipped")
+            for file in scan.others {
+                // Which of the others are tracks is known once the listing is:
+                // a damaged report always, another JSON file when its name is listed.
+                if file.looksLikeReport || expected != nil {
+                    unreadable[file.id] = unreadable[file.id] ?? file
+                } else {
+                    skipped.append(file.path)
+                }
             }
+            shardPages.formUnion(scan.shardPages)
             if scan.unfinished > 0 {
                 notes.append("\(scan.unfinished) unfinished file\(plural(scan.unfinished)) (hidden .partial) in \(folder): a run is still "
                              + "writing there, or was killed; its tracks are as the last complete reports say")
@@ -84,35 +95,60 @@ public struct ReportMerge: Sendable {
         // reports themselves are held once: 100,000 of them are the memory).
         var byID: [String: [Int]] = [:]
         for (i, sidecar) in sidecars.enumerated() { byID[sidecar.digest.id, default: []].append(i) }
+        // The shards that wrote a page (`index-shard-I-of-N.html`, written when a shard ends).
+        let shardCounts = Set(shardPages.map(\.count))
+        let shardCount = shardCounts.count == 1 ? shardCounts.first : nil
 
         // (id, listing order, what the track is): sorted once at the end.
         var entries: [(id: String, order: Int, entry: Entry)] = []
+        func entry(_ id: String, sidecars indices: [Int]?, unreadable file: Unreadable?) -> Entry? {
+            if let file { return .made(file.report) }
+            return indices.map { resolve($0, in: sidecars) }
+        }
         if let expected {
             var listed = Set<String>()
             for (order, track) in expected.enumerated() {
+                listed.insert(track.id)
                 if track.problem != nil {
                     // A listing mistake (or an id taken twice): batch reports it without a sidecar.
                     entries.append((track.id, order, .made(track.problemReport)))
-                    continue
-                }
-                listed.insert(track.id)
-                if let copies = byID[track.id] {
-                    entries.append((track.id, order, resolve(copies, in: sidecars)))
+                } else if let found = entry(track.id, sidecars: byID[track.id], unreadable: unreadable[track.id]) {
+                    entries.append((track.id, order, found))
                 } else {
-                    entries.append((track.id, order, .made(missing(track, folders: folders))))
+                    entries.append((track.id, order, .made(missing(track, folders: folders, shardCount: shardCount))))
                 }
             }
-            let unlisted = byID.keys.filter { !listed.contains($0) }.sorted(by: utf8Order)
+            let unlisted = Set(byID.keys).union(unreadable.values.filter(\.looksLikeReport).map(\.id))
+                .filter { !listed.contains($0) }.sorted(by: utf8Order)
             if !unlisted.isEmpty {
                 notes.append("\(unlisted.count) report\(plural(unlisted.count)) for tracks the inputs do not list (\(sample(unlisted))): "
                              + "left out (run report without --inputs to include them)")
             }
+            skipped += unreadable.values.filter { !$0.looksLikeReport && !listed.contains($0.id) }.map(\.path)
         } else {
-            for (order, id) in byID.keys.sorted(by: utf8Order).enumerated() {
-                entries.append((id, order, resolve(byID[id]!, in: sidecars)))
+            for (order, id) in Set(byID.keys).union(unreadable.keys).sorted(by: utf8Order).enumerated() {
+                if let found = entry(id, sidecars: byID[id], unreadable: unreadable[id]) { entries.append((id, order, found)) }
             }
         }
-        entries.sort { $0.id == $1.id ? $0.order < $1.order : utf8Order($0.id, $1.id) }
+        if !skipped.isEmpty {
+            let names = skipped.sorted(by: utf8Order)
+            notes.append("\(names.count) JSON file\(plural(names.count)) \(names.count == 1 ? "is" : "are") not a track report "
+                         + "(\(sample(names))): skipped")
+        }
+        if let shardCount {
+            let absent = (0..<shardCount).filter { i in !shardPages.contains { $0.index == i } }
+            if !absent.isEmpty {
+                notes.append("no page of shard\(plural(absent.count)) " + absent.map { "\($0)/\(shardCount)" }.joined(separator: ", ")
+                             + " (index-shard-I-of-\(shardCount).html, written when a shard ends): "
+                             + (absent.count == 1 ? "has it run to its end?" : "have they run to their end?")
+                             + (expected == nil ? " Give --inputs to name their tracks." : ""))
+            }
+        } else if shardCounts.count > 1 {
+            notes.append("shard pages of \(shardCounts.count) different shard counts (" + shardCounts.sorted().map { "of \($0)" }.joined(separator: ", ")
+                         + "): the folder holds runs of differently split batches")
+        }
+        // Byte order for ids that are one for String (`é` composed or not): a strict order.
+        entries.sort { $0.id.utf8.elementsEqual($1.id.utf8) ? $0.order < $1.order : utf8Order($0.id, $1.id) }
 
         var tracks: [Track] = []
         tracks.reserveCapacity(entries.count)
@@ -194,10 +230,28 @@ public struct ReportMerge: Sendable {
         indirect case made(TrackReport)
     }
 
+    /// A `NAME.json` that is not a readable track report of `NAME`.
+    struct Unreadable: Error, Sendable {
+        let path: String
+        /// `NAME`, the id the file would report.
+        let id: String
+        /// A damaged report (a track of the batch) rather than some other JSON
+        /// file (see `readReport`).
+        let looksLikeReport: Bool
+        let reason: String
+
+        var report: TrackReport {
+            TrackReport(id: id, file: path, error: "\(path): not a readable track report: \(reason); rerun the track's shard to write it again",
+                        errorKind: .brokenReport, unreadable: true)
+        }
+    }
+
     /// The track reports of one folder: every `ID.json` whose content is a track
-    /// report with that id (so a request, a manifest or any other JSON file is
-    /// skipped, not misread), read on all cores.
-    static func scanFolder(_ folder: String) throws(ReportMergeError) -> (sidecars: [Sidecar], skipped: [String], unfinished: Int) {
+    /// report with that id, read on all cores; the `.json` files that are not
+    /// (a damaged report, a request, any other JSON); the shard pages; and the
+    /// temporaries of runs still writing or killed.
+    static func scanFolder(_ folder: String) throws(ReportMergeError)
+        -> (sidecars: [Sidecar], others: [Unreadable], shardPages: Set<Shard>, unfinished: Int) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
             throw ReportMergeError("\(folder): no such folder")
@@ -208,30 +262,30 @@ public struct ReportMerge: Sendable {
             throw ReportMergeError("\(folder): cannot list the folder: \(error.localizedDescription)")
         }
         let unfinished = names.filter { $0.hasPrefix(".") && AtomicFile.finalName(ofTemporary: $0) != nil }.count
-        let candidates = names.filter { !$0.hasPrefix(".") && $0.hasSuffix(".json") }.sorted(by: utf8Order)
+        let shardPages = Set(names.compactMap(BatchIndexPage.shard(ofPageNamed:)))
+        let candidates = names.filter { !$0.hasPrefix(".") && $0.hasSuffix(".json") }
         // Each chunk's reports join the folder's under the lock; order within a
         // folder does not matter (names are unique), between folders it does.
-        let read = Mutex((sidecars: [Sidecar](), skipped: [String](), settings: [String: String]()))
+        let read = Mutex((sidecars: [Sidecar](), others: [Unreadable](), settings: [String: String]()))
         let chunk = 256
         let chunks = (candidates.count + chunk - 1) / chunk
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             var found: [(path: String, digest: ReportDigest, fingerprint: Fingerprint?)] = []
-            var skipped: [String] = []
+            var others: [Unreadable] = []
             for name in candidates[c * chunk..<min(candidates.count, (c + 1) * chunk)] {
                 let path = (folder as NSString).appendingPathComponent(name)
-                guard let bytes = try? RegularFile.contents(of: path, limit: maximumReportBytes, expecting: "a track report"),
-                      var digest = try? ReportDigest.decode(Data(bytes)),
-                      "\(digest.id).json" == name else {
-                    skipped.append(name)
-                    continue
+                switch readReport(path, name: name) {
+                case .success(var digest):
+                    // Kept for every track: only what the merge and the summary use.
+                    // (A new array: removing in place would keep the decoder's capacity, 1.3 KB a report.)
+                    let fingerprint = digest.fingerprint
+                    digest.checks = digest.checks.filter { $0.status != .pass }
+                    digest.output = nil
+                    digest.fingerprint = nil
+                    found.append((path, digest, fingerprint))
+                case .failure(let other):
+                    others.append(other)
                 }
-                // Kept for every track: only what the merge and the summary use.
-                let fingerprint = digest.fingerprint
-                // (A new array: removing in place would keep the decoder's capacity, 1.3 KB a report.)
-                digest.checks = digest.checks.filter { $0.status != .pass }
-                digest.output = nil
-                digest.fingerprint = nil
-                found.append((path, digest, fingerprint))
             }
             read.withLock { all in
                 for report in found {
@@ -243,10 +297,66 @@ public struct ReportMerge: Sendable {
                     }
                     all.sidecars.append(Sidecar(path: report.path, folder: folder, digest: report.digest, made: made))
                 }
-                all.skipped += skipped
+                all.others += others
             }
         }
-        return read.withLock { ($0.sidecars, $0.skipped.sorted(by: utf8Order), unfinished) }
+        return read.withLock { ($0.sidecars, $0.others, shardPages, unfinished) }
+    }
+
+    /// One `NAME.json`: its digest when it is the track report of `NAME` as
+    /// `batch` writes it (UTF-8 JSON), else why not. A file of the output
+    /// folder is presumed a report unless it is JSON that is clearly something
+    /// else (no `verdict` or `checks`, or the report of another id), so a
+    /// damaged report is never taken for some other file.
+    static func readReport(_ path: String, name: String) -> Result<ReportDigest, Unreadable> {
+        let id = String(name.dropLast(".json".count))
+        func unreadable(_ reason: String, looksLikeReport: Bool = true) -> Result<ReportDigest, Unreadable> {
+            .failure(Unreadable(path: path, id: id, looksLikeReport: looksLikeReport, reason: reason))
+        }
+        let bytes: [UInt8]
+        do throws(AudioIOError) {
+            bytes = try RegularFile.contents(of: path, limit: maximumReportBytes, expecting: "a track report")
+        } catch {
+            return unreadable(error.description)
+        }
+        // UTF-8 JSON has no zero byte (a NUL in a string is escaped); UTF-16 has
+        // them, and Foundation's decoder would take it, so its report line would not be UTF-8.
+        let startsAsBatchWritesIt = bytes.first(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }) == UInt8(ascii: "{") && !bytes.contains(0)
+        var decodingError: DecodingError?
+        if startsAsBatchWritesIt {
+            do {
+                let digest = try ReportDigest.decode(Data(bytes))
+                guard digest.id.utf8.elementsEqual(id.utf8) else {
+                    return unreadable("it holds the report of \"\(digest.id)\"", looksLikeReport: false)
+                }
+                return .success(digest)
+            } catch {
+                decodingError = error as? DecodingError
+            }
+        }
+        // Not a report as batch writes it: say where it goes wrong, as for a request.
+        let document: JSONDocument
+        do throws(JSONReadError) { document = try JSONParser().parse(bytes) } catch { return unreadable(error.message) }
+        guard case .object(let object) = document.value, object["verdict"] != nil || object["checks"] != nil else {
+            return unreadable("not a track report", looksLikeReport: false)
+        }
+        guard startsAsBatchWritesIt else {
+            return unreadable("it is JSON, but not UTF-8 as batch writes it (a byte order mark, or UTF-16: an editor saved it)")
+        }
+        if case .string(let verdict)? = object["verdict"], TrackReport.Verdict(rawValue: verdict) == nil {
+            return unreadable("verdict \"\(verdict)\" is not one of pass, warn, fail, error")
+        }
+        return unreadable(decodingError.map(describe) ?? "a track report needs id, file, verdict and checks")
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func at(_ path: [any CodingKey]) -> String { path.isEmpty ? "" : " at \(path.map(\.stringValue).joined(separator: "."))" }
+        switch error {
+        case .keyNotFound(let key, let context): return "no \"\(key.stringValue)\"\(at(context.codingPath))"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "\(context.debugDescription)\(at(context.codingPath))"
+        @unknown default: return "\(error)"
+        }
     }
 
     /// One track's reports from every folder that has one.
@@ -265,20 +375,25 @@ public struct ReportMerge: Sendable {
                 .flatMap { try? ReportDigest.decode(Data($0)).fingerprint }
         }
         let changes = fingerprint(other).flatMap { f in fingerprint(first).map { f.changes(since: $0) } } ?? []
+        let why = changes.isEmpty
+            ? "from the same inputs and settings, so one was edited or made by another build"
+            : "made from other inputs or settings"
         let report = TrackReport(
             id: first.digest.id, file: first.digest.file,
             error: "reported differently by \(first.path) (\(first.digest.verdict.rawValue)) and \(other.path) "
                 + "(\(([other.digest.verdict.rawValue] + changes).joined(separator: ", "))): "
-                + "made from other inputs or settings; remove the report that is out of date, or rerun the track",
+                + "\(why); remove the report that is out of date, or rerun the track",
             errorKind: .conflictingReports, unreadable: true)
         return .made(report)
     }
 
-    private static func missing(_ track: BatchTrack, folders: [String]) -> TrackReport {
-        TrackReport(id: track.id, file: track.audio ?? track.origin,
-                    error: "no report for this track in \(folders.joined(separator: ", ")): its shard has not run, "
-                        + "has not finished or was lost; rerun it (finished tracks are kept)",
-                    errorKind: .noReport, unreadable: true)
+    private static func missing(_ track: BatchTrack, folders: [String], shardCount: Int?) -> TrackReport {
+        // The shard it belongs to, when the shards' pages tell how the batch was split.
+        let shard = shardCount.map { " (\(Int(Shard.hash(track.id) % UInt64($0)))/\($0))" } ?? ""
+        return TrackReport(id: track.id, file: track.audio ?? track.origin,
+                           error: "no report for this track in \(folders.joined(separator: ", ")): its shard\(shard) has not run, "
+                               + "has not finished or was lost; rerun it (finished tracks are kept)",
+                           errorKind: .noReport, unreadable: true)
     }
 
     static func utf8Order(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }

@@ -6,7 +6,7 @@
 /// the same on every machine and Swift version, unlike `Hasher`), so the
 /// shares stay the same however the inputs are listed or ordered, and their
 /// union is the whole batch.
-public struct Shard: Sendable, Equatable, CustomStringConvertible {
+public struct Shard: Sendable, Hashable, CustomStringConvertible {
     /// Counts from 0, like `JOB_COMPLETION_INDEX` and `SLURM_ARRAY_TASK_ID` with `--array=0-...`.
     public let index: Int
     public let count: Int

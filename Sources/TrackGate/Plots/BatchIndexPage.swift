@@ -21,13 +21,21 @@ public enum BatchIndexPage {
         shard.count == 1 ? "index.html" : "index-shard-\(shard.index)-of-\(shard.count).html"
     }
 
+    /// The shard whose page `name` is (`index-shard-I-of-N.html`), or nil.
+    public static func shard(ofPageNamed name: String) -> Shard? {
+        guard name.hasPrefix("index-shard-"), name.hasSuffix(".html") else { return nil }
+        let parts = name.dropFirst("index-shard-".count).dropLast(".html".count).split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[1] == "of", let shard = try? Shard(parsing: "\(parts[0])/\(parts[2])"), shard.count > 1 else { return nil }
+        return shard
+    }
+
     /// - Parameters:
     ///   - headline: the summary's first line (`BatchSummary.headline`, or what
     ///     `report` says it read).
     ///   - pageFolder: where the page will be written, to link each picture
     ///     relative to it; nil when the pictures lie beside the page (`batch`).
     public static func render(_ results: [BatchResult], summary: BatchSummary, headline: String,
-                              settings: [(String, String)], pageFolder: String? = nil, generated: Date = Date()) -> String {
+                              settings: [(String, String)], pageFolder: String? = nil, generated: Date = SourceDateEpoch.now()) -> String {
         let stamp = ISO8601DateFormatter().string(from: generated)
         var html = """
         <!DOCTYPE html>
