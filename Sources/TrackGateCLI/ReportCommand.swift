@@ -18,7 +18,11 @@ struct ReportCommand: ParsableCommand {
         With --inputs (the batch's INPUT arguments: folders or manifests), the tracks they list \
         are the batch: a listed track without a report is an error track (no_report) naming its \
         missing shard, a broken manifest line is reported as `batch` does, and reports for tracks \
-        no longer listed are left out. Without --inputs, every report found is the batch.
+        no longer listed are left out. Without --inputs, every report found is the batch. Give \
+        OUT first: --inputs takes every value up to the next option.
+
+        A report file that is damaged (cut short, edited, saved as UTF-16) is an error track \
+        (broken_report) saying where it goes wrong; other JSON files are skipped and counted.
 
         A track reported in two folders counts once when both reports agree (same inputs, \
         settings and verdict); when they differ it is an error track (conflicting_reports). \
@@ -29,8 +33,8 @@ struct ReportCommand: ParsableCommand {
 
         Examples:
           trackgate report delivery/ --inputs downloads/
-          trackgate report delivery/ --inputs tracks.jsonl --junit gate.xml --report all.jsonl
-          trackgate report node-a/out node-b/out --inputs downloads/ --page summary/index.html
+          trackgate report delivery/ --inputs tracks.jsonl --junit gate.xml
+          trackgate report a/out b/out --inputs downloads/ --page summary.html
         """
     )
 
