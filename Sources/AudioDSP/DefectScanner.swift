@@ -167,7 +167,7 @@ public struct DefectScanner: Sendable {
             let v = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
             sum += v
             square += v * v
-            peak = TruePeakMeter.maxMagnitude(peak, v)
+            peak = TruePeakEstimator.maxMagnitude(peak, v)
             i += 8
         }
         top = max(top, peak.max())

@@ -32,7 +32,7 @@ public struct LimiterPreview: Sendable {
     public let headroomDB: Double
 
     private let limiterTarget: Float
-    private var detector: TruePeakDetector
+    private var detector: TruePeakEstimator
     private let attackFrames: Int
     private let holdFrames: Int
     private let releaseCoefficient: Double
@@ -58,7 +58,7 @@ public struct LimiterPreview: Sendable {
         self.headroomDB = headroomDB
         weights = channelWeights
         limiterTarget = Float(pow(10, (ceilingDBTP - max(0, margin)) / 20))
-        detector = TruePeakDetector(channelCount: channelCount, sampleRate: sampleRate,
+        detector = TruePeakEstimator(channelCount: channelCount, sampleRate: sampleRate,
                                     level: Float(pow(10, (ceilingDBTP - max(0, margin) - headroomDB) / 20)))
         attackFrames = max(1, Int((attack * Double(sampleRate)).rounded()))
         holdFrames = attackFrames + 2 * detector.reach
@@ -75,7 +75,7 @@ public struct LimiterPreview: Sendable {
         precondition(channels.count == channelCount && !finished)
         let n = channels.first?.count ?? 0
         guard n > 0 else { return }
-        detector.detect(channels, count: n)
+        detector.estimate(channels, count: n)
         recordPeaks(count: n)
         recordEnergies(channels, count: n)
         framesIn += n
@@ -87,7 +87,7 @@ public struct LimiterPreview: Sendable {
         if framesIn % windowFrames != 0 { windowEnergies.append(Float(openWindowEnergy)) }
         let zeros = [Float](repeating: 0, count: detector.delay)
         if !zeros.isEmpty {
-            zeros.withUnsafeBufferPointer { z in detector.detect(Array(repeating: z, count: channelCount), count: z.count) }
+            zeros.withUnsafeBufferPointer { z in detector.estimate(Array(repeating: z, count: channelCount), count: z.count) }
             recordPeaks(count: zeros.count)
         }
         finished = true
@@ -101,7 +101,7 @@ public struct LimiterPreview: Sendable {
             let frame = peaksIn + t - delay
             let w = frame / windowFrames
             let end = min(n, t + (w + 1) * windowFrames - frame)
-            let peak = detector.peaks.withUnsafeBufferPointer { TruePeakMeter.maxMagnitude(UnsafeBufferPointer(rebasing: $0[t ..< end])) }
+            let peak = detector.peaks.withUnsafeBufferPointer { TruePeakEstimator.maxMagnitude(UnsafeBufferPointer(rebasing: $0[t ..< end])) }
             if windowPeaks.count <= w { windowPeaks.append(0) }
             windowPeaks[w] = max(windowPeaks[w], peak)
             t = end

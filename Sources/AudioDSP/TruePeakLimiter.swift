@@ -42,7 +42,7 @@ public struct TruePeakLimiter: Sendable {
     /// Frames between an input frame and the output frame it becomes.
     public let latency: Int
 
-    private var detector: TruePeakDetector
+    private var detector: TruePeakEstimator
     private let holdFrames: Int
     private let releaseCoefficient: Double
 
@@ -81,7 +81,7 @@ public struct TruePeakLimiter: Sendable {
         self.sampleRate = sampleRate
         ceiling = Float(pow(10, ceilingDBTP / 20))
         target = Float(pow(10, (ceilingDBTP - max(0, margin)) / 20))
-        detector = TruePeakDetector(channelCount: channelCount, sampleRate: sampleRate, level: target)
+        detector = TruePeakEstimator(channelCount: channelCount, sampleRate: sampleRate, level: target)
         let half = detector.reach
         attackFrames = max(1, Int((attack * Double(sampleRate)).rounded()))
         holdFrames = attackFrames + 2 * half
@@ -104,7 +104,7 @@ public struct TruePeakLimiter: Sendable {
         precondition(input.count == channelCount, "wrong channel count")
         let n = input.first?.count ?? 0
         guard n > 0 else { return }
-        detector.detect(input, count: n)
+        detector.estimate(input, count: n)
         computeGains(count: n)
         try applyGains(input, count: n, emit: emit)
     }

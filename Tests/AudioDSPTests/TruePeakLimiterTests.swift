@@ -40,6 +40,21 @@ import TrackGateTestSupport
         return channels.map { $0.map { $0 * g } }
     }
 
+    /// One estimate of the true peak: the limiter limits by the very number the
+    /// meter reports (and verification reads back), on every Tech 3341 true-peak
+    /// signal. The limiter's deepest gain is its target over the peak it saw.
+    @Test(arguments: [44_100, 48_000, 96_000])
+    func theLimiterLimitsByThePeakTheMeterReads(rate: Int) {
+        for (name, signal, expected) in EBUTestSignals.truePeakCases(sampleRate: rate) {
+            let metered = Self.truePeakDB(signal, rate: rate)
+            var limiter = TruePeakLimiter(channelCount: 2, sampleRate: rate, ceilingDBTP: expected - 3, margin: 0)
+            signal.withUnsafeChannelPointers { limiter.process($0, emit: { _ in }) }
+            limiter.finish(emit: { _ in })
+            let seen = 20 * log10(Double(limiter.target) / Double(limiter.minimumGain))
+            #expect(abs(seen - metered) < 0.0005, "case \(name) at \(rate) Hz: the limiter saw \(seen) dBTP, the meter read \(metered)")
+        }
+    }
+
     @Test(arguments: [44_100, 48_000, 96_000])
     func holdsTheCeilingOnTheEBUTruePeakSignalsBoostedBy6dB(rate: Int) {
         for (name, signal, expected) in EBUTestSignals.truePeakCases(sampleRate: rate) {
