@@ -31,11 +31,9 @@ public struct LimiterPreview: Sendable {
     /// The largest make-up gain (dB) the preview answers for.
     public let headroomDB: Double
 
-    private let limiterTarget: Float
+    /// The limiter whose work is predicted.
+    public let parameters: LimiterParameters
     private var detector: TruePeakEstimator
-    private let attackFrames: Int
-    private let holdFrames: Int
-    private let releaseCoefficient: Double
     private let hopLength: Int
     private let weights: [Double]
     private var kWeighting: KWeightingFilter
@@ -49,20 +47,21 @@ public struct LimiterPreview: Sendable {
     private var peaksIn = 0
     private var finished = false
 
-    /// - Parameters mirror `TruePeakLimiter`'s; `channelWeights` are BS.1770-4's G_i.
-    public init(channelCount: Int, sampleRate: Int, channelWeights: [Double], ceilingDBTP: Double,
-                attack: Double = 0.005, release: Double = 0.15, margin: Double = 0.1, headroomDB: Double = 6) {
+    /// - Parameters:
+    ///   - channelWeights: BS.1770-4's G_i.
+    ///   - parameters: the limiter's (`TruePeakLimiter.parameters`).
+    ///   - headroomDB: the largest make-up asked about: peaks are estimated this
+    ///     far below the limiter's target.
+    public init(channelCount: Int, sampleRate: Int, channelWeights: [Double], parameters: LimiterParameters,
+                headroomDB: Double = 6) {
         precondition(channelCount > 0 && sampleRate > 0 && channelWeights.count == channelCount)
         self.sampleRate = sampleRate
         self.channelCount = channelCount
         self.headroomDB = headroomDB
+        self.parameters = parameters
         weights = channelWeights
-        limiterTarget = Float(pow(10, (ceilingDBTP - max(0, margin)) / 20))
         detector = TruePeakEstimator(channelCount: channelCount, sampleRate: sampleRate,
-                                    level: Float(pow(10, (ceilingDBTP - max(0, margin) - headroomDB) / 20)))
-        attackFrames = max(1, Int((attack * Double(sampleRate)).rounded()))
-        holdFrames = attackFrames + 2 * detector.reach
-        releaseCoefficient = exp(-1 / (release * Double(sampleRate)))
+                                     level: parameters.target * Float(pow(10, -headroomDB / 20)))
         let hop = MeasurementGrid(sampleRate: sampleRate).hopLength
         hopLength = hop
         windowFrames = (1...max(1, sampleRate / 1000)).reversed().first { hop % $0 == 0 } ?? 1
@@ -154,31 +153,21 @@ public struct LimiterPreview: Sendable {
             for w in 0..<(hops.count * perHop) { hops[w / perHop] += Double(windowEnergies[w]) }
             return hops
         }
-        let hold = max(1, (holdFrames + W - 1) / W)
-        let attack = max(1, Int((Double(attackFrames) / Double(W)).rounded()))
+        // The limiter's gain computer, a step a window.
+        let attackFrames = parameters.attackFrames(sampleRate: sampleRate)
+        let holdFrames = parameters.holdFrames(sampleRate: sampleRate, reach: detector.reach)
+        var computer = LimiterGainComputer(holdSteps: (holdFrames + W - 1) / W,
+                                           attackSteps: Int((Double(attackFrames) / Double(W)).rounded()),
+                                           releasePerStep: pow(parameters.releaseCoefficient(sampleRate: sampleRate), Double(W)))
         // A peak at window j turns down windows j - lookAhead ... : the ramp starts
         // `reach + attack` frames before it, and the hold keeps it down `reach` after.
         let lookAhead = max(0, Int((Double(detector.reach + attackFrames - 1) / Double(W)).rounded()))
-        let release = pow(releaseCoefficient, Double(W))
-        let target = limiterTarget
-        var queue: [(index: Int, gain: Float)] = []
-        var head = 0
-        var released = 1.0
-        var box = [Double](repeating: 1, count: attack)
-        var boxSum = Double(attack)
+        let target = parameters.target
         for v in 0..<(n + lookAhead) {
             let peak = v < windowPeaks.count ? windowPeaks[v] * makeup : 0
-            let needed: Float = peak > target ? target / peak : 1
-            while queue.count > head, queue[queue.count - 1].gain >= needed { queue.removeLast() }
-            queue.append((v, needed))
-            if queue[head].index <= v - hold { head += 1 }
-            if head > 4096 { queue.removeFirst(head); head = 0 }
-            released = min(Double(queue[head].gain), 1 - (1 - released) * release)
-            boxSum += released - box[v % attack]
-            box[v % attack] = released
+            let g = Double(computer.next(needed: peak > target ? target / peak : 1))
             let q = v - lookAhead
             if q >= 0, q / perHop < hops.count {
-                let g = min(1, boxSum / Double(attack))
                 hops[q / perHop] += Double(windowEnergies[q]) * g * g
             }
         }

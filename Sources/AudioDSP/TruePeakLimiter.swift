@@ -7,34 +7,24 @@ import Darwin
 /// A look-ahead limiter that keeps the true peak (ITU-R BS.1770-4 Annex 2) of its
 /// output at or under a ceiling, and leaves everything else untouched.
 ///
-/// Detection oversamples like `TruePeakMeter` (4x below 96 kHz, 2x to 192 kHz)
-/// and refines the largest points by a parabola, so inter-sample peaks count.
-/// Each frame gets the gain it needs, `min(1, ceiling / peak)`, one gain for all
-/// channels so the stereo image does not move. That gain curve is then
-///
-/// 1. held: the minimum over `attack + 2 * reach` frames, where `reach` is the
-///    oversampling filter's half length, so every sample that contributes to an
-///    interpolated peak is turned down with it;
-/// 2. released: it may rise back towards 1 no faster than a one-pole curve with
-///    time constant `release`, and never above the held gain;
-/// 3. smoothed: a moving average over `attack` frames, which turns each step
-///    down into a ramp that starts `attack` before the peak.
-///
-/// Because every value in the average is at most the gain the peak needs, the
-/// ramp reaches that gain by the peak: the limiter never overshoots, and it is
-/// exactly unity (the input delayed, bit for bit) wherever no peak is near.
-/// Detection aims `margin` (0.1 dB) below the ceiling: where the gain moves
-/// within the interpolation filter's span, inter-sample points of the output
-/// can rise slightly above gain times input (measured: 0.08 dB on a 24 kHz
-/// sine at 96 kHz, where the meter has only 2x points); the margin absorbs it.
+/// Detection is `TruePeakEstimator`, the estimate the meter reports, so the
+/// verification of a delivery reads the peak the limiter held. Each frame gets
+/// the gain it needs, `min(1, target / peak)`, one gain for all channels so the
+/// stereo image does not move, through `LimiterGainComputer` (hold over the
+/// attack and the interpolation filter's span, release, attack ramp); the
+/// audio is delayed so each ramp starts `attack` before its peak, and the
+/// limiter never overshoots, and is exactly unity (the input delayed, bit for
+/// bit) wherever no peak is near. Detection aims `margin` below the ceiling
+/// (`LimiterParameters`).
 ///
 /// The cost is `latency` frames of delay, which `process` and `finish` hide:
 /// the output has exactly as many frames as the input, aligned with it.
 public struct TruePeakLimiter: Sendable {
     public let channelCount: Int
     public let sampleRate: Int
+    public let parameters: LimiterParameters
     /// The ceiling, linear (1 = 0 dBTP).
-    public let ceiling: Float
+    public var ceiling: Float { parameters.ceiling }
     /// The level detection holds peaks to: the ceiling less the margin, linear.
     public let target: Float
     /// Frames of the attack ramp (the look-ahead).
@@ -43,20 +33,8 @@ public struct TruePeakLimiter: Sendable {
     public let latency: Int
 
     private var detector: TruePeakEstimator
-    private let holdFrames: Int
-    private let releaseCoefficient: Double
-
+    private var computer: LimiterGainComputer
     private var gains: [Float] = []
-    /// Monotonic queue for the running minimum: frame indices and their required gains.
-    private var queueIndex: [Int]
-    private var queueGain: [Float]
-    private var queueHead = 0, queueCount = 0
-    private var frame = 0
-    private var released: Double = 1
-    private var box: [Float]
-    private var boxPosition = 0
-    private var boxSum: Double
-    private var boxBelowUnity = 0
     private var delayLine: [[Float]]
     private var delayed: [Float] = []
     private var framesToDrop: Int
@@ -66,35 +44,28 @@ public struct TruePeakLimiter: Sendable {
     /// Output frames whose gain was below 1.
     public private(set) var limitedFrames = 0
 
-    /// - Parameters:
-    ///   - ceilingDBTP: the highest true peak the output may reach, in dBTP.
-    ///   - attack: look-ahead and length of the gain ramp, seconds. 5 ms reaches
-    ///     the gain a peak needs without the click of a hard step; shorter ramps
-    ///     distort the bass, longer ones audibly duck the beat before a peak.
-    ///   - release: time constant of the recovery, seconds. 150 ms recovers within
-    ///     a beat without following the waveform of low notes (which distorts).
-    ///   - margin: dB below the ceiling that detection aims for.
-    public init(channelCount: Int, sampleRate: Int, ceilingDBTP: Double,
-                attack: Double = 0.005, release: Double = 0.15, margin: Double = 0.1) {
-        precondition(channelCount > 0 && sampleRate > 0 && attack > 0 && release > 0)
+    public init(channelCount: Int, sampleRate: Int, parameters: LimiterParameters) {
+        precondition(channelCount > 0 && sampleRate > 0)
         self.channelCount = channelCount
         self.sampleRate = sampleRate
-        ceiling = Float(pow(10, ceilingDBTP / 20))
-        target = Float(pow(10, (ceilingDBTP - max(0, margin)) / 20))
+        self.parameters = parameters
+        target = parameters.target
         detector = TruePeakEstimator(channelCount: channelCount, sampleRate: sampleRate, level: target)
         let half = detector.reach
-        attackFrames = max(1, Int((attack * Double(sampleRate)).rounded()))
-        holdFrames = attackFrames + 2 * half
+        attackFrames = parameters.attackFrames(sampleRate: sampleRate)
+        computer = LimiterGainComputer(holdSteps: parameters.holdFrames(sampleRate: sampleRate, reach: half),
+                                       attackSteps: attackFrames,
+                                       releasePerStep: parameters.releaseCoefficient(sampleRate: sampleRate))
         // Detection of frame a needs inputs up to a + half - 1; the gain of frame q
         // is known once the held minimum covers q + half.
         latency = (half - 1) + half + attackFrames - 1
-        releaseCoefficient = exp(-1 / (release * Double(sampleRate)))
-        queueIndex = Array(repeating: 0, count: holdFrames + 1)
-        queueGain = Array(repeating: 1, count: holdFrames + 1)
-        box = Array(repeating: 1, count: attackFrames)
-        boxSum = Double(attackFrames)
         delayLine = Array(repeating: Array(repeating: 0, count: latency), count: channelCount)
         framesToDrop = latency
+    }
+
+    /// A limiter with the standard timing and margin (`LimiterParameters`).
+    public init(channelCount: Int, sampleRate: Int, ceilingDBTP: Double) {
+        self.init(channelCount: channelCount, sampleRate: sampleRate, parameters: LimiterParameters(ceilingDBTP: ceilingDBTP))
     }
 
     /// Limits one block (one buffer per channel, equal lengths) and hands the
@@ -119,56 +90,9 @@ public struct TruePeakLimiter: Sendable {
 
     private mutating func computeGains(count n: Int) {
         if gains.count < n { gains = [Float](repeating: 1, count: n) }
-        let capacity = queueIndex.count
         for t in 0..<n {
             let peak = detector.peaks[t]
-            let needed: Float = peak > target ? target / peak : 1
-            // At rest (nothing held, released or averaged below unity) a frame that
-            // needs nothing leaves the state as it is: one queue entry, all ones.
-            if needed == 1 && released == 1 && boxBelowUnity == 0 && queueGain[queueHead] == 1 {
-                queueHead = 0
-                queueCount = 1
-                queueIndex[0] = frame
-                queueGain[0] = 1
-                gains[t] = 1
-                frame += 1
-                continue
-            }
-            // Running minimum over the last `holdFrames` needed gains.
-            while queueCount > 0 {
-                var last = queueHead + queueCount - 1
-                if last >= capacity { last -= capacity }
-                if queueGain[last] >= needed { queueCount -= 1 } else { break }
-            }
-            var tail = queueHead + queueCount
-            if tail >= capacity { tail -= capacity }
-            queueIndex[tail] = frame
-            queueGain[tail] = needed
-            queueCount += 1
-            if queueIndex[queueHead] <= frame - holdFrames {
-                queueHead += 1
-                if queueHead == capacity { queueHead = 0 }
-                queueCount -= 1
-            }
-            let held = Double(queueGain[queueHead])
-            // Release: rise towards 1 along a one-pole curve, never above the held gain.
-            var rising = 1 - (1 - released) * releaseCoefficient
-            if 1 - rising < 1e-7 { rising = 1 }
-            released = min(held, rising)
-            // Moving average over the attack, tracked exactly back to unity.
-            let h = Float(released)
-            let old = box[boxPosition]
-            box[boxPosition] = h
-            boxPosition = boxPosition + 1 == attackFrames ? 0 : boxPosition + 1
-            boxBelowUnity += (h < 1 ? 1 : 0) - (old < 1 ? 1 : 0)
-            if boxBelowUnity == 0 {
-                boxSum = Double(attackFrames)
-                gains[t] = 1
-            } else {
-                boxSum += Double(h) - Double(old)
-                gains[t] = Float(boxSum / Double(attackFrames))
-            }
-            frame += 1
+            gains[t] = computer.next(needed: peak > target ? target / peak : 1)
         }
     }
 

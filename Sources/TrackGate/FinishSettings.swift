@@ -1,3 +1,4 @@
+import AudioDSP
 import AudioIO
 
 /// What to do when the gain to the target would push the true peak over the ceiling.
@@ -32,10 +33,13 @@ public struct FinishSettings: Sendable, Equatable {
     public var dither = true
     /// How close the written file's integrated loudness must come to the target, LU.
     public var loudnessTolerance = 0.1
-    /// Headroom both peak modes keep below the ceiling, dB: it absorbs the small
-    /// overshoot of a gain that moves within the true-peak filter's span, dither,
-    /// and the resampler's reconstruction of peaks at the new rate.
-    public static let peakMargin = 0.1
+    /// Headroom both peak modes keep below the ceiling, dB: the limiter's margin
+    /// (`LimiterParameters.defaultMargin`), which also absorbs dither and the
+    /// resampler's reconstruction of peaks at the new rate.
+    public static let peakMargin = LimiterParameters.defaultMargin
+
+    /// The limiter that `--peak limit` runs: the ceiling, standard timing and margin.
+    public var limiterParameters: LimiterParameters { LimiterParameters(ceilingDBTP: ceilingDBTP, margin: Self.peakMargin) }
 
     public init() {}
 

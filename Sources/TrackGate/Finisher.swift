@@ -73,7 +73,7 @@ public struct Finisher: Sendable {
         var preview = LimiterPreview(
             channelCount: info.channelCount, sampleRate: info.sampleRate,
             channelWeights: ChannelWeighting.weights(layout: info.channelLayout, channelCount: info.channelCount),
-            ceilingDBTP: settings.ceilingDBTP, margin: FinishSettings.peakMargin)
+            parameters: settings.limiterParameters)
         var block = AudioBlock(channelCount: info.channelCount, capacity: 16_384)
         let gain = Float(pow(10, plan.gainDB / 20))
         while try file.read(into: &block) {
@@ -143,7 +143,7 @@ public struct Finisher: Sendable {
                                          cuePoints: tags.cuePoints, dither: settings.dither, replaceExisting: replaceExisting)
         var limiter: TruePeakLimiter? = settings.peakHandling == .limit
             ? TruePeakLimiter(channelCount: channels, sampleRate: outputRate,
-                              ceilingDBTP: settings.ceilingDBTP, margin: FinishSettings.peakMargin)
+                              parameters: settings.limiterParameters)
             : nil
 
         // The writer dithers and quantises as it interleaves.

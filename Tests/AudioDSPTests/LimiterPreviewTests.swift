@@ -8,7 +8,8 @@ import TrackGateTestSupport
 @Suite struct LimiterPreviewTests {
     static func preview(_ channels: [[Float]], rate: Int, ceiling: Double, block: Int = 16_384) -> LimiterPreview {
         var preview = LimiterPreview(channelCount: channels.count, sampleRate: rate,
-                                     channelWeights: Array(repeating: 1, count: channels.count), ceilingDBTP: ceiling)
+                                     channelWeights: Array(repeating: 1, count: channels.count),
+                                     parameters: LimiterParameters(ceilingDBTP: ceiling))
         var offset = 0
         while offset < channels[0].count {
             let end = min(channels[0].count, offset + block)

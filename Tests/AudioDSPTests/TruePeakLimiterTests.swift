@@ -47,7 +47,7 @@ import TrackGateTestSupport
     func theLimiterLimitsByThePeakTheMeterReads(rate: Int) {
         for (name, signal, expected) in EBUTestSignals.truePeakCases(sampleRate: rate) {
             let metered = Self.truePeakDB(signal, rate: rate)
-            var limiter = TruePeakLimiter(channelCount: 2, sampleRate: rate, ceilingDBTP: expected - 3, margin: 0)
+            var limiter = TruePeakLimiter(channelCount: 2, sampleRate: rate, parameters: LimiterParameters(ceilingDBTP: expected - 3, margin: 0))
             signal.withUnsafeChannelPointers { limiter.process($0, emit: { _ in }) }
             limiter.finish(emit: { _ in })
             let seen = 20 * log10(Double(limiter.target) / Double(limiter.minimumGain))
