@@ -327,6 +327,38 @@ import TrackGateTestSupport
         #expect(delivered.map(\.index) == Array(0..<delivered.count))
     }
 
+    /// Writing a report (the `ordered` callback) does not hold up the other
+    /// workers: while the first report takes 0.5 s, the other job finishes
+    /// tracks; and reports still arrive one at a time, in listing order.
+    @Test func reportsAreWrittenWhileTheOtherWorkersGoOn() throws {
+        let batch = try MixedBatch(goodCount: 8, seconds: 2, broken: false)
+        let tracks = BatchInventory.collect([batch.tracks])
+        struct Log { var finishedAt: [Double] = []; var firstReport: (start: Double, end: Double)?; var order: [Int] = []; var inside = 0; var overlapped = false }
+        let log = Mutex(Log())
+        let clock: @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+        Self.runner(nil, jobs: 2, finish: nil).run(tracks, finished: { _ in
+            log.withLock { $0.finishedAt.append(clock()) }
+        }, ordered: { r in
+            let start = clock()
+            let first = log.withLock { l -> Bool in
+                l.inside += 1
+                if l.inside > 1 { l.overlapped = true }
+                l.order.append(r.index)
+                return l.firstReport == nil
+            }
+            if first { Thread.sleep(forTimeInterval: 0.5) }
+            log.withLock { l in
+                l.inside -= 1
+                if first { l.firstReport = (start, clock()) }
+            }
+        })
+        let result = log.withLock { $0 }
+        let window = try #require(result.firstReport)
+        #expect(result.finishedAt.contains { $0 > window.start && $0 < window.end },
+                "no track finished while the first report was written: the workers waited for it")
+        #expect(result.order == Array(0..<tracks.count) && !result.overlapped)
+    }
+
     @Test func checkOnlyWithoutAnOutputFolderWritesNothing() throws {
         let batch = try MixedBatch(goodCount: 2, broken: false)
         let before = try FileManager.default.contentsOfDirectory(atPath: batch.tracks).sorted()

@@ -48,9 +48,11 @@ public struct BatchRunner: Sendable {
     /// `cancellation` fires, when the tracks already started have.
     ///
     /// - Parameters:
-    ///   - finished: each result as it completes (for progress).
-    ///   - ordered: each result in listing order (for reports). Both are called
-    ///     one at a time, from worker threads; keep them short.
+    ///   - finished: each result as it completes (for progress), one at a time,
+    ///     under the work queue's lock: keep it short.
+    ///   - ordered: each result in listing order (for reports), one at a time,
+    ///     from a worker thread but outside the work queue's lock: writing a
+    ///     report does not hold up the other workers.
     public func run(_ tracks: [BatchTrack], cancellation: BatchCancellation = BatchCancellation(),
                     finished: @escaping @Sendable (BatchResult) -> Void = { _ in },
                     ordered: @escaping @Sendable (BatchResult) -> Void) {
@@ -60,6 +62,22 @@ public struct BatchRunner: Sendable {
         }
         let settingsDigest = settings.digest
         let queue = Mutex(Delivery())
+        // Held by the one worker handing results to `ordered`, outside `queue`'s
+        // lock, so the other workers keep taking tracks while reports are written.
+        let delivering = Mutex(())
+        /// Hands every result that is next in listing order to `ordered`, unless
+        /// another worker is doing so: that one looks again after letting go, so
+        /// no result is left behind.
+        @Sendable func deliverReady() {
+            repeat {
+                let delivered: Void? = delivering.withLockIfAvailable { _ in
+                    while case let ready = queue.withLock({ $0.takeReady() }), !ready.isEmpty {
+                        for result in ready { ordered(result) }
+                    }
+                }
+                if delivered == nil { return }
+            } while queue.withLock({ $0.hasReady })
+        }
         let group = DispatchGroup()
         for _ in 0..<min(jobs, tracks.count) {
             group.enter()
@@ -70,11 +88,8 @@ public struct BatchRunner: Sendable {
                     queue.withLock { delivery in
                         finished(result)
                         delivery.pending[index] = result
-                        while let next = delivery.pending.removeValue(forKey: delivery.nextToDeliver) {
-                            ordered(next)
-                            delivery.nextToDeliver += 1
-                        }
                     }
+                    deliverReady()
                 }
             }
             // Decoders and DSP keep their buffers on the heap; 8 MiB is the
@@ -95,6 +110,18 @@ public struct BatchRunner: Sendable {
             defer { nextToTake += 1 }
             return nextToTake
         }
+
+        /// The results next in listing order, taken out.
+        mutating func takeReady() -> [BatchResult] {
+            var ready: [BatchResult] = []
+            while let next = pending.removeValue(forKey: nextToDeliver) {
+                ready.append(next)
+                nextToDeliver += 1
+            }
+            return ready
+        }
+
+        var hasReady: Bool { pending[nextToDeliver] != nil }
     }
 
     /// One track, start to finish. Never throws.
