@@ -101,26 +101,11 @@ public struct DefectScanner: Sendable {
     /// Adds one block: a buffer per channel, equal lengths.
     public mutating func add(_ channels: [UnsafeBufferPointer<Float>]) {
         precondition(channels.count == channelCount)
-        guard channels.contains(where: Self.hasNonFinite) else { return addFinite(channels) }
+        guard NonFiniteSamples.any(in: channels) else { return addFinite(channels) }
         // Rare: count them, then measure the block with them as silence.
-        for c in channels { for x in c where !x.isFinite { nonFinite += 1 } }
-        channels.map { $0.map { $0.isFinite ? $0 : 0 } }.withUnsafeChannelPointers { addFinite($0) }
-    }
-
-    /// Whether any sample is NaN or infinite: x - x is 0 for every finite x and NaN otherwise.
-    private static func hasNonFinite(_ x: UnsafeBufferPointer<Float>) -> Bool {
-        guard let base = x.baseAddress else { return false }
-        let raw = UnsafeRawPointer(base)
-        var bad = SIMD8<Float>()
-        var i = 0
-        while i + 8 <= x.count {
-            let v = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
-            bad += v - v
-            i += 8
-        }
-        if bad != SIMD8<Float>() { return true }
-        while i < x.count { if !x[i].isFinite { return true }; i += 1 }
-        return false
+        let silenced = NonFiniteSamples.silenced(channels)
+        nonFinite += silenced.count
+        silenced.channels.withUnsafeChannelPointers { addFinite($0) }
     }
 
     /// The measuring loop, one channel at a time over each stretch up to the next frame end.

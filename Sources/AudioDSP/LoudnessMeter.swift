@@ -78,8 +78,10 @@ public struct LoudnessMeter: Sendable {
         let frames = channels.first?.count ?? 0
         precondition(channels.allSatisfy { $0.count == frames }, "channels differ in length")
         guard frames > 0 else { return }
-        if channels.contains(where: { Self.countNonFinite($0) > 0 }) {
-            addSanitised(channels)
+        if NonFiniteSamples.any(in: channels) {
+            let silenced = NonFiniteSamples.silenced(channels)
+            nonFinite += silenced.count
+            add(silenced.channels)
             return
         }
         peaks.add(channels)
@@ -90,15 +92,6 @@ public struct LoudnessMeter: Sendable {
     /// Adds frames held in arrays, one per channel.
     public mutating func add(_ channels: [[Float]]) {
         channels.withUnsafeChannelPointers { add($0) }
-    }
-
-    private mutating func addSanitised(_ channels: [UnsafeBufferPointer<Float>]) {
-        var copies: [[Float]] = []
-        for channel in channels {
-            nonFinite += Self.countNonFinite(channel)
-            copies.append(channel.map { $0.isFinite ? $0 : 0 })
-        }
-        add(copies)
     }
 
     // MARK: Filtering and windows
@@ -169,12 +162,6 @@ public struct LoudnessMeter: Sendable {
         var total = acc.sum()
         while i < range.upperBound { total += x[i]; i += 1 }
         return total
-    }
-
-    private static func countNonFinite(_ x: UnsafeBufferPointer<Float>) -> Int {
-        var count = 0
-        for v in x where !v.isFinite { count += 1 }
-        return count
     }
 
     // MARK: Results

@@ -183,10 +183,8 @@ public struct Finisher: Sendable {
     static func applyGain(_ gain: Float, to block: inout AudioBlock) {
         block.withMutableChannels { channels in
             for channel in channels {
-                for i in channel.indices {
-                    let v = channel[i] * gain
-                    channel[i] = v.isFinite ? v : 0
-                }
+                for i in channel.indices { channel[i] *= gain }
+                NonFiniteSamples.silence(channel)
             }
         }
     }
