@@ -206,16 +206,14 @@ public struct Gate: Sendable {
         let search = policy.boundarySearchS, level = policy.planAlignmentP
         let alignment = PlanAlignment.test(curve: planCurve, segments: expected.sections.map { $0.end - $0.start },
                                            level: level)
-        func rounded(_ x: Double, _ places: Double) -> Double { (x * places).rounded() / places }
         let found = expected.boundaries.enumerated().map { i, t -> TrackReport.Boundary in
             let p = i < alignment.boundaryPValues.count ? alignment.boundaryPValues[i] : nil
             let contrast = i < alignment.boundaryContrasts.count ? alignment.boundaryContrasts[i] : nil
             guard let hit = novelty.strongest(near: t, window: search), let contrast else {
-                return .init(expectedS: t, detectedS: nil, strength: rounded(contrast ?? 0, 1000),
-                             pValue: p.map { rounded($0, 10_000) }, status: "missing")
+                return .init(expectedS: t, detectedS: nil, strength: contrast ?? 0, pValue: p, status: "missing")
             }
-            return .init(expectedS: t, detectedS: rounded(hit.time, 1000), strength: rounded(contrast, 1000),
-                         pValue: p.map { rounded($0, 10_000) }, status: (p ?? 1) <= level ? "confirmed" : "weak")
+            return .init(expectedS: t, detectedS: hit.time, strength: contrast, pValue: p,
+                         status: (p ?? 1) <= level ? "confirmed" : "weak")
         }
         // Without a plan every change of the music would be "unrequested": listing
         // them says nothing about the track, so none are.
@@ -226,7 +224,7 @@ public struct Gate: Sendable {
         let changes = planCurve.peaks(separation: search)
             .filter { peak in peak.strength >= stands && !expected.boundaries.contains { abs($0 - peak.time) <= search } }
             .prefix(policy.unrequestedChanges)
-            .map { TrackReport.Change(timeS: rounded($0.time, 1000), strength: rounded($0.strength, 1000)) }
+            .map { TrackReport.Change(timeS: $0.time, strength: $0.strength) }
         let status: TrackReport.Status
         var message: String
         switch alignment.status {

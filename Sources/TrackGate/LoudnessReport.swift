@@ -94,8 +94,7 @@ public struct LoudnessReport: Sendable, Equatable, Encodable {
         if nonFiniteSamples > 0 { try c.encode(nonFiniteSamples, forKey: .nonFiniteSamples) }
     }
 
-    /// Four decimals: far finer than any meter's accuracy, without binary noise.
-    static func rounded(_ x: Double) -> Double { (x * 10_000).rounded() / 10_000 }
+    static func rounded(_ x: Double) -> Double { ReportNumber.tenThousandths(x) }
 
     public var exitStatus: ExitStatus { error == nil ? .success : .unreadable }
 }

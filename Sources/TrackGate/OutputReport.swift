@@ -51,7 +51,7 @@ public struct OutputReport: Sendable, Encodable {
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        func rounded(_ v: Double?) -> Double? { v.map { ($0 * 1000).rounded() / 1000 } }
+        func rounded(_ v: Double?) -> Double? { v.map(ReportNumber.thousandths) }
         try c.encode(audio, forKey: .audio)
         try c.encode(report, forKey: .report)
         if let notWritten { try c.encode(notWritten, forKey: .notWritten) }

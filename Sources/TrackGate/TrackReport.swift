@@ -63,6 +63,15 @@ public struct TrackReport: Sendable, Encodable {
         enum CodingKeys: String, CodingKey {
             case expectedS = "expected_s", detectedS = "detected_s", strength, pValue = "p_value", status
         }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(expectedS, forKey: .expectedS)
+            try c.encode(detectedS.map(ReportNumber.thousandths), forKey: .detectedS)
+            try c.encode(ReportNumber.thousandths(strength), forKey: .strength)
+            try c.encode(pValue.map(ReportNumber.tenThousandths), forKey: .pValue)
+            try c.encode(status, forKey: .status)
+        }
     }
 
     /// Whether the track follows its section plan as a whole (`PlanAlignment`).
@@ -81,7 +90,7 @@ public struct TrackReport: Sendable, Encodable {
         public init(_ alignment: PlanAlignment) {
             confirmingStrength = alignment.confirmingStrength
             status = alignment.status.rawValue
-            pValue = alignment.pValue.map { ($0 * 10_000).rounded() / 10_000 }
+            pValue = alignment.pValue
             boundariesMatched = alignment.boundariesMatched
             boundaries = alignment.boundaries
             reason = alignment.reason
@@ -94,7 +103,7 @@ public struct TrackReport: Sendable, Encodable {
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(status, forKey: .status)
-            if let pValue { try c.encode(pValue, forKey: .pValue) } else { try c.encodeNil(forKey: .pValue) }
+            if let pValue { try c.encode(ReportNumber.tenThousandths(pValue), forKey: .pValue) } else { try c.encodeNil(forKey: .pValue) }
             try c.encode(boundariesMatched, forKey: .boundariesMatched)
             try c.encode(boundaries, forKey: .boundaries)
             if let reason { try c.encode(reason, forKey: .reason) }
@@ -106,6 +115,12 @@ public struct TrackReport: Sendable, Encodable {
         public let timeS: Double
         public let strength: Double
         enum CodingKeys: String, CodingKey { case timeS = "time_s", strength }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(ReportNumber.thousandths(timeS), forKey: .timeS)
+            try c.encode(ReportNumber.thousandths(strength), forKey: .strength)
+        }
     }
 
     public var id: String
@@ -152,7 +167,7 @@ public struct TrackReport: Sendable, Encodable {
         try c.encode(file, forKey: .file)
         try c.encode(verdict, forKey: .verdict)
         func number(_ v: Double?, _ key: CodingKeys) throws {
-            if let v { try c.encode((v * 1000).rounded() / 1000, forKey: key) } else { try c.encodeNil(forKey: key) }
+            if let v { try c.encode(ReportNumber.thousandths(v), forKey: key) } else { try c.encodeNil(forKey: key) }
         }
         try number(durationS, .durationS)
         try number(requestedDurationS, .requestedDurationS)
