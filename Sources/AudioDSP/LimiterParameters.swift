@@ -21,13 +21,13 @@ public struct LimiterParameters: Sendable, Equatable {
     public static let defaultMargin = 0.1
 
     /// The highest true peak the output may reach, dBTP.
-    public var ceilingDBTP: Double
+    public let ceilingDBTP: Double
     /// Seconds.
-    public var attack: Double
+    public let attack: Double
     /// Seconds.
-    public var release: Double
+    public let release: Double
     /// dB, at least 0.
-    public var margin: Double
+    public let margin: Double
 
     public init(ceilingDBTP: Double, attack: Double = defaultAttack, release: Double = defaultRelease,
                 margin: Double = defaultMargin) {

@@ -52,21 +52,27 @@ struct TruePeakEstimator: Sendable {
         self.filter = filter
         broadcastTaps = filter.phases.map { $0.map { SIMD8<Float>(repeating: $0) } }
         gainBound = max(1, filter.phases.map { $0.reduce(0) { $0 + abs($1) } }.max() ?? 1)
-        history = Array(repeating: Array(repeating: 0, count: filter.tapsPerPhase - 1), count: channelCount)
+        history = Array(repeating: Array(repeating: 0, count: filter.tapsPerPhase), count: channelCount)
     }
 
     /// Half the interpolation filter's length, frames: how far a sample reaches into interpolated points.
     var reach: Int { filter.tapsPerPhase / 2 }
-    /// Frames by which `peaks` lags the input.
-    var delay: Int { reach - 1 }
+    /// Frames by which `peaks` lags the input: an interval is estimated once the
+    /// points of the next one are in (its refinement may need the first of them),
+    /// so the estimate never depends on where a block ends.
+    var delay: Int { reach }
 
     /// Fills `peaks[0..<n]` for the next `n` frames of every channel (buffers of equal length).
     mutating func estimate(_ input: [UnsafeBufferPointer<Float>], count n: Int) {
         if peaks.count < n { peaks = [Float](repeating: 0, count: n) }
         let phases = filter.factor - 1
-        if stride < n {
-            stride = n
-            phaseOutput = [Float](repeating: 0, count: max(1, phases) * n)
+        // With `taps` frames of history there are n + 1 intervals' points: the n
+        // estimated now and the first of the next block, which refining the last
+        // one may need.
+        let m = n + 1
+        if stride < m {
+            stride = m
+            phaseOutput = [Float](repeating: 0, count: max(1, phases) * m)
         }
         let taps = filter.tapsPerPhase, half = taps / 2, keep = taps - 1
         let near = level / Self.maximumRefinementGain
@@ -87,8 +93,9 @@ struct TruePeakEstimator: Sendable {
                     phaseOutput.withUnsafeMutableBufferPointer { out in
                         loud.removeAll(keepingCapacity: true)
                         var start = 0
-                        while start < n {
-                            let count = min(chunk, n - start)
+                        while start < m {
+                            let count = min(chunk, m - start)
+                            let intervals = start ..< min(start + count, n)
                             // By the filter's bound no point here can reach the level: nothing to measure.
                             if Self.maxMagnitude(UnsafeBufferPointer(rebasing: w[start ..< start + count + keep])) > quietBar {
                                 for p in 0..<phases {
@@ -98,27 +105,33 @@ struct TruePeakEstimator: Sendable {
                                     }
                                 }
                                 loud.append(start)
-                                Self.maxima(start ..< start + count, work: w, points: UnsafeBufferPointer(out),
+                                Self.maxima(intervals, work: w, points: UnsafeBufferPointer(out),
                                             phases: phases, stride: stride, half: half, into: peaks)
-                            } else {
-                                // Refinement of the stretch before looks one interval ahead, into this one.
-                                for p in 0..<phases { out[p * stride + start] = 0 }
+                            } else if phases > 0 {
+                                // Refining the stretch before may look one interval ahead, at
+                                // its earliest point (the last phase): that one is computed.
+                                for p in 0..<phases - 1 { out[p * stride + start] = 0 }
+                                let last = phases - 1
+                                _ = broadcastTaps[last].withUnsafeBufferPointer { h in
+                                    Self.convolve(UnsafeBufferPointer(rebasing: w[start...]), h,
+                                                  into: UnsafeMutableBufferPointer(rebasing: out[last * stride + start ..< last * stride + start + 1]),
+                                                  count: 1)
+                                }
                             }
                             start += count
                         }
                         // Refinement looks one interval ahead, so it runs once all points are in,
                         // and only where this channel's points were computed.
                         for start in loud {
-                            let count = min(chunk, n - start)
-                            for t in start ..< start + count where peaks[t] > near {
-                                let estimate = Self.intervalPeak(t, work: w, points: UnsafeBufferPointer(out), count: n,
+                            for t in start ..< min(start + chunk, n) where peaks[t] > near {
+                                let estimate = Self.intervalPeak(t, work: w, points: UnsafeBufferPointer(out), count: m,
                                                                  factor: factor, stride: stride, half: half, level: level)
                                 if estimate > peaks[t] { peaks[t] = estimate }
                             }
                         }
                     }
                 }
-                history[c] = Array(work[(work.count - keep)...])
+                history[c] = Array(work[(work.count - taps)...])
             }
         }
     }

@@ -56,9 +56,9 @@ public struct TruePeakLimiter: Sendable {
         computer = LimiterGainComputer(holdSteps: parameters.holdFrames(sampleRate: sampleRate, reach: half),
                                        attackSteps: attackFrames,
                                        releasePerStep: parameters.releaseCoefficient(sampleRate: sampleRate))
-        // Detection of frame a needs inputs up to a + half - 1; the gain of frame q
+        // The estimate of frame a comes `delay` frames after it; the gain of frame q
         // is known once the held minimum covers q + half.
-        latency = (half - 1) + half + attackFrames - 1
+        latency = detector.delay + half + attackFrames - 1
         delayLine = Array(repeating: Array(repeating: 0, count: latency), count: channelCount)
         framesToDrop = latency
     }

@@ -137,12 +137,17 @@ struct ReportDigest: Sendable, Decodable {
         self.plot = plot
     }
 
+    /// The digest of a report just made, with its numbers as its file holds
+    /// them (`ReportNumber`), so a track's page row reads the same whether it
+    /// was run now or taken from its sidecar (a resumed batch, `report`).
     init(_ report: TrackReport) {
-        self.init(id: report.id, file: report.file, verdict: report.verdict, durationS: report.durationS,
-                  requestedDurationS: report.requestedDurationS, checks: report.checks, error: report.error,
+        let seconds = { (x: Double?) in x.map(ReportNumber.thousandths) }
+        let level = { (x: Double?) in x.map(ReportNumber.tenThousandths) }
+        self.init(id: report.id, file: report.file, verdict: report.verdict, durationS: seconds(report.durationS),
+                  requestedDurationS: seconds(report.requestedDurationS), checks: report.checks, error: report.error,
                   errorKind: report.errorKind?.name, unreadable: report.unreadable,
-                  loudness: report.loudness.map { Loudness(integratedLUFS: $0.integratedLUFS, truePeakDBTP: $0.truePeakDBTP) },
-                  plan: report.planAlignment.map { Plan(status: $0.status, pValue: $0.pValue) }, plot: report.plot)
+                  loudness: report.loudness.map { Loudness(integratedLUFS: level($0.integratedLUFS), truePeakDBTP: level($0.truePeakDBTP)) },
+                  plan: report.planAlignment.map { Plan(status: $0.status, pValue: level($0.pValue)) }, plot: report.plot)
         fingerprint = report.fingerprint
         output = report.output.map { Output(audio: $0.audio) }
     }
