@@ -97,10 +97,10 @@ public struct TrackProcessor: Sendable {
     /// this run wrote: a file an earlier run wrote and this one did not would
     /// outlive the report that now describes the track. Never the input.
     private func removeEarlierAudio(id: String, directory: String, except written: String?, input: String) {
-        let source = URL(fileURLWithPath: input).resolvingSymlinksInPath().path
+        let source = FilePaths.resolved(input)
         for container in OutputFormat.Container.allCases {
             let path = (directory as NSString).appendingPathComponent("\(id).\(container.fileExtension)")
-            guard path != written, URL(fileURLWithPath: path).resolvingSymlinksInPath().path != source,
+            guard path != written, FilePaths.resolved(path) != source,
                   FileManager.default.fileExists(atPath: path) else { continue }
             try? FileManager.default.removeItem(atPath: path)
         }
@@ -233,9 +233,9 @@ public struct TrackProcessor: Sendable {
                 return "\(directory): cannot create the output folder: \(error.localizedDescription)"
             }
         }
-        let source = URL(fileURLWithPath: audioPath).resolvingSymlinksInPath().standardizedFileURL.path
+        let source = FilePaths.resolved(audioPath)
         for path in [audioOut, reportOut] + (plots ? [plotOut] : []) {
-            if URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path == source {
+            if FilePaths.resolved(path) == source {
                 return "\(path): the output would replace the input; choose another --out folder"
             }
             if !overwrite && fm.fileExists(atPath: path) {

@@ -88,8 +88,7 @@ struct BatchCommand: ParsableCommand {
         if let shard { _ = try parsedShard(shard) }
         // Outputs named like the inputs would be listed as tracks by the next run.
         if let out {
-            let resolved = { (path: String) in URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path }
-            if let input = inputs.first(where: { resolved($0) == resolved(out) }) {
+            if let input = inputs.first(where: { FilePaths.resolved($0) == FilePaths.resolved(out) }) {
                 throw ValidationError("--out \(out) is the input folder \(input); choose a folder of its own")
             }
         }

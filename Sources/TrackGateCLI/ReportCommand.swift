@@ -65,9 +65,8 @@ struct ReportCommand: ParsableCommand {
                 ? "give the batch's output folder (its --out)"
                 : "give the batch's output folder before --inputs (--inputs takes every value up to the next option)")
         }
-        let resolved = { (path: String) in URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path }
         for folder in folders {
-            if let input = inputs.first(where: { resolved($0) == resolved(folder) }) {
+            if let input = inputs.first(where: { FilePaths.resolved($0) == FilePaths.resolved(folder) }) {
                 throw ValidationError("\(folder) is the input folder \(input): give the batch's --out folder")
             }
         }
