@@ -39,8 +39,7 @@ public struct ReportMerge: Sendable {
         /// `batch --report` writes it.
         public func reportLine() throws(AudioIOError) -> Data {
             guard let sidecar else { return result.reportJSON }
-            let bytes = try RegularFile.contents(of: sidecar, limit: ReportMerge.maximumReportBytes, expecting: "a track report")
-            return BatchRunner.compact(Data(bytes))
+            return BatchRunner.compact(Data(try ReportMerge.reportBytes(sidecar)))
         }
     }
 
@@ -56,6 +55,11 @@ public struct ReportMerge: Sendable {
     /// The largest report file read: a report carries its request and task
     /// (each at most 1 MiB, `JSONInput.maximumBytes`) and the measurements.
     public static let maximumReportBytes = 16 << 20
+
+    /// A report file's bytes, refused over `maximumReportBytes`.
+    static func reportBytes(_ path: String) throws(AudioIOError) -> [UInt8] {
+        try RegularFile.contents(of: path, limit: maximumReportBytes, expecting: "a track report")
+    }
 
     /// Reads the reports in `folders` and merges them.
     ///
@@ -73,7 +77,7 @@ public struct ReportMerge: Sendable {
         var shardPages: Set<Shard> = []
         // A folder named twice (`out`, `./out/`, a link to it) is read once.
         var seen = Set<String>()
-        for folder in folders where seen.insert(URL(fileURLWithPath: folder).resolvingSymlinksInPath().standardizedFileURL.path).inserted {
+        for folder in folders where seen.insert(FilePaths.resolved(folder)).inserted {
             let scan = try scanFolder(folder)
             sidecars += scan.sidecars
             for file in scan.others {
@@ -315,7 +319,7 @@ public struct ReportMerge: Sendable {
         }
         let bytes: [UInt8]
         do throws(AudioIOError) {
-            bytes = try RegularFile.contents(of: path, limit: maximumReportBytes, expecting: "a track report")
+            bytes = try reportBytes(path)
         } catch {
             return unreadable(error.description)
         }
@@ -371,8 +375,7 @@ public struct ReportMerge: Sendable {
         }
         // Rare: read the two fingerprints again to say what differs.
         func fingerprint(_ s: Sidecar) -> Fingerprint? {
-            (try? RegularFile.contents(of: s.path, limit: maximumReportBytes, expecting: "a track report"))
-                .flatMap { try? ReportDigest.decode(Data($0)).fingerprint }
+            (try? reportBytes(s.path)).flatMap { try? ReportDigest.decode(Data($0)).fingerprint }
         }
         let changes = fingerprint(other).flatMap { f in fingerprint(first).map { f.changes(since: $0) } } ?? []
         let why = changes.isEmpty
@@ -389,7 +392,7 @@ public struct ReportMerge: Sendable {
 
     private static func missing(_ track: BatchTrack, folders: [String], shardCount: Int?) -> TrackReport {
         // The shard it belongs to, when the shards' pages tell how the batch was split.
-        let shard = shardCount.map { " (\(Int(Shard.hash(track.id) % UInt64($0)))/\($0))" } ?? ""
+        let shard = shardCount.map { " (\(Shard.index(of: track.id, count: $0))/\($0))" } ?? ""
         return TrackReport(id: track.id, file: track.audio ?? track.origin,
                            error: "no report for this track in \(folders.joined(separator: ", ")): its shard\(shard) has not run, "
                                + "has not finished or was lost; rerun it (finished tracks are kept)",

@@ -32,7 +32,12 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     }
 
     public func contains(_ id: String) -> Bool {
-        count == 1 || Int(Self.hash(id) % UInt64(count)) == index
+        count == 1 || Self.index(of: id, count: count) == index
+    }
+
+    /// The share of `count` that `id` belongs to.
+    public static func index(of id: String, count: Int) -> Int {
+        Int(hash(id) % UInt64(count))
     }
 
     public var description: String { "\(index)/\(count)" }
