@@ -1,6 +1,7 @@
 /// The limiter's gain computer, one for `TruePeakLimiter` (a step is a frame)
-/// and `LimiterPreview` (a step is a window of about 1 ms): from the gain each
-/// step needs, `min(1, target / peak)`, the gain it gets, by
+/// and `LimiterPreview` (a step is a window of about 1 ms): from each step's
+/// true peak, the gain it needs, `min(1, target / peak)`, and from that the gain
+/// it gets, by
 ///
 /// 1. hold: the minimum of the needed gains over the last `holdSteps` steps
 ///    (a monotonic queue, O(1) a step);
@@ -14,6 +15,8 @@
 /// reaches that gain by the peak: no overshoot; and the average is tracked
 /// exactly back to unity, so a limiter at rest passes audio bit for bit.
 struct LimiterGainComputer: Sendable {
+    /// The level peaks are held to, linear (`LimiterParameters.target`).
+    let target: Float
     let holdSteps: Int
     let attackSteps: Int
     let releasePerStep: Double
@@ -28,7 +31,8 @@ struct LimiterGainComputer: Sendable {
     private var boxSum: Double
     private var boxBelowUnity = 0
 
-    init(holdSteps: Int, attackSteps: Int, releasePerStep: Double) {
+    init(target: Float, holdSteps: Int, attackSteps: Int, releasePerStep: Double) {
+        self.target = target
         self.holdSteps = max(1, holdSteps)
         self.attackSteps = max(1, attackSteps)
         self.releasePerStep = releasePerStep
@@ -38,10 +42,11 @@ struct LimiterGainComputer: Sendable {
         boxSum = Double(self.attackSteps)
     }
 
-    /// The gain of the next step, given the gain it needs (at most 1).
+    /// The gain of the next step, given its true peak (linear).
     @inline(__always)
-    mutating func next(needed: Float) -> Float {
+    mutating func next(peak: Float) -> Float {
         defer { step += 1 }
+        let needed: Float = peak > target ? target / peak : 1
         // At rest (nothing held, released or averaged below unity) a step that
         // needs nothing leaves the state as it is: one queue entry, all ones.
         if needed == 1 && released == 1 && boxBelowUnity == 0 && queueGain[queueHead] == 1 {

@@ -156,16 +156,14 @@ public struct LimiterPreview: Sendable {
         // The limiter's gain computer, a step a window.
         let attackFrames = parameters.attackFrames(sampleRate: sampleRate)
         let holdFrames = parameters.holdFrames(sampleRate: sampleRate, reach: detector.reach)
-        var computer = LimiterGainComputer(holdSteps: (holdFrames + W - 1) / W,
+        var computer = LimiterGainComputer(target: parameters.target, holdSteps: (holdFrames + W - 1) / W,
                                            attackSteps: Int((Double(attackFrames) / Double(W)).rounded()),
                                            releasePerStep: pow(parameters.releaseCoefficient(sampleRate: sampleRate), Double(W)))
         // A peak at window j turns down windows j - lookAhead ... : the ramp starts
         // `reach + attack` frames before it, and the hold keeps it down `reach` after.
         let lookAhead = max(0, Int((Double(detector.reach + attackFrames - 1) / Double(W)).rounded()))
-        let target = parameters.target
         for v in 0..<(n + lookAhead) {
-            let peak = v < windowPeaks.count ? windowPeaks[v] * makeup : 0
-            let g = Double(computer.next(needed: peak > target ? target / peak : 1))
+            let g = Double(computer.next(peak: v < windowPeaks.count ? windowPeaks[v] * makeup : 0))
             let q = v - lookAhead
             if q >= 0, q / perHop < hops.count {
                 hops[q / perHop] += Double(windowEnergies[q]) * g * g

@@ -109,8 +109,8 @@ struct TruePeakEstimator: Sendable {
                                             phases: phases, stride: stride, half: half, into: peaks)
                             } else if phases > 0 {
                                 // Refining the stretch before may look one interval ahead, at
-                                // its earliest point (the last phase): that one is computed.
-                                for p in 0..<phases - 1 { out[p * stride + start] = 0 }
+                                // its earliest point (the last phase), and at no other: that
+                                // one is computed.
                                 let last = phases - 1
                                 _ = broadcastTaps[last].withUnsafeBufferPointer { h in
                                     Self.convolve(UnsafeBufferPointer(rebasing: w[start...]), h,

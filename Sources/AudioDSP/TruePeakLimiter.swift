@@ -53,7 +53,7 @@ public struct TruePeakLimiter: Sendable {
         detector = TruePeakEstimator(channelCount: channelCount, sampleRate: sampleRate, level: target)
         let half = detector.reach
         attackFrames = parameters.attackFrames(sampleRate: sampleRate)
-        computer = LimiterGainComputer(holdSteps: parameters.holdFrames(sampleRate: sampleRate, reach: half),
+        computer = LimiterGainComputer(target: target, holdSteps: parameters.holdFrames(sampleRate: sampleRate, reach: half),
                                        attackSteps: attackFrames,
                                        releasePerStep: parameters.releaseCoefficient(sampleRate: sampleRate))
         // The estimate of frame a comes `delay` frames after it; the gain of frame q
@@ -90,10 +90,7 @@ public struct TruePeakLimiter: Sendable {
 
     private mutating func computeGains(count n: Int) {
         if gains.count < n { gains = [Float](repeating: 1, count: n) }
-        for t in 0..<n {
-            let peak = detector.peaks[t]
-            gains[t] = computer.next(needed: peak > target ? target / peak : 1)
-        }
+        for t in 0..<n { gains[t] = computer.next(peak: detector.peaks[t]) }
     }
 
     private mutating func applyGains<E: Error>(_ input: [UnsafeBufferPointer<Float>], count n: Int,

@@ -42,13 +42,11 @@ struct AtomicOutputFile: ~Copyable {
             }
             let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            var locked: Int32
-            repeat { locked = flock(fd, LOCK_EX) } while locked != 0 && errno == EINTR
             // A file system without locks (some FUSE and SMB mounts; NFS without
             // lockd) fails flock: the file is written unlocked, as before locks.
             // Between mkstemps and flock another run could find the file unlocked
             // and remove it as abandoned: then the name no longer leads here.
-            _ = locked
+            _ = SystemCall.retryingInterrupts { flock(fd, LOCK_EX) }
             if AtomicFile.names(fd, temporary) {
                 // mkstemp creates 0600; a delivery file should be readable like any other.
                 fchmod(fd, 0o644)

@@ -22,8 +22,7 @@ struct InputFile: ~Copyable {
     ///   - expecting: what the file should be, for messages ("is a folder, not an audio file").
     init(path: String, allowEmpty: Bool = false, expecting: String = "an audio file") throws(AudioIOError) {
         self.path = path
-        var fd: Int32
-        repeat { fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) } while fd < 0 && errno == EINTR
+        let fd = SystemCall.retryingInterrupts { open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
         guard fd >= 0 else { throw Self.openError(errno, path: path, expecting: expecting) }
         var st = stat()
         guard fstat(fd, &st) == 0 else {

@@ -30,6 +30,15 @@ enum SystemCall {
         return done
     }
 
+    /// The result of `call`, made again while a signal interrupts it (EINTR);
+    /// negative with `errno` set when it fails otherwise.
+    @inline(__always)
+    static func retryingInterrupts(_ call: () -> Int32) -> Int32 {
+        var result: Int32
+        repeat { result = call() } while result < 0 && errno == EINTR
+        return result
+    }
+
     /// `strerror` for an `errno` value, as a sentence fragment.
     static func describe(_ code: Int32) -> String {
         String(cString: strerror(code))
