@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// An input audio file opened once for a whole job: every pass (analysis,
 /// make-up prediction, render) decodes from this one open file, so the track
@@ -23,6 +24,14 @@ public final class AudioSource: Sendable {
     public let path: String
     private let descriptor: Int32
     private let identity: Identity
+    private let decodes = Atomic<Int>(0)
+
+    /// How many decoding passes (`SoundFile(source:)`) have read this file.
+    /// `process` keeps it at two (analysis, render) whatever the peak handling,
+    /// unless a corrective render is needed; the tests hold it to that.
+    public var decodingPasses: Int { decodes.load(ordering: .relaxed) }
+
+    func countDecodingPass() { decodes.add(1, ordering: .relaxed) }
 
     /// What tells a file written to since it was opened.
     struct Identity: Equatable {

@@ -59,6 +59,7 @@ public struct SoundFile: ~Copyable {
     /// - Throws: `.changed` when the file was written to since the source was
     ///   opened; otherwise as `init(path:)`.
     public init(source: AudioSource) throws(AudioIOError) {
+        source.countDecodingPass()
         try self.init(input: InputFile(duplicating: source), path: source.path)
     }
 

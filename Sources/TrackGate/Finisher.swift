@@ -59,37 +59,60 @@ public struct Finisher: Sendable {
         public var slope: Double
     }
 
-    /// Limiting lowers the integrated loudness; this predicts by how much from
-    /// one pass over the source at the planned gain (`LimiterPreview`), and
-    /// finds the make-up that restores it by secant steps on the prediction.
-    /// The render is then verified by measuring the written file.
-    public func makeup(for plan: Plan, source: AudioSource) throws(AudioIOError) -> Makeup {
+    /// Limiting lowers the integrated loudness; this predicts by how much
+    /// (`LimiterPreview`) and finds the make-up that restores it by secant steps
+    /// on the prediction. The render is then verified by measuring the written file.
+    ///
+    /// - Parameter preview: the windows the analysis pass recorded
+    ///   (`TrackAnalysis.limiterPreview`), used when they answer for the gains
+    ///   the search asks about (`LimiterPreview.reliableGainDB`). Otherwise (no
+    ///   preview, more make-up than it was measured for, or a track whose ending
+    ///   is much quieter than its start) the source is read once more with the
+    ///   gain known, for up to `LimiterPreview.defaultHeadroomDB` of make-up.
+    public func makeup(for plan: Plan, preview: LimiterPreview?, source: AudioSource) throws(AudioIOError) -> Makeup {
         guard plan.needsLimiting, plan.skipped == nil else { return Makeup(makeupDB: 0, slope: 1) }
+        if let preview, preview.parameters == settings.limiterParameters, preview.goal.targetLUFS == settings.targetLUFS,
+           let found = Self.searchMakeup(preview, gainDB: plan.gainDB, targetLUFS: settings.targetLUFS,
+                                         limit: preview.reliableGainDB - plan.gainDB - Self.slopeStepDB) {
+            return found
+        }
         var file = try SoundFile(source: source)
         let info = file.info
         // At the source rate: a resampler in this pass would cost as much again
         // (soxr was 15 % of a whole job), for peaks that move by hundredths of a
         // dB; its own small loss of loudness is left to the verification.
-        var preview = LimiterPreview(
+        var fresh = LimiterPreview(
             channelCount: info.channelCount, sampleRate: info.sampleRate,
             channelWeights: ChannelWeighting.weights(layout: info.channelLayout, channelCount: info.channelCount),
-            parameters: settings.limiterParameters)
+            parameters: settings.limiterParameters, goal: .init(targetLUFS: settings.targetLUFS, knownGainDB: plan.gainDB))
         var block = AudioBlock(channelCount: info.channelCount, capacity: 16_384)
-        let gain = Float(pow(10, plan.gainDB / 20))
         while try file.read(into: &block) {
-            Self.applyGain(gain, to: &block)
-            block.withChannels { preview.add($0) }
+            block.withChannels { fresh.add($0) }
         }
-        preview.finish()
-        var search = MakeupSearch(targetLUFS: settings.targetLUFS, tolerance: 0.001)
+        fresh.finish()
+        return Self.searchMakeup(fresh, gainDB: plan.gainDB, targetLUFS: settings.targetLUFS, limit: fresh.headroomDB, clamp: true)!
+    }
+
+    /// The step (dB) over which the output's slope against make-up is measured.
+    static let slopeStepDB = 0.05
+
+    /// Secant steps on the preview's predictions for the make-up over `gainDB`
+    /// that reaches `targetLUFS`. Nil when it needs more than `limit` dB
+    /// (unless `clamp`, which settles for `limit`).
+    static func searchMakeup(_ preview: LimiterPreview, gainDB: Double, targetLUFS: Double, limit: Double,
+                             clamp: Bool = false) -> Makeup? {
+        guard limit >= 0 else { return nil }
+        var search = MakeupSearch(targetLUFS: targetLUFS, tolerance: 0.001)
         var m = 0.0
         for _ in 0..<12 {
-            guard let predicted = preview.integratedLUFS(makeupDB: m),
+            guard let predicted = preview.integratedLUFS(gainDB: gainDB + m),
                   let next = search.next(makeup: m, measured: predicted) else { break }
-            m = min(preview.headroomDB, next)
+            if next > limit && !clamp { return nil }
+            m = min(limit, next)
         }
-        let slope = preview.integratedLUFS(makeupDB: m).flatMap { a in
-            preview.integratedLUFS(makeupDB: m + 0.05).map { b in min(1, max(0.05, (b - a) / 0.05)) }
+        let step = slopeStepDB
+        let slope = preview.integratedLUFS(gainDB: gainDB + m).flatMap { a in
+            preview.integratedLUFS(gainDB: gainDB + m + step).map { b in min(1, max(0.05, (b - a) / step)) }
         } ?? 1
         return Makeup(makeupDB: m, slope: slope)
     }

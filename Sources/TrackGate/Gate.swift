@@ -51,8 +51,11 @@ public struct Gate: Sendable {
     ///
     /// - Parameter source: the audio already opened for this job (a batch opens
     ///   it first, to fingerprint the bytes it will judge); opened here when nil.
+    /// - Parameter finishing: the settings the track will be finished with, so
+    ///   the one analysis pass records what finishing needs (`TrackAnalysis`).
     public func evaluate(audioPath: String, request: JSONSource, task: JSONSource? = nil, id: String? = nil,
-                         envelopeColumns: Int? = nil, source: AudioSource? = nil) -> Outcome {
+                         envelopeColumns: Int? = nil, source: AudioSource? = nil,
+                         finishing: FinishSettings? = nil) -> Outcome {
         let id = id ?? TrackID.of(audioPath: audioPath)
         var outcome = Outcome(report: TrackReport(id: id, file: audioPath, error: nil, unreadable: false))
         switch request.read() {
@@ -117,7 +120,7 @@ public struct Gate: Sendable {
             if let source { opened = source } else { opened = try AudioSource(path: audioPath) }
             let source = opened
             outcome.source = source
-            outcome.analysis = try TrackAnalysis.analyse(source: source, envelopeColumns: envelopeColumns)
+            outcome.analysis = try TrackAnalysis.analyse(source: source, envelopeColumns: envelopeColumns, finishing: finishing)
         } catch {
             outcome.report.error = error.description
             outcome.report.errorKind = .file(error.kind)

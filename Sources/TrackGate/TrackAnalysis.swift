@@ -21,17 +21,26 @@ public struct TrackAnalysis: Sendable {
     public let shortTermEnergies: [Double]
     /// The waveform's outline for a picture, when asked for.
     public let envelope: WaveformEnvelope?
+    /// What the make-up prediction needs (`Finisher.makeup`), recorded when the
+    /// analysis was asked for the finishing settings and they limit peaks.
+    public let limiterPreview: LimiterPreview?
 
     /// Decodes `path` block by block; memory stays bounded by the track's length
     /// in 10 ms and 46 ms frames, not by its samples.
     ///
-    /// - Parameter envelopeColumns: also outline the waveform in this many columns (for plots).
-    public static func analyse(path: String, envelopeColumns: Int? = nil) throws(AudioIOError) -> TrackAnalysis {
-        try analyse(source: AudioSource(path: path), envelopeColumns: envelopeColumns)
+    /// - Parameters:
+    ///   - envelopeColumns: also outline the waveform in this many columns (for plots).
+    ///   - finishing: the settings the track will be finished with, when it will
+    ///     be: with `--peak limit` the pass also records the make-up prediction's
+    ///     windows (`LimiterPreview`), so finishing need not decode the source again.
+    public static func analyse(path: String, envelopeColumns: Int? = nil,
+                               finishing: FinishSettings? = nil) throws(AudioIOError) -> TrackAnalysis {
+        try analyse(source: AudioSource(path: path), envelopeColumns: envelopeColumns, finishing: finishing)
     }
 
     /// `analyse(path:)` over a file opened once for the whole job.
-    public static func analyse(source: AudioSource, envelopeColumns: Int? = nil) throws(AudioIOError) -> TrackAnalysis {
+    public static func analyse(source: AudioSource, envelopeColumns: Int? = nil,
+                               finishing: FinishSettings? = nil) throws(AudioIOError) -> TrackAnalysis {
         let path = source.path
         var file = try SoundFile(source: source)
         let info = file.info
@@ -42,6 +51,13 @@ public struct TrackAnalysis: Sendable {
         var envelope = envelopeColumns.map {
             WaveformEnvelope(channelCount: info.channelCount, columns: $0)
         }
+        var preview = finishing.flatMap { settings in
+            settings.peakHandling == .limit
+                ? LimiterPreview(channelCount: info.channelCount, sampleRate: info.sampleRate, channelWeights: weights,
+                                 parameters: settings.limiterParameters, goal: .init(targetLUFS: settings.targetLUFS),
+                                 headroomDB: LimiterPreview.analysisHeadroomDB)
+                : nil
+        }
         var block = AudioBlock(channelCount: info.channelCount, capacity: 16_384)
         while try file.read(into: &block) {
             block.withChannels { channels in
@@ -49,13 +65,15 @@ public struct TrackAnalysis: Sendable {
                 scanner.add(channels)
                 features.add(channels)
                 envelope?.add(channels)
+                preview?.add(channels)
             }
         }
+        preview?.finish()
         let section = SectionFeatures(features)
         return TrackAnalysis(
             info: info, frameCount: file.position,
             loudness: LoudnessReport(file: path, measurement: meter.measurement, weights: weights, sampleRate: info.sampleRate),
             defects: scanner.findings, novelty: NoveltyCurve.sectionChanges(section), planCurve: PlanAlignment.curve(section),
-            shortTermEnergies: meter.shortTermEnergies, envelope: envelope)
+            shortTermEnergies: meter.shortTermEnergies, envelope: envelope, limiterPreview: preview)
     }
 }

@@ -47,7 +47,8 @@ public struct TrackProcessor: Sendable {
         }
 
         let outcome = gate.evaluate(audioPath: audioPath, request: request, task: task, id: id,
-                                    envelopeColumns: plots ? TrackPlot.envelopeColumns : nil, source: source)
+                                    envelopeColumns: plots ? TrackPlot.envelopeColumns : nil, source: source,
+                                    finishing: finisher.settings)
         var report = outcome.reportWithInputs
         report.fingerprint = fingerprint
         let sourceRate = outcome.analysis?.info.sampleRate ?? 0
@@ -120,7 +121,7 @@ public struct TrackProcessor: Sendable {
         var plan = finisher.plan(analysis.loudness)
         // Limiting takes loudness: predict the make-up from the source, render
         // once, and correct by secant steps only if the written file says so.
-        let makeup = try finisher.makeup(for: plan, source: source)
+        let makeup = try finisher.makeup(for: plan, preview: analysis.limiterPreview, source: source)
         plan.makeupDB = makeup.makeupDB
         let settings = finisher.settings
         let outputRate = settings.outputRate(for: analysis.info.sampleRate)

@@ -83,18 +83,68 @@ import TrackGateTestSupport
         #expect(["output_loudness", "output_true_peak"].allSatisfy { id in r.checks.contains { $0.id == id && $0.status == .pass } })
     }
 
+    /// Drums hotter than the rest (12 dB at the default): high crest factor, so the gain to -14 LUFS needs the limiter.
+    static func spikyFixture(musicDB: Double = -14) throws -> Fixture {
+        var spiky = Self.music(Self.sections, dB: musicDB)
+        for c in spiky.indices {
+            for i in stride(from: 0, to: spiky[c].count, by: 11_025) where i + 40 < spiky[c].count {
+                for k in 0..<40 { spiky[c][i + k] = 0.95 * Float(sin(Double(k) * 0.3)) }
+            }
+        }
+        return try Fixture(spiky, request: Self.plan)
+    }
+
+    /// The source is decoded twice, whatever the peak handling: once for the
+    /// gate's analysis (which also records what the make-up prediction needs)
+    /// and once for the render. (Limited tracks were decoded a third time for
+    /// the prediction before.) The delivery is read back once more, from its own file.
+    @Test(arguments: [PeakHandling.limit, .cap])
+    func decodesTheSourceTwice(peakHandling: PeakHandling) throws {
+        let fixture = try Fixture(Self.music(Self.sections, dB: 0), request: Self.plan)
+        var settings = FinishSettings()
+        settings.peakHandling = peakHandling
+        let source = try AudioSource(path: fixture.audio)
+        let report = TrackProcessor(finisher: Finisher(settings: settings))
+            .process(audioPath: fixture.audio, request: .file(fixture.request), task: nil,
+                     outputDirectory: fixture.out, source: source)
+        let output = try #require(report.output)
+        #expect(output.verified && output.peakHandling == (peakHandling == .limit ? "limited" : "capped"), "\(output)")
+        #expect((output.limiterMaxReductionDB ?? 0) > 1 || peakHandling == .cap, "\(output)")
+        #expect(source.decodingPasses == 2)
+    }
+
+    /// The make-up comes from the analysis pass's preview when the track needs
+    /// little (the same answer as a pass of its own with the gain known, no
+    /// decode), and from a pass of its own when it needs more than that preview
+    /// was measured for (`LimiterPreview.analysisHeadroomDB`).
+    @Test func makeupFromTheAnalysisOrFromAPassOfItsOwn() throws {
+        let finisher = Finisher()
+        for (fixture, light) in [(try Fixture(Self.music(Self.sections, dB: 0), request: Self.plan), true),
+                                 (try Self.spikyFixture(), false)] {
+            let source = try AudioSource(path: fixture.audio)
+            let analysis = try TrackAnalysis.analyse(source: source, finishing: finisher.settings)
+            let plan = finisher.plan(analysis.loudness)
+            #expect(plan.needsLimiting)
+            let fromAnalysis = try finisher.makeup(for: plan, preview: analysis.limiterPreview, source: source)
+            let passes = source.decodingPasses
+            let ownPass = try finisher.makeup(for: plan, preview: nil, source: source)
+            #expect(source.decodingPasses == passes + 1)
+            if light {
+                #expect(passes == 1, "the analysis preview answered")
+                #expect(ownPass.makeupDB > 0.05 && ownPass.makeupDB < LimiterPreview.analysisHeadroomDB)
+                #expect(abs(fromAnalysis.makeupDB - ownPass.makeupDB) < 0.001, "\(fromAnalysis) \(ownPass)")
+            } else {
+                #expect(passes == 2, "more make-up than the analysis preview holds: a pass of its own")
+                #expect(ownPass.makeupDB > LimiterPreview.analysisHeadroomDB)
+                #expect(fromAnalysis == ownPass)
+            }
+        }
+    }
+
     /// A track too peaky for its gain: `limit` reaches the target with the limiter,
     /// `cap` stays under the ceiling without it and reports the shortfall.
     @Test func limitAndCapHandleTheCeilingDifferently() throws {
-        // Drums 12 dB hotter than the rest: high crest factor.
-        let fixture = try Fixture(Self.music(Self.sections, dB: -14), request: Self.plan)
-        var spiky = try SoundFile.readAll(path: fixture.audio)
-        for c in spiky.channels.indices {
-            for i in stride(from: 0, to: spiky.frameCount, by: 11_025) where i + 40 < spiky.frameCount {
-                for k in 0..<40 { spiky.channels[c][i + k] = 0.95 * Float(sin(Double(k) * 0.3)) }
-            }
-        }
-        let spikyFixture = try Fixture(spiky.channels, request: Self.plan)
+        let spikyFixture = try Self.spikyFixture()
         let limited = try spikyFixture.process()
         let lo = try #require(limited.output)
         #expect(lo.peakHandling == "limited" && lo.verified, "\(lo)")
