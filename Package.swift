@@ -1,13 +1,15 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Layers, bottom to top: C shims -> AudioIO / NuroRequest -> TrackGate -> trackgate.
+// Layers, bottom to top: AudioCore (no dependencies) and the C shims -> AudioIO / AudioDSP /
+// NuroRequest -> TrackGate -> trackgate.
 // The C module never appears in a public signature above AudioIO.
 let package = Package(
     name: "TrackGate",
     products: [
         .executable(name: "trackgate", targets: ["TrackGateCLI"]),
         .library(name: "TrackGate", targets: ["TrackGate"]),
+        .library(name: "AudioCore", targets: ["AudioCore"]),
         .library(name: "AudioIO", targets: ["AudioIO"]),
         .library(name: "NuroRequest", targets: ["NuroRequest"]),
         .library(name: "AudioDSP", targets: ["AudioDSP"]),
@@ -43,10 +45,11 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        .target(name: "AudioIO", dependencies: ["CSndFile", "CMPG123", "CSampleRate", "CSoxr", "CCrypto"]),
-        .target(name: "AudioDSP"),
+        .target(name: "AudioCore"),
+        .target(name: "AudioIO", dependencies: ["AudioCore", "CSndFile", "CMPG123", "CSampleRate", "CSoxr", "CCrypto"]),
+        .target(name: "AudioDSP", dependencies: ["AudioCore"]),
         .target(name: "NuroRequest"),
-        .target(name: "TrackGate", dependencies: ["AudioIO", "AudioDSP", "NuroRequest"]),
+        .target(name: "TrackGate", dependencies: ["AudioCore", "AudioIO", "AudioDSP", "NuroRequest"]),
         .executableTarget(
             name: "TrackGateCLI",
             dependencies: [
@@ -54,18 +57,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "TrackGateTestSupport", dependencies: ["AudioIO"]),
-        .executableTarget(name: "make-samples", dependencies: ["AudioIO", "NuroRequest", "TrackGateTestSupport"]),
+        .target(name: "TrackGateTestSupport", dependencies: ["AudioCore", "AudioIO"]),
+        .executableTarget(name: "make-samples", dependencies: ["AudioCore", "AudioIO", "NuroRequest", "TrackGateTestSupport"]),
         .executableTarget(name: "make-cases", dependencies: ["TrackGateTestSupport"]),
 
         // libebur128 serves the tests as an independent implementation; the product never links it.
         .systemLibrary(name: "CEBUR128", path: "Tests/CEBUR128", pkgConfig: "libebur128",
                        providers: [.apt(["libebur128-dev"])]),
-        .testTarget(name: "AudioDSPTests", dependencies: ["AudioDSP", "AudioIO", "CEBUR128", "TrackGateTestSupport"]),
-        .testTarget(name: "AudioIOTests", dependencies: ["AudioIO", "AudioDSP", "TrackGateTestSupport"]),
+        .testTarget(name: "AudioDSPTests", dependencies: ["AudioCore", "AudioDSP", "AudioIO", "CEBUR128", "TrackGateTestSupport"]),
+        .testTarget(name: "AudioIOTests", dependencies: ["AudioCore", "AudioIO", "AudioDSP", "TrackGateTestSupport"]),
         .testTarget(name: "NuroRequestTests", dependencies: ["NuroRequest", "TrackGateTestSupport"]),
-        .testTarget(name: "TrackGateTests", dependencies: ["TrackGate", "TrackGateTestSupport", "CEBUR128"]),
-        .testTarget(name: "TrackGateCLITests", dependencies: ["TrackGateTestSupport", "AudioIO"]),
+        .testTarget(name: "TrackGateTests", dependencies: ["AudioCore", "TrackGate", "TrackGateTestSupport", "CEBUR128"]),
+        .testTarget(name: "TrackGateCLITests", dependencies: ["TrackGateTestSupport", "AudioCore", "AudioIO"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,6 +18,7 @@ let package = Package(
             name: "loudness-benchmark",
             dependencies: [
                 "CEBUR128",
+                .product(name: "AudioCore", package: root),
                 .product(name: "AudioDSP", package: root),
                 .product(name: "AudioIO", package: root),
                 .product(name: "TrackGate", package: root),
@@ -29,6 +30,7 @@ let package = Package(
         .executableTarget(
             name: "TrackGateStages",
             dependencies: [
+                .product(name: "AudioCore", package: root),
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "AudioDSP", package: root),
                 .product(name: "AudioIO", package: root),
@@ -41,17 +43,19 @@ let package = Package(
         .executableTarget(
             name: "make-batch",
             dependencies: [
+                .product(name: "AudioCore", package: root),
                 .product(name: "AudioIO", package: root),
                 .product(name: "TrackGateTestSupport", package: root),
             ]
         ),
         .executableTarget(
             name: "decode-write",
-            dependencies: [.product(name: "AudioIO", package: root)]
+            dependencies: [.product(name: "AudioCore", package: root), .product(name: "AudioIO", package: root)]
         ),
         .executableTarget(
             name: "plan-eval",
             dependencies: [
+                .product(name: "AudioCore", package: root),
                 .product(name: "AudioDSP", package: root),
                 .product(name: "AudioIO", package: root),
             ]
@@ -59,6 +63,7 @@ let package = Package(
         .executableTarget(
             name: "boundary-eval",
             dependencies: [
+                .product(name: "AudioCore", package: root),
                 .product(name: "AudioDSP", package: root),
                 .product(name: "AudioIO", package: root),
                 .product(name: "TrackGateTestSupport", package: root),

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import AudioCore
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -17,7 +18,7 @@ import Darwin
 ///
 /// It judges nothing: thresholds and severities belong to the gate's policy.
 /// State is one level per 10 ms frame (about 1.4 MB per hour) and a few sums.
-public struct DefectScanner: Sendable {
+public struct DefectScanner: Sendable, BlockConsumer {
     public let sampleRate: Int
     public let channelCount: Int
     /// Frame length for levels: 10 ms.
@@ -201,8 +202,8 @@ public struct DefectScanner: Sendable {
         framePeaks[c].min() ?? openFramePeak[c]
     }
 
-    private static let withinPeak = Float(pow(10, Double(-flatTopWithinPeakDB) / 20))
-    private static let floor = Float(pow(10, Double(flatTopFloorDBFS) / 20))
+    private static let withinPeak = Decibels.gain(Double(-flatTopWithinPeakDB))
+    private static let floor = Decibels.gain(Double(flatTopFloorDBFS))
 
     /// Follows runs of identical samples at or above the threshold through a
     /// stretch that starts at frame `start`. Most stretches hold no two equal
@@ -329,7 +330,7 @@ public struct DefectScanner: Sendable {
             flatTopCount: flatTopCount, clippedSamples: flatTopSamples, dcOffset: copy.sums.map { $0 / n },
             nonFiniteSamples: nonFinite,
             channelCorrelation: correlation, channelsIdentical: identical,
-            channelPeakDBFS: copy.peaks.map { $0 > 0 ? Double(20 * log10($0)) : nil },
+            channelPeakDBFS: copy.peaks.map { Decibels.level(Double($0)) },
             channelRMSDBFS: copy.squares.map { $0 > 0 ? 10 * log10($0 / n) : nil },
             overSamples: overs)
     }

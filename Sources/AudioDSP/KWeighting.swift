@@ -1,3 +1,4 @@
+import AudioCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -17,7 +18,7 @@ public enum KWeighting {
     public static func preFilter(sampleRate: Double) -> BiquadCoefficients {
         let f0 = 1681.974450955533, gainDB = 3.999843853973347, q = 0.7071752369554196
         let k = tan(Double.pi * f0 / sampleRate)
-        let vh = pow(10, gainDB / 20)
+        let vh = Decibels.amplitude(gainDB)
         let vb = pow(vh, 0.4996667741545416)
         let a0 = 1 + k / q + k * k
         return BiquadCoefficients(b0: (vh + vb * k / q + k * k) / a0, b1: 2 * (k * k - vh) / a0,

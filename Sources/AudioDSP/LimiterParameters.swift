@@ -1,3 +1,4 @@
+import AudioCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -39,9 +40,9 @@ public struct LimiterParameters: Sendable, Equatable {
     }
 
     /// The ceiling, linear (1 = 0 dBTP).
-    public var ceiling: Float { Float(pow(10, ceilingDBTP / 20)) }
+    public var ceiling: Float { Decibels.gain(ceilingDBTP) }
     /// The level detection holds peaks to: the ceiling less the margin, linear.
-    public var target: Float { Float(pow(10, (ceilingDBTP - margin) / 20)) }
+    public var target: Float { Decibels.gain(ceilingDBTP - margin) }
 
     /// The attack in frames (at least 1).
     public func attackFrames(sampleRate: Int) -> Int { max(1, Int((attack * Double(sampleRate)).rounded())) }

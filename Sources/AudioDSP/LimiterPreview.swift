@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import AudioCore
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -29,7 +30,7 @@ import Darwin
 /// rate, not the delivery rate), so the answer is a prediction: on music it
 /// comes within a few hundredths of an LU of what the limiter really leaves,
 /// and the caller verifies the written file.
-public struct LimiterPreview: Sendable {
+public struct LimiterPreview: Sendable, BlockConsumer {
     public let sampleRate: Int
     public let channelCount: Int
     /// Frames per window: a divisor of the 100 ms hop, about 1 ms.
@@ -145,7 +146,7 @@ public struct LimiterPreview: Sendable {
         guard n > 0 else { return }
         let gain = gainToMeasureDB
         reliableGainDB = min(reliableGainDB, gain)
-        detector.level = gain.isFinite ? parameters.target * Float(pow(10, -gain / 20)) : 0
+        detector.level = gain.isFinite ? parameters.target * Decibels.gain(-gain) : 0
         detector.estimate(channels, count: n)
         recordPeaks(count: n)
         recordEnergies(channels, count: n)
@@ -216,14 +217,14 @@ public struct LimiterPreview: Sendable {
     /// turned up by `gainDB`; nil when nothing passes the gates. Exact only up to
     /// `reliableGainDB`.
     public func integratedLUFS(gainDB: Double) -> Double? {
-        let gain = Float(pow(10, gainDB / 20))
+        let gain = Decibels.gain(gainDB)
         return integrated(hops: replay(gain: gain), power: Double(gain) * Double(gain))
     }
 
     /// What limiting takes at `gainDB`: the loudness after the limiter less the
     /// loudness without it, in LU (negative, 0 when it has nothing to do).
     public func limitingChange(gainDB: Double) -> Double? {
-        let gain = Float(pow(10, gainDB / 20))
+        let gain = Decibels.gain(gainDB)
         let power = Double(gain) * Double(gain)
         guard let limited = integrated(hops: replay(gain: gain), power: power),
               let plain = integrated(hops: replay(gain: nil), power: power) else { return nil }

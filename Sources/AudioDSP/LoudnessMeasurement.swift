@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import AudioCore
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -32,5 +33,5 @@ public struct LoudnessMeasurement: Sendable, Equatable {
     public var maxTruePeakDBTP: Double? { truePeakDBTP.compactMap { $0 }.max() }
 
     /// 20 log10 of a linear peak; nil for digital silence rather than -inf.
-    static func decibels(_ linear: Double) -> Double? { linear > 0 ? 20 * log10(linear) : nil }
+    static func decibels(_ linear: Double) -> Double? { Decibels.level(linear) }
 }

@@ -1,3 +1,5 @@
+import AudioCore
+
 /// A streaming loudness meter: ITU-R BS.1770-4 with the EBU R 128 measures
 /// (EBU Tech 3341 momentary, short-term, integrated; Tech 3342 loudness range)
 /// and BS.1770-4 Annex 2 true peak.
@@ -11,7 +13,7 @@
 /// meter.add(left, right)            // any number of times
 /// let m = meter.measurement         // m.integratedLUFS, m.maxTruePeakDBTP, ...
 /// ```
-public struct LoudnessMeter: Sendable {
+public struct LoudnessMeter: Sendable, BlockConsumer {
     public let sampleRate: Int
     /// BS.1770-4 channel weights G_i: 1.0 for L, R, C; 1.41 for surrounds; 0 for LFE.
     public let channelWeights: [Double]

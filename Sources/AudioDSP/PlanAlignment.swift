@@ -1,3 +1,5 @@
+import AudioCore
+
 /// Does a track follow its section plan? A test of the whole plan against the
 /// track's own changes, calibrated per track.
 ///
@@ -185,14 +187,8 @@ public struct PlanAlignment: Sendable, Equatable {
     /// one and a seeded sample when there are more than five segments.
     static func orders(of segments: [Double], seed: UInt64) -> [[Double]] {
         if segments.count <= 5 { return permutations(segments) }
-        var state = seed
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var random = SplitMix64(seed: seed)
+        func next() -> UInt64 { random.next() }
         var result = [segments]
         while result.count < maximumOrders {
             var order = segments

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import AudioCore
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -12,7 +13,7 @@ import Darwin
 /// Longer, overlapping frames (`frameSize` > `hop`) resolve low notes better.
 /// Alongside, it keeps the level of every eighth of a hop, the onset envelope
 /// that `Tempogram` reads rhythm from (5.8 ms steps at the defaults).
-public struct SpectralFeatures: Sendable {
+public struct SpectralFeatures: Sendable, BlockConsumer {
     public static let bandCount = 16
     public static let chromaCount = 12
     public static var dimension: Int { bandCount + chromaCount }

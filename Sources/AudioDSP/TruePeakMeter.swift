@@ -1,3 +1,5 @@
+import AudioCore
+
 /// Streaming sample-peak and true-peak measurement per channel (ITU-R BS.1770-4, Annex 2).
 ///
 /// The true peak of a channel is the largest `TruePeakEstimator` estimate of
@@ -12,7 +14,7 @@
 /// level is the channel's peak so far), which skips the quiet stretches of
 /// music exactly. State is a few dozen samples of history per channel; memory
 /// does not grow with the length of the input.
-public struct TruePeakMeter: Sendable {
+public struct TruePeakMeter: Sendable, BlockConsumer {
     public let channelCount: Int
     public let filter: OversamplingFilter
     /// One per channel: a channel's true peak is its own.

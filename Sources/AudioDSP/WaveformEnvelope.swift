@@ -1,3 +1,5 @@
+import AudioCore
+
 /// The outline of a waveform for drawing: the lowest and highest sample of
 /// each channel in each of `columns` consecutive slices of the track, the way an
 /// editor draws a track too long to show sample by sample.
@@ -9,7 +11,7 @@
 /// exactly, so each column holds the true extremes of its frames; columns are
 /// whole buckets, so their lengths differ by at most one bucket (about a column's
 /// share of the track). Memory: four floats per bucket and channel.
-public struct WaveformEnvelope: Sendable {
+public struct WaveformEnvelope: Sendable, BlockConsumer {
     public let columns: Int
     /// Frames per bucket: 1, doubling as the track grows past `2 * columns` buckets.
     public private(set) var bucketFrames = 1

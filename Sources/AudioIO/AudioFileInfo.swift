@@ -1,3 +1,5 @@
+import AudioCore
+
 /// What a file says about itself, read when it is opened.
 public struct AudioFileInfo: Sendable, Hashable, Codable {
     /// The path as the caller gave it.

@@ -1,3 +1,5 @@
+import AudioCore
+
 /// Rounds float samples to the grid of a `bits`-deep integer format, with
 /// triangular (TPDF) dither.
 ///
@@ -25,7 +27,7 @@ public struct Quantizer: Sendable {
     private let scale: Double
     private let low: Double
     private let high: Double
-    private var state: UInt64
+    private var random: SplitMix64
 
     public init(bits: Int, dithered: Bool = true, seed: UInt64 = 0x5EED_7D1F) {
         precondition((2...31).contains(bits))
@@ -34,7 +36,7 @@ public struct Quantizer: Sendable {
         scale = Double(1 << (bits - 1))
         low = -scale
         high = scale - 1
-        state = seed
+        random = SplitMix64(seed: seed)
 
     }
 
@@ -128,13 +130,6 @@ public struct Quantizer: Sendable {
         Int32(truncatingIfNeeded: (x + 6_755_399_441_055_744.0).bitPattern)
     }
 
-    /// SplitMix64: fast, full period, and statistically good enough for dither.
     @inline(__always)
-    private mutating func nextRandom() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private mutating func nextRandom() -> UInt64 { random.next() }
 }

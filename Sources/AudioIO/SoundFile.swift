@@ -1,3 +1,4 @@
+import AudioCore
 import CSndFile
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,4 @@
+import AudioCore
 import CSndFile
 
 /// Writes a WAV or FLAC file atomically: the single owner of a libsndfile

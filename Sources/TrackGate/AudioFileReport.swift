@@ -1,3 +1,4 @@
+import AudioCore
 import AudioIO
 
 /// What `trackgate info` reports for one file: its format and metadata, or why it could not be read.

@@ -1,3 +1,4 @@
+import AudioCore
 import AudioDSP
 import AudioIO
 import Foundation
@@ -87,7 +88,7 @@ public struct Finisher: Sendable {
             parameters: settings.limiterParameters, goal: .init(targetLUFS: settings.targetLUFS, knownGainDB: plan.gainDB))
         var block = AudioBlock(channelCount: info.channelCount, capacity: 16_384)
         while try file.read(into: &block) {
-            block.withChannels { fresh.add($0) }
+            block.feed(&fresh)
         }
         fresh.finish()
         return Self.searchMakeup(fresh, gainDB: plan.gainDB, targetLUFS: settings.targetLUFS, limit: fresh.headroomDB, clamp: true)!
@@ -177,19 +178,19 @@ public struct Finisher: Sendable {
             if limiter != nil { try limiter!.process(buffers, emit: deliver) } else { try deliver(buffers) }
         }
 
-        let gain = Float(pow(10, (plan.gainDB + plan.makeupDB) / 20))
+        let gain = Decibels.gain(plan.gainDB + plan.makeupDB)
         var block = AudioBlock(channelCount: channels, capacity: 16_384)
         if outputRate != info.sampleRate {
             var resampler = try Resampler(engine: settings.resampler, quality: settings.resampleQuality,
                                           channelCount: channels, inputRate: info.sampleRate, outputRate: outputRate)
             while try file.read(into: &block) {
-                Self.applyGain(gain, to: &block)
+                block.applyGain(gain)
                 try block.withChannels { (b) throws(AudioIOError) in try resampler.process(b, emit: limit) }
             }
             try resampler.finish(emit: limit)
         } else {
             while try file.read(into: &block) {
-                Self.applyGain(gain, to: &block)
+                block.applyGain(gain)
                 try block.withChannels { (b) throws(AudioIOError) in try limit(b) }
             }
         }
@@ -197,19 +198,8 @@ public struct Finisher: Sendable {
         let finished = try writer.take()!.close()
         return Rendering(
             file: finished,
-            limiterMaxReductionDB: limiter.map { -20 * log10(Double($0.minimumGain)) },
+            limiterMaxReductionDB: limiter.map { -(Decibels.level(Double($0.minimumGain)) ?? 0) },
             limiterActiveS: limiter.map { Double($0.limitedFrames) / Double(outputRate) })
-    }
-
-    /// Gain in place; NaN and infinite samples (already failed by the gate) become silence
-    /// rather than poisoning the resampler and limiter.
-    static func applyGain(_ gain: Float, to block: inout AudioBlock) {
-        block.withMutableChannels { channels in
-            for channel in channels {
-                for i in channel.indices { channel[i] *= gain }
-                NonFiniteSamples.silence(channel)
-            }
-        }
     }
 
     /// The checks a written file must pass: the loudness target (unless capped,

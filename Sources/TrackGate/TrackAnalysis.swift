@@ -1,3 +1,4 @@
+import AudioCore
 import AudioDSP
 import AudioIO
 
@@ -60,6 +61,7 @@ public struct TrackAnalysis: Sendable {
         }
         var block = AudioBlock(channelCount: info.channelCount, capacity: 16_384)
         while try file.read(into: &block) {
+            // One pass, fanned out to every analyser (`BlockConsumer`), the block lent once.
             block.withChannels { channels in
                 meter.add(channels)
                 scanner.add(channels)

@@ -1,17 +1,13 @@
-/// SplitMix64: a tiny deterministic generator, so every generated fixture is
+import AudioCore
+
+/// A deterministic generator (`SplitMix64`), so every generated fixture is
 /// byte-identical on every machine and run.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    private var random: SplitMix64
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { random.next() }
 
     /// Uniform in [-1, 1).
     public mutating func bipolar() -> Float {

@@ -1,3 +1,4 @@
+import AudioCore
 import AudioDSP
 import Foundation
 import Testing

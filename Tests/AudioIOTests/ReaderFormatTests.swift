@@ -1,3 +1,4 @@
+import AudioCore
 import AudioIO
 import Foundation
 import Testing

@@ -4,6 +4,7 @@
 //   decode-write OUTDIR FILE... [--jobs N]
 // 16-bit samples survive the float round trip exactly (the writer scales by the
 // factor the reader divides by), so the copies equal their sources.
+import AudioCore
 import AudioIO
 import Foundation
 import Synchronization

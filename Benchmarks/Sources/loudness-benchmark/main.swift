@@ -8,6 +8,7 @@
 // 2. Whole commands, file in and numbers out: `trackgate loudness` against
 //    `ffmpeg -af ebur128=peak=true:framelog=verbose`, one process per file for both.
 // Runs alternate between the contenders; each figure is the median of the repeats.
+import AudioCore
 import AudioDSP
 import AudioIO
 import CEBUR128

@@ -19,6 +19,7 @@
 // leaving one package out (the most plans confirmed, joins and one-piece, on the
 // other packages), and each package's row is printed with the window chosen
 // without it: every figure is out of sample.
+import AudioCore
 import AudioDSP
 import AudioIO
 import Dispatch
@@ -68,14 +69,9 @@ func loadPieces(_ package: String) -> [Piece] {
 }
 
 struct Generator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var random: SplitMix64
+    init(state: UInt64) { random = SplitMix64(seed: state) }
+    mutating func next() -> UInt64 { random.next() }
     mutating func uniform(_ r: ClosedRange<Double>) -> Double {
         r.lowerBound + Double(next() >> 11) / Double(1 << 53) * (r.upperBound - r.lowerBound)
     }

@@ -1,3 +1,5 @@
+import AudioCore
+
 /// One of `count` disjoint shares of a batch, for job arrays (Kubernetes
 /// Indexed Jobs, Slurm arrays, GNU parallel) that spread a batch over machines
 /// with no coordinator.
@@ -51,9 +53,7 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
             h ^= UInt64(byte)
             h = h &* 0x0000_0100_0000_01b3
         }
-        h = (h ^ (h >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        h = (h ^ (h >> 27)) &* 0x94d0_49bb_1331_11eb
-        return h ^ (h >> 31)
+        return SplitMix64.mix(h)
     }
 }
 

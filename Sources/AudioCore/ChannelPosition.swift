@@ -1,5 +1,3 @@
-import CSndFile
-
 /// Where a channel is meant to be heard, from the file's own channel map
 /// (WAVE_FORMAT_EXTENSIBLE mask, CAF layout, ...). BS.1770-4 weights depend on it.
 public enum ChannelPosition: String, Sendable, Codable, CaseIterable {
@@ -14,12 +12,4 @@ public enum ChannelPosition: String, Sendable, Codable, CaseIterable {
     case topRearRight = "top_rear_right", topRearCenter = "top_rear_center"
     case ambisonicW = "ambisonic_w", ambisonicX = "ambisonic_x"
     case ambisonicY = "ambisonic_y", ambisonicZ = "ambisonic_z"
-
-    /// libsndfile numbers its `SF_CHANNEL_MAP_*` values from 1 in the order of
-    /// `allCases`; 0 means invalid.
-    init?(sfValue: Int32) {
-        let index = Int(sfValue) - Int(SF_CHANNEL_MAP_MONO)
-        guard index >= 0, index < Self.allCases.count else { return nil }
-        self = Self.allCases[index]
-    }
 }

@@ -1,5 +1,3 @@
-import AudioIO
-
 /// BS.1770-4 channel weights G_i (Annex 1, Table 3): 1.0 for front channels,
 /// 1.41 (+1.5 dB) for surrounds between 60 and 120 degrees of azimuth, and the
 /// LFE channel left out.

@@ -7,8 +7,8 @@ public struct AudioBlock: Sendable {
     public let channelCount: Int
     public let capacity: Int
     /// Valid frames in this block (0 ... capacity).
-    public internal(set) var frameCount: Int
-    @usableFromInline var storage: [Float]
+    public package(set) var frameCount: Int
+    @usableFromInline package var storage: [Float]
 
     /// The most samples (all channels) one block holds: 2^17, 512 KiB, which is
     /// a 65,536-frame stereo block. Files of many channels (up to 1,024) get
@@ -59,9 +59,27 @@ public struct AudioBlock: Sendable {
         }
     }
 
-    /// Lends every channel's storage for writing; the caller sets `frameCount` via the return value.
-    mutating func fill(_ body: (UnsafeMutableBufferPointer<Float>) throws -> Int) rethrows {
+    /// Lends every channel's storage for writing (a decoder); the caller sets `frameCount` via the return value.
+    package mutating func fill(_ body: (UnsafeMutableBufferPointer<Float>) throws -> Int) rethrows {
         frameCount = try storage.withUnsafeMutableBufferPointer { try body($0) }
+    }
+
+    /// The one gain stage: multiplies every valid sample by `gain` (linear) in
+    /// place, and sets NaN and infinite samples to 0 (`NonFiniteSamples`), so
+    /// one bad sample cannot poison the resampler or limiter that follows.
+    public mutating func applyGain(_ gain: Float) {
+        withMutableChannels { channels in
+            for channel in channels {
+                for i in channel.indices { channel[i] *= gain }
+                NonFiniteSamples.silence(channel)
+            }
+        }
+    }
+
+    /// Hands the valid frames to a consumer (an analyser).
+    @inlinable
+    public func feed<C: BlockConsumer>(_ consumer: inout C) {
+        withChannels { consumer.add($0) }
     }
 
     /// Replaces the block's content with frames copied from `channels`, starting at `offset`.
