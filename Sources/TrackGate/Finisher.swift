@@ -208,7 +208,7 @@ public struct Finisher: Sendable {
         let tolerance = settings.loudnessTolerance
         var checks: [TrackReport.Check] = []
         if let skipped = plan.skipped {
-            checks.append(.init(id: "output_loudness", status: .fail, message: "not normalised: \(skipped)"))
+            checks.append(.init(id: .outputLoudness, status: .fail, message: "not normalised: \(skipped)"))
         } else if let integrated = measured.integratedLUFS {
             let goal = settings.targetLUFS - (plan.shortfallLU ?? 0)
             let off = integrated - goal
@@ -216,17 +216,17 @@ public struct Finisher: Sendable {
             if let shortfall = plan.shortfallLU {
                 message += String(format: " (capped %.2f LU short to keep the true peak under %.1f dBTP)", shortfall, settings.ceilingDBTP)
             }
-            checks.append(.init(id: "output_loudness", status: abs(off) <= tolerance ? .pass : .fail,
+            checks.append(.init(id: .outputLoudness, status: abs(off) <= tolerance ? .pass : .fail,
                                 message: abs(off) <= tolerance ? message : message + String(format: "; %.2f LU off", off)))
         } else {
-            checks.append(.init(id: "output_loudness", status: .fail, message: "the written file has no measurable loudness"))
+            checks.append(.init(id: .outputLoudness, status: .fail, message: "the written file has no measurable loudness"))
         }
         if let peak = measured.truePeakDBTP {
             let ok = peak <= settings.ceilingDBTP
-            checks.append(.init(id: "output_true_peak", status: ok ? .pass : .fail, message: String(
+            checks.append(.init(id: .outputTruePeak, status: ok ? .pass : .fail, message: String(
                 format: "true peak %.2f dBTP written, ceiling %.1f dBTP", peak, settings.ceilingDBTP)))
         } else {
-            checks.append(.init(id: "output_true_peak", status: .pass, message: "the written file is silent"))
+            checks.append(.init(id: .outputTruePeak, status: .pass, message: "the written file is silent"))
         }
         return checks
     }

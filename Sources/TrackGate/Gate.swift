@@ -73,7 +73,7 @@ public struct Gate: Sendable {
             // A request that broke a rule of the reference still made a track: it is
             // judged against everything the request says (validate stays strict).
             guard let readable = validation.readable else {
-                outcome.report.checks = [.init(id: "request", status: .fail, message: errors)]
+                outcome.report.checks = [.init(id: .request, status: .fail, message: errors)]
                 outcome.report.error = "\(request.origin): no expectation can be read from the request "
                     + "(no duration and no section plan): \(errors)"
                 outcome.report.errorKind = .invalidRequest
@@ -85,14 +85,14 @@ public struct Gate: Sendable {
                 // A key given twice: which value did the service use? The gate
                 // judges by the last, and says so.
                 outcome.report.checks.append(.init(
-                    id: "request", status: .warn,
+                    id: .request, status: .warn,
                     message: "valid \(kind) request, but " + document.warnings.map(\.message).joined(separator: "; ")))
             } else if validation.isValid {
-                outcome.report.checks.append(.init(id: "request", status: .pass, message: "valid \(kind) request"))
+                outcome.report.checks.append(.init(id: .request, status: .pass, message: "valid \(kind) request"))
             } else {
                 let count = validation.errors.count
                 outcome.report.checks.append(.init(
-                    id: "request", status: policy.requestRulesFail ? .fail : .warn,
+                    id: .request, status: policy.requestRulesFail ? .fail : .warn,
                     message: "the \(kind) request breaks \(count) rule\(count == 1 ? "" : "s") of the reference (\(errors)); "
                         + document.warnings.map { "\($0.message); " }.joined()
                         + "judged against what it asks: " + Self.expectationText(readable.expectedStructure)))
@@ -188,17 +188,17 @@ public struct Gate: Sendable {
         let status = grade(relative, .init(warn: policy.duration.warn.map { max($0, minimum) },
                                            fail: policy.duration.fail.map { max($0, minimum) }))
         let sign = difference >= 0 ? "+" : "-"
-        return .init(id: "duration", status: status, message: String(
+        return .init(id: .duration, status: status, message: String(
             format: "%.2f s delivered for %.0f s requested (%@%.2f s, %@%.1f %%)",
             actual, requested, sign, abs(difference), sign, 100 * relative))
     }
 
     func taskDurationCheck(actual: Double, task: TaskAnswer) -> TrackReport.Check {
         guard let reported = task.duration, reported > 0 else {
-            return .init(id: "task_duration", status: .warn, message: "the task answer reports no duration")
+            return .init(id: .taskDuration, status: .warn, message: "the task answer reports no duration")
         }
         let difference = abs(actual - reported)
-        return .init(id: "task_duration", status: grade(difference, policy.taskDuration), message: String(
+        return .init(id: .taskDuration, status: grade(difference, policy.taskDuration), message: String(
             format: "the task answer reports %.2f s, the audio lasts %.2f s (%.2f s apart)", reported, actual, difference))
     }
 
@@ -214,15 +214,15 @@ public struct Gate: Sendable {
             let p = i < alignment.boundaryPValues.count ? alignment.boundaryPValues[i] : nil
             let contrast = i < alignment.boundaryContrasts.count ? alignment.boundaryContrasts[i] : nil
             guard let hit = novelty.strongest(near: t, window: search), let contrast else {
-                return .init(expectedS: t, detectedS: nil, strength: contrast ?? 0, pValue: p, status: "missing")
+                return .init(expectedS: t, detectedS: nil, strength: contrast ?? 0, pValue: p, status: .missing)
             }
             return .init(expectedS: t, detectedS: hit.time, strength: contrast, pValue: p,
-                         status: (p ?? 1) <= level ? "confirmed" : "weak")
+                         status: (p ?? 1) <= level ? .confirmed : .weak)
         }
         // Without a plan every change of the music would be "unrequested": listing
         // them says nothing about the track, so none are.
         guard !expected.boundaries.isEmpty else {
-            return (.init(id: "boundaries", status: .pass, message: "no section plan was requested"), [], [], alignment)
+            return (.init(id: .boundaries, status: .pass, message: "no section plan was requested"), [], [], alignment)
         }
         let stands = alignment.confirmingStrength ?? .infinity
         let changes = planCurve.peaks(separation: search)
@@ -243,7 +243,7 @@ public struct Gate: Sendable {
             message = "the plan cannot be tested: \(alignment.reason ?? "no reason given"); "
         }
         message += "\(alignment.boundariesMatched) of \(found.count) section changes stand out on this track"
-        let weak = found.filter { $0.status != "confirmed" }
+        let weak = found.filter { $0.status != .confirmed }
         if !weak.isEmpty && alignment.status != .notApplicable {
             message += "; not standing out: " + weak.map { b in
                 b.detectedS.map { String(format: "%.1f s (contrast %.2f, %@; strongest change nearby at %.2f s)", b.expectedS,
@@ -251,7 +251,7 @@ public struct Gate: Sendable {
                     ?? String(format: "%.1f s (no change found)", b.expectedS)
             }.joined(separator: ", ")
         }
-        return (.init(id: "boundaries", status: status, message: message), found, Array(changes), alignment)
+        return (.init(id: .boundaries, status: status, message: message), found, Array(changes), alignment)
     }
 
     /// A p-value for people: "p = 0.03", "p = 0.004", "p < 0.001".
@@ -264,35 +264,35 @@ public struct Gate: Sendable {
         let threshold = Float(policy.silenceThresholdDBFS)
         let spans = d.silences(below: threshold, minimum: 0.01)
         guard d.frameLevels.contains(where: { $0 >= threshold }) else {
-            let check = TrackReport.Check(id: "leading_silence", status: .fail, message: "the whole track is silent")
-            return [check, .init(id: "trailing_silence", status: .fail, message: "the whole track is silent"),
-                    .init(id: "dropout", status: .pass, message: "no music to drop out of")]
+            let check = TrackReport.Check(id: .leadingSilence, status: .fail, message: "the whole track is silent")
+            return [check, .init(id: .trailingSilence, status: .fail, message: "the whole track is silent"),
+                    .init(id: .dropout, status: .pass, message: "no music to drop out of")]
         }
         let leading = spans.first.flatMap { $0.start <= 0 ? $0.duration : nil } ?? 0
         let trailing = spans.last.flatMap { $0.end >= d.duration - 1e-9 ? $0.duration : nil } ?? 0
         let gaps = spans.filter { $0.start > 0 && $0.end < d.duration - 1e-9 && $0.duration >= policy.dropoutMinimumS }
         var checks = [
-            TrackReport.Check(id: "leading_silence", status: grade(leading, policy.leadingSilence),
+            TrackReport.Check(id: .leadingSilence, status: grade(leading, policy.leadingSilence),
                               message: leading > 0 ? String(format: "%.2f s of silence at the start", leading) : "music starts at once"),
-            TrackReport.Check(id: "trailing_silence", status: grade(trailing, policy.trailingSilence),
+            TrackReport.Check(id: .trailingSilence, status: grade(trailing, policy.trailingSilence),
                               message: trailing > 0 ? String(format: "%.2f s of silence at the end", trailing) : "no silence at the end"),
         ]
         if let longest = gaps.max(by: { $0.duration < $1.duration }) {
             var message = String(format: "%.1f s of silence at %.1f s", longest.duration, longest.start)
             if gaps.count > 1 { message += " (\(gaps.count) gaps in all)" }
-            checks.append(.init(id: "dropout", status: grade(longest.duration, policy.dropout), message: message))
+            checks.append(.init(id: .dropout, status: grade(longest.duration, policy.dropout), message: message))
         } else {
-            checks.append(.init(id: "dropout", status: .pass, message: "no silent gaps inside the music"))
+            checks.append(.init(id: .dropout, status: .pass, message: "no silent gaps inside the music"))
         }
         return checks
     }
 
     func clippingCheck(_ d: DefectFindings) -> TrackReport.Check {
         guard let first = d.clipRuns.first else {
-            return .init(id: "clipping", status: .pass, message: "no flat tops")
+            return .init(id: .clipping, status: .pass, message: "no flat tops")
         }
         let level = d.clipRuns.map(\.levelDBFS).max() ?? 0
-        return .init(id: "clipping", status: grade(Double(d.flatTopCount), policy.clipping), message: String(
+        return .init(id: .clipping, status: grade(Double(d.flatTopCount), policy.clipping), message: String(
             format: "%d flat tops (runs of identical samples, %d samples in all) at up to %.1f dBFS, the first at %.2f s",
             d.flatTopCount, d.clippedSamples, level, first.start))
     }
@@ -301,46 +301,46 @@ public struct Gate: Sendable {
     /// not clipping, but any conversion to fixed point as they are would clip them.
     func overCheck(_ d: DefectFindings, encoding: AudioEncoding) -> TrackReport.Check {
         guard d.overSamples > 0, let peak = d.channelPeakDBFS.compactMap({ $0 }).max() else {
-            return .init(id: "over_full_scale", status: .pass, message: "no sample beyond full scale")
+            return .init(id: .overFullScale, status: .pass, message: "no sample beyond full scale")
         }
         let source = encoding.isLossy ? "the decoded \(encoding.codec.uppercased()) stream" : "this float file"
-        return .init(id: "over_full_scale", status: policy.overFullScaleWarns ? .warn : .pass, message: String(
+        return .init(id: .overFullScale, status: policy.overFullScaleWarns ? .warn : .pass, message: String(
             format: "%d samples beyond full scale, up to %+.2f dBFS: intact in %@; process turns them down, "
                 + "a fixed-point conversion as they are would clip them", d.overSamples, peak, source))
     }
 
     func endingCheck(_ d: DefectFindings) -> TrackReport.Check {
         guard let drop = d.endingDrop(silenceDBFS: Float(policy.silenceThresholdDBFS)) else {
-            return .init(id: "truncated_ending", status: .pass, message: "no music to end")
+            return .init(id: .truncatedEnding, status: .pass, message: "no music to end")
         }
         guard drop < policy.truncatedEndingDropDB else {
-            return .init(id: "truncated_ending", status: .pass,
+            return .init(id: .truncatedEnding, status: .pass,
                          message: String(format: "the music ends %.1f dB below its typical level", drop))
         }
-        return .init(id: "truncated_ending", status: policy.truncatedEndingFails ? .fail : .warn, message: String(
+        return .init(id: .truncatedEnding, status: policy.truncatedEndingFails ? .fail : .warn, message: String(
             format: "the music stops without fading: its last 0.5 s are only %.1f dB below its typical level", drop))
     }
 
     func dcCheck(_ d: DefectFindings) -> TrackReport.Check {
         let worst = d.dcOffset.map(abs).max() ?? 0
-        return .init(id: "dc_offset", status: grade(worst, policy.dcOffset), message: worst > 0
+        return .init(id: .dcOffset, status: grade(worst, policy.dcOffset), message: worst > 0
                      ? String(format: "largest channel mean %.4f (%.1f dBFS)", worst, 20 * log10(worst)) : "no DC offset")
     }
 
     func nonFiniteCheck(_ d: DefectFindings) -> TrackReport.Check {
-        .init(id: "non_finite", status: grade(Double(d.nonFiniteSamples), policy.nonFinite),
+        .init(id: .nonFinite, status: grade(Double(d.nonFiniteSamples), policy.nonFinite),
               message: d.nonFiniteSamples == 0 ? "all samples are finite"
                   : "\(d.nonFiniteSamples) samples are NaN, infinite or beyond ±10^9 (measured as silence)")
     }
 
     func channelChecks(_ d: DefectFindings, channels: Int) -> [TrackReport.Check] {
         guard channels == 2 else { return [] }
-        let mono = TrackReport.Check(id: "mono_as_stereo", status: d.channelsIdentical && policy.monoAsStereoWarns ? .warn : .pass,
+        let mono = TrackReport.Check(id: .monoAsStereo, status: d.channelsIdentical && policy.monoAsStereoWarns ? .warn : .pass,
                                      message: d.channelsIdentical ? "both channels carry the same signal" : "the channels differ")
         let correlation = d.channelCorrelation
         let inverted = correlation.map { $0 < policy.phaseInvertedCorrelation } ?? false
         let phase = TrackReport.Check(
-            id: "phase_inverted", status: inverted ? .fail : .pass,
+            id: .phaseInverted, status: inverted ? .fail : .pass,
             message: correlation.map { String(format: "channel correlation %.2f%@", $0, inverted ? ": one channel is the other inverted" : "") }
                 ?? "not measured: a channel is silent (see silent_channel)")
         return [mono, phase]
@@ -351,7 +351,7 @@ public struct Gate: Sendable {
     /// silent channel only warns (a mix may leave the centre empty).
     func silentChannelCheck(_ d: DefectFindings, layout: [ChannelPosition]?) -> TrackReport.Check {
         let count = d.channelRMSDBFS.count
-        guard count >= 2 else { return .init(id: "silent_channel", status: .pass, message: "one channel") }
+        guard count >= 2 else { return .init(id: .silentChannel, status: .pass, message: "one channel") }
         let positions = layout?.count == count ? layout : nil
         let judged = (0..<count).filter { c in positions.map { $0[c] != .lfe } ?? true }
         func name(_ c: Int) -> String {
@@ -360,27 +360,27 @@ public struct Gate: Sendable {
         }
         let levels = judged.map { (channel: $0, rms: d.channelRMSDBFS[$0]) }
         guard let loudest = levels.compactMap({ $0.rms }).max(), loudest >= policy.silenceThresholdDBFS else {
-            return .init(id: "silent_channel", status: .pass, message: "the whole track is silent (see leading_silence)")
+            return .init(id: .silentChannel, status: .pass, message: "the whole track is silent (see leading_silence)")
         }
         let silent = levels.filter { ($0.rms ?? -.infinity) < policy.silentChannelDBFS }
         if !silent.isEmpty {
             let names = silent.map { $0.rms == nil ? "the \(name($0.channel)) channel is digital silence"
                 : String(format: "the %@ channel is silent (%.0f dBFS RMS)", name($0.channel), $0.rms!) }
             let severity: TrackReport.Status = count == 2 && policy.silentChannelFails ? .fail : .warn
-            return .init(id: "silent_channel", status: severity, message: names.joined(separator: "; "))
+            return .init(id: .silentChannel, status: severity, message: names.joined(separator: "; "))
         }
         let quietest = levels.min { ($0.rms ?? -.infinity) < ($1.rms ?? -.infinity) }!
         let gap = loudest - (quietest.rms ?? loudest)
         let loudestName = name(levels.first { $0.rms == loudest }!.channel)
         let status = grade(gap, policy.channelImbalance)
-        return .init(id: "silent_channel", status: status, message: status == .pass
+        return .init(id: .silentChannel, status: status, message: status == .pass
             ? String(format: "every channel carries audio (within %.1f dB of each other)", gap)
             : String(format: "the %@ channel is %.1f dB quieter than the %@", name(quietest.channel), gap, loudestName))
     }
 
     func truePeakCheck(_ l: LoudnessReport, overs: Int) -> TrackReport.Check {
         guard let peak = l.truePeakDBTP else {
-            return .init(id: "true_peak", status: .pass, message: "digital silence")
+            return .init(id: .truePeak, status: .pass, message: "digital silence")
         }
         var status = grade(peak, policy.truePeak)
         var message = String(format: "true peak %.2f dBTP", peak)
@@ -390,15 +390,15 @@ public struct Gate: Sendable {
             status = .warn
             message += ": from samples beyond full scale, intact until converted to fixed point"
         }
-        return .init(id: "true_peak", status: status, message: message)
+        return .init(id: .truePeak, status: status, message: message)
     }
 
     func loudnessCheck(_ l: LoudnessReport) -> TrackReport.Check {
         guard let integrated = l.integratedLUFS else {
-            return .init(id: "loudness", status: .fail, message: l.unavailable["integrated_lufs"] ?? "no loudness")
+            return .init(id: .loudness, status: .fail, message: l.unavailable["integrated_lufs"] ?? "no loudness")
         }
         let status = grade(-integrated, .init(warn: policy.loudnessFloor.warn.map { -$0 }, fail: policy.loudnessFloor.fail.map { -$0 }))
-        return .init(id: "loudness", status: status, message: String(format: "integrated %.1f LUFS, range %@", integrated,
+        return .init(id: .loudness, status: status, message: String(format: "integrated %.1f LUFS, range %@", integrated,
                                                                            l.loudnessRangeLU.map { String(format: "%.1f LU", $0) } ?? "n/a"))
     }
 

@@ -24,8 +24,15 @@ public struct OutputReport: Sendable, Encodable {
     /// Part of `gainDB` that makes up for the loudness the stages after the gain
     /// take (the limiter; the resampler's roll-off above 20 kHz), dB.
     public var makeupDB: Double
-    /// `none` (the gain fit under the ceiling), `limited` or `capped`.
-    public var peakHandling: String
+    /// What was done about peaks the gain would have put over the ceiling.
+    public var peakHandling: PeakOutcome
+
+    /// `none` (the gain fit under the ceiling, or the limiter had nothing to
+    /// do), `limited` (the limiter turned peaks down) or `capped` (the gain was
+    /// lowered: `--peak cap`).
+    public enum PeakOutcome: String, Sendable, Codable {
+        case none, limited, capped
+    }
     /// Largest gain reduction of the limiter, dB (0 when it did nothing).
     public var limiterMaxReductionDB: Double?
     /// Seconds of output the limiter turned down at all.

@@ -61,7 +61,7 @@ public struct TrackProcessor: Sendable {
                 : ["engine": settings.resampler.rawValue, "quality": settings.resampleQuality.rawValue],
             dither: settings.dither && !settings.format.sampleFormat.isFloat ? "tpdf" : "none",
             targetLUFS: settings.targetLUFS, ceilingDBTP: settings.ceilingDBTP, gainDB: 0, makeupDB: 0,
-            peakHandling: "none", verified: false)
+            peakHandling: .none, verified: false)
 
         if report.verdict == .error {
             output.notWritten = "the track could not be checked"
@@ -156,8 +156,8 @@ public struct TrackProcessor: Sendable {
         output.shortfallLU = plan.shortfallLU
         output.limiterMaxReductionDB = attempt.rendering.limiterMaxReductionDB
         output.limiterActiveS = attempt.rendering.limiterActiveS
-        output.peakHandling = plan.shortfallLU != nil ? "capped"
-            : (attempt.rendering.limiterActiveS ?? 0) > 0 ? "limited" : "none"
+        output.peakHandling = plan.shortfallLU != nil ? .capped
+            : (attempt.rendering.limiterActiveS ?? 0) > 0 ? .limited : .none
         output.loudness = measured
         output.notes = Self.notes(analysis.defects, gainDB: output.gainDB, policy: gate.policy)
         if !tags.replacedControlCharacters.isEmpty {

@@ -20,11 +20,11 @@ public struct TrackReport: Sendable, Encodable {
     /// One check: an id from the contract (`duration`, `clipping`, ...), its
     /// status and a sentence for people.
     public struct Check: Sendable, Codable, Equatable {
-        public let id: String
+        public let id: CheckID
         public let status: Status
         public let message: String
 
-        public init(id: String, status: Status, message: String) {
+        public init(id: CheckID, status: Status, message: String) {
             self.id = id
             self.status = status
             self.message = message
@@ -50,9 +50,14 @@ public struct TrackReport: Sendable, Encodable {
         /// `missing` (no change within the search window, or outside the audio).
         /// Descriptive: with several boundaries some stand out by chance; the
         /// plan as a whole (`PlanReport`) is the decision.
-        public let status: String
+        public let status: Status
 
-        public init(expectedS: Double, detectedS: Double?, strength: Double, pValue: Double?, status: String) {
+        /// What was found at a requested boundary.
+        public enum Status: String, Sendable, Codable {
+            case confirmed, weak, missing
+        }
+
+        public init(expectedS: Double, detectedS: Double?, strength: Double, pValue: Double?, status: Status) {
             self.expectedS = expectedS
             self.detectedS = detectedS
             self.strength = strength
@@ -77,7 +82,7 @@ public struct TrackReport: Sendable, Encodable {
     /// Whether the track follows its section plan as a whole (`PlanAlignment`).
     public struct PlanReport: Sendable, Encodable, Equatable {
         /// `confirmed`, `not_confirmed` or `not_applicable`.
-        public let status: String
+        public let status: PlanAlignment.Status
         /// The plan's p-value (nil when not applicable).
         public let pValue: Double?
         public let boundariesMatched: Int
@@ -89,7 +94,7 @@ public struct TrackReport: Sendable, Encodable {
 
         public init(_ alignment: PlanAlignment) {
             confirmingStrength = alignment.confirmingStrength
-            status = alignment.status.rawValue
+            status = alignment.status
             pValue = alignment.pValue
             boundariesMatched = alignment.boundariesMatched
             boundaries = alignment.boundaries

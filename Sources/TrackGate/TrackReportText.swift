@@ -17,18 +17,18 @@ extension TrackReport {
         let ordered = checks.enumerated().sorted { ($0.element.status, -$0.offset) > ($1.element.status, -$1.offset) }
         for (_, check) in ordered {
             lines.append("  \(check.status.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) "
-                         + "\(check.id.padding(toLength: 17, withPad: " ", startingAt: 0)) \(TerminalText.field(check.message))")
+                         + "\(check.id.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0)) \(TerminalText.field(check.message))")
         }
         if let plan = planAlignment, plan.boundaries > 0 {
-            let what = plan.status == "not_applicable" ? "not tested (\(plan.reason ?? ""))"
-                : "\(plan.status == "confirmed" ? "confirmed" : "not confirmed") (\(Gate.pText(plan.pValue)), "
+            let what = plan.status == .notApplicable ? "not tested (\(plan.reason ?? ""))"
+                : "\(plan.status == .confirmed ? "confirmed" : "not confirmed") (\(Gate.pText(plan.pValue)), "
                     + "\(plan.boundariesMatched) of \(plan.boundaries) changes stand out)"
             lines.append("  plan     \(what)")
         }
         for b in boundaries {
             let found = b.detectedS.map { String(format: "contrast %.2f, %@, strongest change at %.2f s", b.strength,
                                                  Gate.pText(b.pValue), $0) } ?? "no change found"
-            lines.append(String(format: "  boundary %6.1f s: %@ (%@)", b.expectedS, b.status, found))
+            lines.append(String(format: "  boundary %6.1f s: %@ (%@)", b.expectedS, b.status.rawValue, found))
         }
         for c in unrequestedChanges {
             lines.append(String(format: "  unrequested change at %.2f s, strength %.2f", c.timeS, c.strength))
@@ -55,15 +55,15 @@ extension OutputReport {
         if audio != nil || loudness != nil {
             var gain = String(format: "  gain     %+.2f dB", gainDB)
             if makeupDB != 0 {
-                let takers = peakHandling == "limited" ? (resampler == nil ? "the limiter" : "the resampler and the limiter")
+                let takers = peakHandling == .limited ? (resampler == nil ? "the limiter" : "the resampler and the limiter")
                     : resampler == nil ? "the chain after the gain" : "the resampler's roll-off"
                 gain += String(format: " (%+.2f dB of it makes up for what %@ take%@)", makeupDB, takers,
                                takers.hasPrefix("the resampler and") ? "" : "s")
             }
             switch peakHandling {
-            case "limited": gain += String(format: "; limiter: up to %.2f dB for %.2f s", limiterMaxReductionDB ?? 0, limiterActiveS ?? 0)
-            case "capped": gain += String(format: "; capped under the ceiling, %.2f LU short of the target", shortfallLU ?? 0)
-            default: gain += "; no limiting needed"
+            case .limited: gain += String(format: "; limiter: up to %.2f dB for %.2f s", limiterMaxReductionDB ?? 0, limiterActiveS ?? 0)
+            case .capped: gain += String(format: "; capped under the ceiling, %.2f LU short of the target", shortfallLU ?? 0)
+            case .none: gain += "; no limiting needed"
             }
             lines.append(gain)
         }

@@ -246,7 +246,7 @@ import TrackGateTestSupport
         let byID = Dictionary(uniqueKeysWithValues: results.map { ($0.id, $0) })
         #expect(byID["corrupt"]?.exitStatus == .unreadable && byID["bad-json"]?.exitStatus == .unreadable)
         #expect(byID["silent"]?.exitStatus == .failed && byID["good-1"]?.exitStatus == .success)
-        #expect(byID["nan-float"]?.problems.contains { $0.id == "non_finite" && $0.status == .fail } == true)
+        #expect(byID["nan-float"]?.problems.contains { $0.id == .nonFinite && $0.status == .fail } == true)
         #expect(byID["corrupt"]?.error?.contains("corrupt.wav") == true)
         // Audio only for the tracks that passed; a sidecar for every track that
         // was run (listing mistakes have theirs in the batch reports only).
@@ -254,7 +254,7 @@ import TrackGateTestSupport
         #expect(files.filter { $0.hasSuffix(".wav") } == ["good-1.wav", "good-2.wav", "good-3.wav"])
         #expect(files.filter { $0.hasSuffix(".json") } == ["bad-json.json", "corrupt.json", "good-1.json", "good-2.json",
                                                             "good-3.json", "nan-filled.json", "nan-float.json", "silent.json"])
-        #expect(byID["nan-filled"]?.problems.map(\.id).contains("non_finite") == true)
+        #expect(byID["nan-filled"]?.problems.map(\.id).contains(.nonFinite) == true)
         #expect(!files.contains { $0.hasPrefix(".") })
     }
 

@@ -50,8 +50,8 @@ import TrackGateTestSupport
 
     static func silence(_ seconds: Double) -> [Float] { [Float](repeating: 0, count: Int(seconds * Double(rate))) }
 
-    func status(_ r: TrackReport, _ id: String) -> TrackReport.Status? { r.checks.first { $0.id == id }?.status }
-    func message(_ r: TrackReport, _ id: String) -> String { r.checks.first { $0.id == id }?.message ?? "" }
+    func status(_ r: TrackReport, _ id: String) -> TrackReport.Status? { r.checks.first { $0.id.rawValue == id }?.status }
+    func message(_ r: TrackReport, _ id: String) -> String { r.checks.first { $0.id.rawValue == id }?.message ?? "" }
 
     @Test func aCleanTrackPasses() throws {
         let r = try Fixture(Self.music(20), request: Self.bgm(20)).check()
@@ -59,7 +59,7 @@ import TrackGateTestSupport
         // Without a section plan there are no boundaries to report, requested or not.
         #expect(r.boundaries.isEmpty && r.unrequestedChanges.isEmpty)
         #expect(r.exitStatus == .success)
-        let ids = Set(r.checks.map(\.id))
+        let ids = Set(r.checks.map(\.id.rawValue))
         for id in ["request", "duration", "boundaries", "leading_silence", "trailing_silence", "dropout", "clipping",
                    "truncated_ending", "dc_offset", "non_finite", "true_peak", "loudness"] {
             #expect(ids.contains(id), "missing check \(id)")
@@ -74,7 +74,7 @@ import TrackGateTestSupport
         #expect(warned.verdict == .warn && warned.exitStatus == .success)
         let failed = try Fixture(Self.music(21), request: Self.bgm(30)).check()
         #expect(status(failed, "duration") == .fail && failed.verdict == .fail && failed.exitStatus == .failed)
-        #expect(try Fixture(Self.music(30.5), request: Self.bgm(30)).check().checks.first { $0.id == "duration" }?.status == .pass)
+        #expect(try Fixture(Self.music(30.5), request: Self.bgm(30)).check().checks.first { $0.id == .duration }?.status == .pass)
     }
 
     @Test func durationAgainstTheTaskAnswer() throws {
@@ -190,18 +190,18 @@ import TrackGateTestSupport
         let request = #"{"type": "bgm", "version": "v2.0", "description": "x", "segments": [{"name": "intro", "duration": 10}, {"name": "chorus", "duration": 15}, {"name": "outro", "duration": 10}]}"#
         let r = try Fixture(audio.channels, request: request).check()
         #expect(status(r, "boundaries") == .pass, "\(message(r, "boundaries"))")
-        #expect(r.planAlignment?.status == "confirmed" && (r.planAlignment?.pValue ?? 1) <= 0.05, "\(String(describing: r.planAlignment))")
+        #expect(r.planAlignment?.status == .confirmed && (r.planAlignment?.pValue ?? 1) <= 0.05, "\(String(describing: r.planAlignment))")
         #expect(r.boundaries.map(\.expectedS) == [10, 25])
-        for b in r.boundaries { #expect(b.status == "confirmed" && abs(b.detectedS! - b.expectedS) < 0.3 && b.pValue! <= 0.05) }
+        for b in r.boundaries { #expect(b.status == .confirmed && abs(b.detectedS! - b.expectedS) < 0.3 && b.pValue! <= 0.05) }
         // The same music against a plan whose change it does not have (17 s, mid-chorus):
         // the plan is not confirmed, the check warns, and the music's own change
         // at 10 s is reported as unrequested.
         let shifted = #"{"type": "bgm", "version": "v2.0", "description": "x", "segments": [{"name": "intro", "duration": 17}, {"name": "outro", "duration": 18}]}"#
         let wrong = try Fixture(audio.channels, request: shifted).check()
-        #expect(wrong.planAlignment?.status == "not_confirmed", "\(String(describing: wrong.planAlignment))")
+        #expect(wrong.planAlignment?.status == .notConfirmed, "\(String(describing: wrong.planAlignment))")
         #expect(status(wrong, "boundaries") == .warn && message(wrong, "boundaries").hasPrefix("the plan is not confirmed"))
         let claimed = try #require(wrong.boundaries.first)
-        #expect(claimed.status == "weak" && claimed.pValue! > 0.05, "\(claimed)")
+        #expect(claimed.status == .weak && claimed.pValue! > 0.05, "\(claimed)")
         #expect(wrong.unrequestedChanges.contains { abs($0.timeS - 10) < 0.5 }, "\(wrong.unrequestedChanges)")
         var policy = Policy()
         policy.planAlignmentFails = true

@@ -68,7 +68,7 @@ import TrackGateTestSupport
         for boundary in report.boundaries {
             let lines = try nodes("//*[local-name()='line'][@stroke-dasharray='8 4']")
                 .filter { abs(number($0, "x1") - Self.x(boundary.expectedS, span: span)) < 0.2 }
-            #expect(lines.count == 1 && lines.first?.attr("stroke")?.stringValue == colours[boundary.status])
+            #expect(lines.count == 1 && lines.first?.attr("stroke")?.stringValue == colours[boundary.status.rawValue])
         }
         // Two channels, two waveform outlines; the loudness curve and the novelty curve.
         #expect(try nodes("//*[local-name()='path'][@fill='#0969da']").count == 2)
@@ -104,7 +104,7 @@ import TrackGateTestSupport
             report.verdict = verdicts[i % 4]
             report.durationS = 30 + Double(i % 200)
             report.requestedDurationS = 60
-            report.checks = i % 4 == 2 ? [.init(id: "clipping", status: .fail, message: "12 runs <of> \"full\" scale & </script> more")] : []
+            report.checks = i % 4 == 2 ? [.init(id: .clipping, status: .fail, message: "12 runs <of> \"full\" scale & </script> more")] : []
             report.error = i % 4 == 3 ? "in/track-\(i).wav: not audio" : nil
             report.plot = i % 4 == 3 ? nil : "out/track-\(i).svg"
             return BatchResult(index: i, report: report, resume: .fresh, seconds: 0.1)

@@ -80,7 +80,7 @@ import TrackGateTestSupport
         }
         // The report's figures are the file's.
         #expect(output.loudness?.integratedLUFS == ours.integratedLUFS)
-        #expect(["output_loudness", "output_true_peak"].allSatisfy { id in r.checks.contains { $0.id == id && $0.status == .pass } })
+        #expect([CheckID.outputLoudness, .outputTruePeak].allSatisfy { id in r.checks.contains { $0.id == id && $0.status == .pass } })
     }
 
     /// Drums hotter than the rest (12 dB at the default): high crest factor, so the gain to -14 LUFS needs the limiter.
@@ -108,7 +108,7 @@ import TrackGateTestSupport
             .process(audioPath: fixture.audio, request: .file(fixture.request), task: nil,
                      outputDirectory: fixture.out, source: source)
         let output = try #require(report.output)
-        #expect(output.verified && output.peakHandling == (peakHandling == .limit ? "limited" : "capped"), "\(output)")
+        #expect(output.verified && output.peakHandling == (peakHandling == .limit ? .limited : .capped), "\(output)")
         #expect((output.limiterMaxReductionDB ?? 0) > 1 || peakHandling == .cap, "\(output)")
         #expect(source.decodingPasses == 2)
     }
@@ -147,7 +147,7 @@ import TrackGateTestSupport
         let spikyFixture = try Self.spikyFixture()
         let limited = try spikyFixture.process()
         let lo = try #require(limited.output)
-        #expect(lo.peakHandling == "limited" && lo.verified, "\(lo)")
+        #expect(lo.peakHandling == .limited && lo.verified, "\(lo)")
         #expect((lo.limiterMaxReductionDB ?? 0) > 1)
         #expect(abs(lo.loudness!.integratedLUFS! + 14) <= 0.1)
         #expect(lo.loudness!.truePeakDBTP! <= -1)
@@ -156,7 +156,7 @@ import TrackGateTestSupport
         settings.peakHandling = .cap
         let capped = try spikyFixture.process(settings, overwrite: true)
         let co = try #require(capped.output)
-        #expect(co.peakHandling == "capped" && co.verified && co.limiterMaxReductionDB == nil, "\(co)")
+        #expect(co.peakHandling == .capped && co.verified && co.limiterMaxReductionDB == nil, "\(co)")
         let shortfall = try #require(co.shortfallLU)
         #expect(shortfall > 1)
         #expect(abs(co.loudness!.integratedLUFS! - (-14 - shortfall)) <= 0.1)

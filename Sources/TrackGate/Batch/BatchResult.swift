@@ -147,7 +147,7 @@ struct ReportDigest: Sendable, Decodable {
                   requestedDurationS: seconds(report.requestedDurationS), checks: report.checks, error: report.error,
                   errorKind: report.errorKind?.name, unreadable: report.unreadable,
                   loudness: report.loudness.map { Loudness(integratedLUFS: level($0.integratedLUFS), truePeakDBTP: level($0.truePeakDBTP)) },
-                  plan: report.planAlignment.map { Plan(status: $0.status, pValue: level($0.pValue)) }, plot: report.plot)
+                  plan: report.planAlignment.map { Plan(status: $0.status.rawValue, pValue: level($0.pValue)) }, plot: report.plot)
         fingerprint = report.fingerprint
         output = report.output.map { Output(audio: $0.audio) }
     }

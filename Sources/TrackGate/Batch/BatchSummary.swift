@@ -11,7 +11,7 @@ public struct BatchSummary: Sendable {
     /// Tracks redone because an earlier run's outputs were stale.
     public private(set) var redone = 0
     /// Failing checks by id, counted once per track.
-    public private(set) var failingChecks: [String: Int] = [:]
+    public private(set) var failingChecks: [CheckID: Int] = [:]
     /// Audio seconds of the tracks this run worked on (not those taken as current).
     public private(set) var audioSeconds = 0.0
     public private(set) var exitStatus = ExitStatus.success
@@ -33,7 +33,7 @@ public struct BatchSummary: Sendable {
     public func count(_ verdict: TrackReport.Verdict) -> Int { counts[verdict] ?? 0 }
 
     /// The `limit` most frequent failing checks, most frequent first (ties by id).
-    public func mostCommonFailures(_ limit: Int = 5) -> [(id: String, tracks: Int)] {
+    public func mostCommonFailures(_ limit: Int = 5) -> [(id: CheckID, tracks: Int)] {
         failingChecks.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(limit).map { ($0.key, $0.value) }
     }
 
@@ -66,9 +66,9 @@ public struct BatchSummary: Sendable {
         let failures = mostCommonFailures()
         if !failures.isEmpty {
             lines.append("most common failing checks:")
-            let width = failures.map(\.id.count).max() ?? 0
+            let width = failures.map(\.id.rawValue.count).max() ?? 0
             for (id, tracks) in failures {
-                lines.append("  \(id.padding(toLength: width, withPad: " ", startingAt: 0))  \(tracks) track\(tracks == 1 ? "" : "s")")
+                lines.append("  \(id.rawValue.padding(toLength: width, withPad: " ", startingAt: 0))  \(tracks) track\(tracks == 1 ? "" : "s")")
             }
         }
         return lines.joined(separator: "\n")

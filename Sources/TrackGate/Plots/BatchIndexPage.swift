@@ -53,7 +53,7 @@ public enum BatchIndexPage {
         html += "<p>" + MarkupText.escape(headline) + "</p>\n"
         let failures = summary.mostCommonFailures()
         if !failures.isEmpty {
-            html += "<p>Most common failing checks: " + failures.map { "<code>\(MarkupText.escape($0.id))</code> \($0.tracks)" }
+            html += "<p>Most common failing checks: " + failures.map { "<code>\(MarkupText.escape($0.id.rawValue))</code> \($0.tracks)" }
                 .joined(separator: ", ") + "</p>\n"
         }
         html += "<details><summary>Settings</summary><table class=\"settings\">"
@@ -102,7 +102,7 @@ public enum BatchIndexPage {
             return text.hasPrefix("-") && Double(text) == 0 ? String(text.dropFirst()) : text
         }
         let checks = r.verdict == .error ? (r.error ?? "") : r.problems.map { "\($0.status.rawValue) \($0.id): \($0.message)" }.joined(separator: "\n")
-        let brief = r.verdict == .error ? "error" : r.problems.map(\.id).joined(separator: ", ")
+        let brief = r.verdict == .error ? "error" : r.problems.map(\.id.rawValue).joined(separator: ", ")
         // The plan test: sorts by its p-value; tracks without a plan sort last.
         let plan: (Double, String) = switch r.planStatus {
         case "confirmed"?: (r.planPValue ?? 0, "confirmed, " + Gate.pText(r.planPValue))

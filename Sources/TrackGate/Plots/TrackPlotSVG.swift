@@ -158,8 +158,8 @@ public enum TrackPlotSVG {
         axisTitle("strength", panel: novelty, into: &svg)
         var title = "section contrast (6 s each side)"
         if let plan = plot.planAlignment, plan.boundaries > 0 {
-            title += plan.status == "not_applicable" ? "; plan not tested"
-                : "; plan \(plan.status == "confirmed" ? "confirmed" : "not confirmed"), \(Gate.pText(plan.pValue))"
+            title += plan.status == .notApplicable ? "; plan not tested"
+                : "; plan \(plan.status == .confirmed ? "confirmed" : "not confirmed"), \(Gate.pText(plan.pValue))"
         }
         svg.text(title, x: Double(left) + 6, y: novelty.top + 14, style: "fill=\"#57606a\"")
         // Above the dotted line a change stands out on this track (top 5 % of its moments).
@@ -175,14 +175,14 @@ public enum TrackPlotSVG {
         svg.path(points, style: "fill=\"none\" stroke=\"\(colours["novelty"]!)\" stroke-width=\"1.2\"")
 
         for boundary in plot.boundaries {
-            let colour = colours[boundary.status] ?? "#000"
+            let colour = colours[boundary.status.rawValue] ?? "#000"
             svg.line(x(boundary.expectedS), waveform.top, x(boundary.expectedS), novelty.bottom,
                      style: "stroke=\"\(colour)\" stroke-width=\"1.5\" stroke-dasharray=\"8 4\"")
             svg.text(String(format: "%.0f s", boundary.expectedS), x: x(boundary.expectedS) + 3, y: waveform.top - 4,
                      style: "fill=\"\(colour)\"")
             if let detected = boundary.detectedS {
                 let (cx, cy) = (x(detected), y(boundary.strength))
-                svg.raw("<path d=\"M\(SVGCanvas.number(cx)) \(SVGCanvas.number(cy - 2))l-6 -10h12Z\" fill=\"\(colour)\"><title>\(boundary.status): \(MarkupText.escape(String(format: "%.2f s, strength %.2f", detected, boundary.strength)))</title></path>")
+                svg.raw("<path d=\"M\(SVGCanvas.number(cx)) \(SVGCanvas.number(cy - 2))l-6 -10h12Z\" fill=\"\(colour)\"><title>\(boundary.status.rawValue): \(MarkupText.escape(String(format: "%.2f s, strength %.2f", detected, boundary.strength)))</title></path>")
             }
         }
     }
