@@ -1,5 +1,5 @@
-#if canImport(Glibc)
 import AudioCore
+#if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -20,8 +20,13 @@ public struct LoudnessMeasurement: Sendable, Equatable {
     public var samplePeakDBFS: [Double?]
     /// True peak per channel, dBTP.
     public var truePeakDBTP: [Double?]
-    /// Why a level is nil, keyed by the report's field name (`integrated_lufs`, ...).
-    public var unavailable: [String: String]
+    /// Why a level is nil.
+    public var unavailable: [Quantity: String]
+
+    /// The levels a measurement holds, to say which one is missing and why.
+    public enum Quantity: Sendable, Hashable, CaseIterable {
+        case integrated, loudnessRange, maxMomentary, maxShortTerm, samplePeak, truePeak
+    }
     /// Samples that were NaN or infinite and were measured as silence.
     public var nonFiniteSamples: Int
     /// Duration measured, in seconds.

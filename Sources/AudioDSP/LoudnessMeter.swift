@@ -170,22 +170,22 @@ public struct LoudnessMeter: Sendable, BlockConsumer {
 
     /// Everything measured so far.
     public var measurement: LoudnessMeasurement {
-        var unavailable: [String: String] = [:]
+        var unavailable: [LoudnessMeasurement.Quantity: String] = [:]
         let duration = Double(framesSeen) / Double(sampleRate)
         let short = duration < 0.4 ? "shorter than one 400 ms block" : nil
         let silent = "silent: no 400 ms block above -70 LUFS"
 
         let integrated = LoudnessGating.integrated(blockEnergies: gatingBlocks)
-        if integrated == nil { unavailable["integrated_lufs"] = short ?? silent }
+        if integrated == nil { unavailable[.integrated] = short ?? silent }
         let momentary = maxMomentary > 0 ? LoudnessGating.loudness(energy: maxMomentary) : nil
-        if momentary == nil { unavailable["max_momentary_lufs"] = short ?? "silent" }
+        if momentary == nil { unavailable[.maxMomentary] = short ?? "silent" }
         let shortTerm = maxShortTerm > 0 ? LoudnessGating.loudness(energy: maxShortTerm) : nil
         if shortTerm == nil {
-            unavailable["max_short_term_lufs"] = duration < 3 ? "shorter than one 3 s short-term window" : "silent"
+            unavailable[.maxShortTerm] = duration < 3 ? "shorter than one 3 s short-term window" : "silent"
         }
         let range = LoudnessGating.loudnessRange(shortTermEnergies: shortTermValues)
         if range == nil {
-            unavailable["loudness_range_lu"] = duration < 3
+            unavailable[.loudnessRange] = duration < 3
                 ? "shorter than one 3 s short-term window" : "silent: no 3 s window above -70 LUFS"
         }
 
@@ -193,10 +193,10 @@ public struct LoudnessMeter: Sendable, BlockConsumer {
         let truePeaks = measuresTruePeak ? peaks.truePeak.map(LoudnessMeasurement.decibels)
             : Array(repeating: nil, count: channelCount)
         if samplePeaks.allSatisfy({ $0 == nil }) {
-            unavailable["sample_peak_dbfs"] = "digital silence"
-            unavailable["true_peak_dbtp"] = "digital silence"
+            unavailable[.samplePeak] = "digital silence"
+            unavailable[.truePeak] = "digital silence"
         }
-        if !measuresTruePeak { unavailable["true_peak_dbtp"] = "not measured" }
+        if !measuresTruePeak { unavailable[.truePeak] = "not measured" }
         return LoudnessMeasurement(
             integratedLUFS: integrated, loudnessRangeLU: range, maxMomentaryLUFS: momentary,
             maxShortTermLUFS: shortTerm, samplePeakDBFS: samplePeaks, truePeakDBTP: truePeaks,

@@ -38,19 +38,20 @@ public struct LoudnessReport: Sendable, Equatable, Encodable {
     /// reach) becomes nil, and `unavailable` says so under its key.
     public init(file: String, measurement m: LoudnessMeasurement, weights: [Double], sampleRate: Int) {
         self.file = file
-        var unavailable = m.unavailable
-        func finite(_ value: Double?, _ key: String) -> Double? {
+        // The encoding edge: the DSP's quantities become the report's field names.
+        var unavailable = Dictionary(uniqueKeysWithValues: m.unavailable.map { (Self.key($0.key).rawValue, $0.value) })
+        func finite(_ value: Double?, _ key: CodingKeys) -> Double? {
             guard let value else { return nil }
             if value.isFinite { return value }
-            unavailable[key] = "not measurable: the computation overflowed on this signal"
+            unavailable[key.rawValue] = "not measurable: the computation overflowed on this signal"
             return nil
         }
-        integratedLUFS = finite(m.integratedLUFS, "integrated_lufs")
-        loudnessRangeLU = finite(m.loudnessRangeLU, "loudness_range_lu")
-        maxMomentaryLUFS = finite(m.maxMomentaryLUFS, "max_momentary_lufs")
-        maxShortTermLUFS = finite(m.maxShortTermLUFS, "max_short_term_lufs")
-        samplePeakDBFS = finite(m.maxSamplePeakDBFS, "sample_peak_dbfs")
-        truePeakDBTP = finite(m.maxTruePeakDBTP, "true_peak_dbtp")
+        integratedLUFS = finite(m.integratedLUFS, .integratedLUFS)
+        loudnessRangeLU = finite(m.loudnessRangeLU, .loudnessRangeLU)
+        maxMomentaryLUFS = finite(m.maxMomentaryLUFS, .maxMomentaryLUFS)
+        maxShortTermLUFS = finite(m.maxShortTermLUFS, .maxShortTermLUFS)
+        samplePeakDBFS = finite(m.maxSamplePeakDBFS, .samplePeakDBFS)
+        truePeakDBTP = finite(m.maxTruePeakDBTP, .truePeakDBTP)
         channelSamplePeakDBFS = m.samplePeakDBFS.map { $0.flatMap { $0.isFinite ? $0 : nil } }
         channelTruePeakDBTP = m.truePeakDBTP.map { $0.flatMap { $0.isFinite ? $0 : nil } }
         channelWeights = weights
@@ -93,6 +94,18 @@ public struct LoudnessReport: Sendable, Equatable, Encodable {
         try c.encodeIfPresent(sampleRate, forKey: .sampleRate)
         if !unavailable.isEmpty { try c.encode(unavailable, forKey: .unavailable) }
         if nonFiniteSamples > 0 { try c.encode(nonFiniteSamples, forKey: .nonFiniteSamples) }
+    }
+
+    /// The report's field for a quantity of the meter.
+    static func key(_ quantity: LoudnessMeasurement.Quantity) -> CodingKeys {
+        switch quantity {
+        case .integrated: .integratedLUFS
+        case .loudnessRange: .loudnessRangeLU
+        case .maxMomentary: .maxMomentaryLUFS
+        case .maxShortTerm: .maxShortTermLUFS
+        case .samplePeak: .samplePeakDBFS
+        case .truePeak: .truePeakDBTP
+        }
     }
 
     static func rounded(_ x: Double) -> Double { ReportNumber.tenThousandths(x) }

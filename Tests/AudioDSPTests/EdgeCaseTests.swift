@@ -8,8 +8,8 @@ import TrackGateTestSupport
         let m = measure([[Float](repeating: 0, count: 48_000 * 5)], rate: 48_000, truePeak: true)
         #expect(m.integratedLUFS == nil && m.loudnessRangeLU == nil && m.maxMomentaryLUFS == nil)
         #expect(m.maxShortTermLUFS == nil && m.maxTruePeakDBTP == nil && m.maxSamplePeakDBFS == nil)
-        #expect(m.unavailable["integrated_lufs"] == "silent: no 400 ms block above -70 LUFS")
-        #expect(m.unavailable["true_peak_dbtp"] == "digital silence")
+        #expect(m.unavailable[.integrated] == "silent: no 400 ms block above -70 LUFS")
+        #expect(m.unavailable[.truePeak] == "digital silence")
     }
 
     @Test func quietButNotSilentIsBelowTheGate() {
@@ -23,7 +23,7 @@ import TrackGateTestSupport
     @Test func shorterThanOneBlock() {
         let m = measure(EBUTestSignals.sequence([Seg(-20, 0.3)], sampleRate: 44_100), rate: 44_100, truePeak: true)
         #expect(m.integratedLUFS == nil && m.maxMomentaryLUFS == nil)
-        #expect(m.unavailable["integrated_lufs"] == "shorter than one 400 ms block")
+        #expect(m.unavailable[.integrated] == "shorter than one 400 ms block")
         #expect(abs(m.maxSamplePeakDBFS! - -20) < 0.01)
     }
 
@@ -31,7 +31,7 @@ import TrackGateTestSupport
         let m = measure(EBUTestSignals.sequence([Seg(-20, 2)], sampleRate: 44_100), rate: 44_100)
         #expect(abs(m.integratedLUFS! - -20) < 0.05)
         #expect(m.maxShortTermLUFS == nil && m.loudnessRangeLU == nil)
-        #expect(m.unavailable["max_short_term_lufs"] == "shorter than one 3 s short-term window")
+        #expect(m.unavailable[.maxShortTerm] == "shorter than one 3 s short-term window")
     }
 
     @Test func nonFiniteSamplesAreCountedAndMeasuredAsSilence() {
