@@ -64,6 +64,17 @@ struct TruePeakEstimator: Sendable {
 
     /// Fills `peaks[0..<n]` for the next `n` frames of every channel (buffers of equal length).
     mutating func estimate(_ input: [UnsafeBufferPointer<Float>], count n: Int) {
+        estimate(count: n) { input[$0] }
+    }
+
+    /// `estimate` for a one-channel estimator, without an array of one buffer.
+    mutating func estimate(_ channel: UnsafeBufferPointer<Float>) {
+        precondition(channelCount == 1)
+        estimate(count: channel.count) { _ in channel }
+    }
+
+    private mutating func estimate(count n: Int, channel input: (Int) -> UnsafeBufferPointer<Float>) {
+        guard n > 0 else { return }
         if peaks.count < n { peaks = [Float](repeating: 0, count: n) }
         let phases = filter.factor - 1
         // With `taps` frames of history there are n + 1 intervals' points: the n
@@ -85,11 +96,15 @@ struct TruePeakEstimator: Sendable {
         defer { self.peaks = peaks; self.phaseOutput = phaseOutput; self.work = work; self.loudChunks = loud }
         peaks.withUnsafeMutableBufferPointer { peaks in
             peaks.update(repeating: 0)
+            if work.count < taps + n { work = [Float](repeating: 0, count: taps + n) }
             for c in 0..<channelCount {
-                work.removeAll(keepingCapacity: true)
-                work.append(contentsOf: history[c])
-                work.append(contentsOf: input[c])
-                work.withUnsafeBufferPointer { w in
+                // The channel's history, then its new frames, copied as memory.
+                work.withUnsafeMutableBufferPointer { w in
+                    history[c].withUnsafeBufferPointer { w.baseAddress!.update(from: $0.baseAddress!, count: taps) }
+                    (w.baseAddress! + taps).update(from: input(c).baseAddress!, count: n)
+                }
+                work.withUnsafeBufferPointer { all in
+                    let w = UnsafeBufferPointer(rebasing: all[0 ..< taps + n])
                     phaseOutput.withUnsafeMutableBufferPointer { out in
                         loud.removeAll(keepingCapacity: true)
                         var start = 0
@@ -131,7 +146,10 @@ struct TruePeakEstimator: Sendable {
                         }
                     }
                 }
-                history[c] = Array(work[(work.count - taps)...])
+                // The last `taps` frames are the next call's history (in place: no allocation).
+                work.withUnsafeBufferPointer { w in
+                    history[c].withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: w.baseAddress! + n, count: taps) }
+                }
             }
         }
     }

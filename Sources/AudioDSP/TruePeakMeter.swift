@@ -59,7 +59,7 @@ public struct TruePeakMeter: Sendable, BlockConsumer {
             samplePeaks[c] = max(samplePeaks[c], TruePeakEstimator.maxMagnitude(channels[c]))
             guard filter.factor > 1, !channels[c].isEmpty else { continue }
             estimators[c].level = skipsQuietStretches ? max(samplePeaks[c], interpolatedPeaks[c]) : 0
-            estimators[c].estimate([channels[c]], count: channels[c].count)
+            estimators[c].estimate(channels[c])
             let block = estimators[c].peaks.withUnsafeBufferPointer {
                 TruePeakEstimator.maxMagnitude(UnsafeBufferPointer(rebasing: $0[0 ..< channels[c].count]))
             }

@@ -56,6 +56,12 @@ public struct Resampler: ~Copyable {
     /// Interleaved staging for libsamplerate, which has no planar interface.
     private let interleavedIn: UnsafeMutableBufferPointer<Float>
     private let interleavedOut: UnsafeMutableBufferPointer<Float>
+    /// soxr's per-channel pointers: the planar outputs (fixed), and the inputs of
+    /// the current call; kept here so no engine call allocates.
+    private let outputPointers: UnsafeMutableBufferPointer<UnsafeMutablePointer<Float>?>
+    private let inputPointers: UnsafeMutableBufferPointer<UnsafePointer<Float>?>
+    /// The planar output runs as buffers for `emit`, one array reused for every call.
+    private var emitted: [UnsafeBufferPointer<Float>] = []
     private var finished = false
 
     /// - Throws: `.invalidArgument` for rates the engines cannot convert between
@@ -109,6 +115,9 @@ public struct Resampler: ~Copyable {
         let staged = engine == .libsamplerate
         interleavedIn = .allocate(capacity: staged ? chunk * channelCount : 0)
         interleavedOut = .allocate(capacity: staged ? outputCapacity * channelCount : 0)
+        outputPointers = .allocate(capacity: channelCount)
+        inputPointers = .allocate(capacity: channelCount)
+        for c in 0..<channelCount { outputPointers[c] = planar.baseAddress! + c * outputCapacity }
     }
 
     deinit {
@@ -119,6 +128,8 @@ public struct Resampler: ~Copyable {
         planar.deallocate()
         interleavedIn.deallocate()
         interleavedOut.deallocate()
+        outputPointers.deallocate()
+        inputPointers.deallocate()
     }
 
     /// Converts one block (one buffer per channel, equal lengths) and passes on
@@ -131,10 +142,9 @@ public struct Resampler: ~Copyable {
         var offset = 0
         while offset < frames {
             let n = min(chunk, frames - offset)
-            let slice = channels.map { UnsafeBufferPointer(rebasing: $0[offset ..< offset + n]) }
             var used = 0
             while used < n {
-                let (consumed, produced) = try convert(slice.map { UnsafeBufferPointer(rebasing: $0[used...]) }, endOfInput: false)
+                let (consumed, produced) = try convert(channels, from: offset + used, count: n - used, endOfInput: false)
                 used += consumed
                 inputFrames += consumed
                 try hand(produced, emit: emit)
@@ -150,7 +160,7 @@ public struct Resampler: ~Copyable {
         finished = true
         let target = Int((Double(inputFrames) * ratio).rounded())
         while outputFrames < target {
-            let (_, produced) = try convert([], endOfInput: true)
+            let (_, produced) = try convert([], from: 0, count: 0, endOfInput: true)
             if produced == 0 { break }
             try hand(min(produced, target - outputFrames), emit: emit)
         }
@@ -167,20 +177,25 @@ public struct Resampler: ~Copyable {
     private mutating func hand(_ produced: Int, emit: ([UnsafeBufferPointer<Float>]) throws(AudioIOError) -> Void) throws(AudioIOError) {
         guard produced > 0 else { return }
         outputFrames += produced
-        let buffers = (0..<channelCount).map {
-            UnsafeBufferPointer(rebasing: planar[$0 * outputCapacity ..< $0 * outputCapacity + produced])
+        // Updated in place: the array is unique again once `emit` returns, so no call allocates.
+        if emitted.count != channelCount { emitted = Array(repeating: UnsafeBufferPointer(start: nil, count: 0), count: channelCount) }
+        for c in 0..<channelCount {
+            emitted[c] = UnsafeBufferPointer(rebasing: planar[c * outputCapacity ..< c * outputCapacity + produced])
         }
-        try emit(buffers)
+        try emit(emitted)
     }
 
-    /// One engine call into `planar`; returns input frames consumed and output frames made.
-    private func convert(_ input: [UnsafeBufferPointer<Float>], endOfInput: Bool) throws(AudioIOError) -> (Int, Int) {
-        let n = min(chunk, input.first?.count ?? 0)
+    /// One engine call into `planar` on frames `start ..< start + count` of
+    /// `input` (at most `chunk` of them); returns input frames consumed and output frames made.
+    private func convert(_ input: [UnsafeBufferPointer<Float>], from start: Int, count: Int,
+                         endOfInput: Bool) throws(AudioIOError) -> (Int, Int) {
+        let n = min(chunk, count)
         switch engine {
         case .libsamplerate:
-            for c in 0..<channelCount {
+            for c in 0..<channelCount where n > 0 {
                 var dst = c
-                for i in 0..<n { interleavedIn[dst] = input[c][i]; dst += channelCount }
+                let source = input[c]
+                for i in 0..<n { interleavedIn[dst] = source[start + i]; dst += channelCount }
             }
             var data = SRC_DATA()
             data.data_in = UnsafePointer(interleavedIn.baseAddress)
@@ -202,15 +217,13 @@ public struct Resampler: ~Copyable {
             return (data.input_frames_used, produced)
         case .soxr:
             var used = 0, produced = 0
-            let outs: [UnsafeMutablePointer<Float>?] = (0..<channelCount).map { planar.baseAddress! + $0 * outputCapacity }
-            let error: soxr_error_t? = outs.withUnsafeBufferPointer { o in
-                if endOfInput {
-                    return tg_soxr_process_split(handle, nil, 0, nil, o.baseAddress, outputCapacity, &produced)
-                }
-                let ins: [UnsafePointer<Float>?] = input.map { $0.baseAddress }
-                return ins.withUnsafeBufferPointer { i in
-                    tg_soxr_process_split(handle, i.baseAddress, n, &used, o.baseAddress, outputCapacity, &produced)
-                }
+            let error: soxr_error_t?
+            if endOfInput {
+                error = tg_soxr_process_split(handle, nil, 0, nil, outputPointers.baseAddress, outputCapacity, &produced)
+            } else {
+                for c in 0..<channelCount { inputPointers[c] = input[c].baseAddress.map { $0 + start } }
+                error = tg_soxr_process_split(handle, UnsafePointer(inputPointers.baseAddress), n, &used,
+                                              outputPointers.baseAddress, outputCapacity, &produced)
             }
             if let error { throw AudioIOError(.conversionFailed, path: "", detail: "soxr: \(String(cString: error))") }
             return (used, produced)
