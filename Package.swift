@@ -3,13 +3,15 @@ import Foundation
 import PackageDescription
 
 // The sample loops (oversampling, FFT, quantiser) are written over SIMD8; the
-// default x86-64 target splits each into two 4-lane SSE operations. On a
-// machine with AVX2 and FMA (x86-64-v3, every x86 server since 2013) the DSP
-// targets are built for it: 11 % faster checking and 15 % faster processing on
-// the benchmark recordings, with bit-identical output (Benchmarks/README.md).
-// The binary then needs such a CPU; TRACKGATE_PORTABLE=1 builds for any x86-64.
+// default x86-64 target splits each into two 4-lane SSE operations. With
+// TRACKGATE_NATIVE=1 (set by the scripts in scripts/ and Benchmarks/), on an
+// x86-64 machine with AVX2 and FMA (every x86 server since 2013), the DSP
+// targets are built for that CPU: 11 % faster checking and 15 % faster
+// processing on the benchmark recordings, with bit-identical output
+// (Benchmarks/README.md). Opt-in because such a binary needs such a CPU, and
+// unsafe flags would keep the libraries from being a versioned dependency.
 let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-let wideVectors = ProcessInfo.processInfo.environment["TRACKGATE_PORTABLE"] == nil
+let wideVectors = ProcessInfo.processInfo.environment["TRACKGATE_NATIVE"] == "1"
     && cpu.contains(" avx2") && cpu.contains(" fma") && cpu.contains(" bmi2")
 let dspSettings: [SwiftSetting] = wideVectors ? [.unsafeFlags(["-target-cpu", "haswell"])] : []
 

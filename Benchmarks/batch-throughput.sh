@@ -15,6 +15,8 @@
 # Peak memory is the largest resident set of the whole trackgate process (GNU time).
 # A last run processes one hour-long track, to show memory does not follow the samples.
 set -euo pipefail
+# The DSP targets are built for this CPU when it has AVX2 and FMA (see Package.swift).
+export TRACKGATE_NATIVE="${TRACKGATE_NATIVE:-1}"
 cd "$(dirname "$0")/.."
 runs="${1:-3}"
 copies="${2:-4}"

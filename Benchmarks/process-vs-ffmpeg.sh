@@ -12,6 +12,8 @@
 #              verification, once with --resampler soxr and once with the default engine.
 # Runs alternate between the tools so drift in the machine hits both alike.
 set -euo pipefail
+# The DSP targets are built for this CPU when it has AVX2 and FMA (see Package.swift).
+export TRACKGATE_NATIVE="${TRACKGATE_NATIVE:-1}"
 cd "$(dirname "$0")/.."
 runs="${1:-3}"
 tg=.build/release/trackgate

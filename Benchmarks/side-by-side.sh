@@ -31,6 +31,8 @@
 # run takes about 30 minutes on a 2-core VM, half of it ffmpeg-normalize
 # (--skip-normalize leaves it out).
 set -euo pipefail
+# The DSP targets are built for this CPU when it has AVX2 and FMA (see Package.swift).
+export TRACKGATE_NATIVE="${TRACKGATE_NATIVE:-1}"
 cd "$(dirname "$0")/.."
 tracks=50 runs=3 normalize_runs=1 jobs_list="1 $(nproc)" folder="" normalize=1
 while [ $# -gt 0 ]; do

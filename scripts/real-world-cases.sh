@@ -5,6 +5,8 @@
 # replays them through trackgate: each must get its verdict and its words.
 #   bash scripts/real-world-cases.sh [folder]     (default out/real-world-cases)
 set -euo pipefail
+# The DSP targets are built for this CPU when it has AVX2 and FMA (see Package.swift).
+export TRACKGATE_NATIVE="${TRACKGATE_NATIVE:-1}"
 cd "$(dirname "$0")/.."
 folder="${1:-out/real-world-cases}"
 bash scripts/setup.sh

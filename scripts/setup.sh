@@ -7,6 +7,8 @@
 # ffmpeg/ffprobe and libebur128 (used by the tests as independent implementations),
 # extremetuxracer-data (real music, GPL-2+, for the boundary tests and evaluation).
 set -euo pipefail
+# The DSP targets are built for this CPU when it has AVX2 and FMA (see Package.swift).
+export TRACKGATE_NATIVE="${TRACKGATE_NATIVE:-1}"
 cd "$(dirname "$0")/.."
 
 packages=(pkg-config libsndfile1-dev libmpg123-dev libsamplerate0-dev libsoxr-dev libssl-dev ffmpeg libebur128-dev extremetuxracer-data)

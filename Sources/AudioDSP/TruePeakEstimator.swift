@@ -98,6 +98,7 @@ struct TruePeakEstimator: Sendable {
             peaks.update(repeating: 0)
             if work.count < taps + n { work = [Float](repeating: 0, count: taps + n) }
             for c in 0..<channelCount {
+                precondition(input(c).count >= n, "a channel is shorter than the block")
                 // The channel's history, then its new frames, copied as memory.
                 work.withUnsafeMutableBufferPointer { w in
                     history[c].withUnsafeBufferPointer { w.baseAddress!.update(from: $0.baseAddress!, count: taps) }

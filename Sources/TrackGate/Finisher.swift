@@ -91,7 +91,7 @@ public struct Finisher: Sendable {
             block.feed(&fresh)
         }
         fresh.finish()
-        return Self.searchMakeup(fresh, gainDB: plan.gainDB, targetLUFS: settings.targetLUFS, limit: fresh.headroomDB, clamp: true)!
+        return Self.searchMakeup(fresh, gainDB: plan.gainDB, targetLUFS: settings.targetLUFS, limit: fresh.headroomDB - Self.slopeStepDB, clamp: true)!
     }
 
     /// The step (dB) over which the output's slope against make-up is measured.
