@@ -1,10 +1,3 @@
-import AudioCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The readings of a `LoudnessMeter`. A level that does not exist (silence, or
 /// too little audio for its window) is nil, and `unavailable` says why.
 public struct LoudnessMeasurement: Sendable, Equatable {
@@ -36,7 +29,4 @@ public struct LoudnessMeasurement: Sendable, Equatable {
     public var maxSamplePeakDBFS: Double? { samplePeakDBFS.compactMap { $0 }.max() }
     /// Largest of the channels' true peaks, dBTP.
     public var maxTruePeakDBTP: Double? { truePeakDBTP.compactMap { $0 }.max() }
-
-    /// 20 log10 of a linear peak; nil for digital silence rather than -inf.
-    static func decibels(_ linear: Double) -> Double? { Decibels.level(linear) }
 }

@@ -189,8 +189,8 @@ public struct LoudnessMeter: Sendable, BlockConsumer {
                 ? "shorter than one 3 s short-term window" : "silent: no 3 s window above -70 LUFS"
         }
 
-        let samplePeaks = peaks.samplePeak.map(LoudnessMeasurement.decibels)
-        let truePeaks = measuresTruePeak ? peaks.truePeak.map(LoudnessMeasurement.decibels)
+        let samplePeaks = peaks.samplePeak.map(Decibels.level)
+        let truePeaks = measuresTruePeak ? peaks.truePeak.map(Decibels.level)
             : Array(repeating: nil, count: channelCount)
         if samplePeaks.allSatisfy({ $0 == nil }) {
             unavailable[.samplePeak] = "digital silence"

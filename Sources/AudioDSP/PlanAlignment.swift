@@ -188,11 +188,10 @@ public struct PlanAlignment: Sendable, Equatable {
     static func orders(of segments: [Double], seed: UInt64) -> [[Double]] {
         if segments.count <= 5 { return permutations(segments) }
         var random = SplitMix64(seed: seed)
-        func next() -> UInt64 { random.next() }
         var result = [segments]
         while result.count < maximumOrders {
             var order = segments
-            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(next() % UInt64(i + 1))) }
+            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }
             result.append(order)
         }
         return result

@@ -66,8 +66,8 @@ public struct Quantizer: Sendable {
             // `SoundFileWriter` that holds it crash in `close()` (Swift 6.3.1, release).
             var a = SIMD8<UInt32>(), b = SIMD8<UInt32>()
             for lane in 0..<8 {
-                a[lane] = UInt32(truncatingIfNeeded: nextRandom()) | 1
-                b[lane] = UInt32(truncatingIfNeeded: nextRandom()) | 1
+                a[lane] = UInt32(truncatingIfNeeded: random.next()) | 1
+                b[lane] = UInt32(truncatingIfNeeded: random.next()) | 1
             }
             while i + 8 <= source.count {
                 let steps = eightSteps(input.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self), &a, &b)
@@ -113,7 +113,7 @@ public struct Quantizer: Sendable {
         var v = Double(x) * scale
         if dithered {
             // Two 32-bit uniforms from one 64-bit draw; their difference, in steps, is triangular on (-1, 1).
-            let r = nextRandom()
+            let r = random.next()
             v += (Double(UInt32(truncatingIfNeeded: r)) - Double(UInt32(truncatingIfNeeded: r >> 32))) * 0x1p-32
         }
         guard !v.isNaN else { return 0 }
@@ -129,7 +129,4 @@ public struct Quantizer: Sendable {
     static func roundToEven(_ x: Double) -> Int32 {
         Int32(truncatingIfNeeded: (x + 6_755_399_441_055_744.0).bitPattern)
     }
-
-    @inline(__always)
-    private mutating func nextRandom() -> UInt64 { random.next() }
 }

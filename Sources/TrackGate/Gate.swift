@@ -395,7 +395,7 @@ public struct Gate: Sendable {
 
     func loudnessCheck(_ l: LoudnessReport) -> TrackReport.Check {
         guard let integrated = l.integratedLUFS else {
-            return .init(id: .loudness, status: .fail, message: l.unavailable["integrated_lufs"] ?? "no loudness")
+            return .init(id: .loudness, status: .fail, message: l.unavailable[LoudnessReport.key(.integrated).rawValue] ?? "no loudness")
         }
         let status = grade(-integrated, .init(warn: policy.loudnessFloor.warn.map { -$0 }, fail: policy.loudnessFloor.fail.map { -$0 }))
         return .init(id: .loudness, status: status, message: String(format: "integrated %.1f LUFS, range %@", integrated,
