@@ -44,6 +44,12 @@ let package = Package(
             pkgConfig: "libmpg123",
             providers: [.apt(["libmpg123-dev"])]
         ),
+        // FFmpeg's libraries decode what libsndfile cannot (AAC/ALAC in MP4/M4A).
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswresample-dev"])]
+        ),
         .systemLibrary(
             name: "CSampleRate",
             pkgConfig: "samplerate",
@@ -60,7 +66,7 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "AudioCore", swiftSettings: dspSettings),
-        .target(name: "AudioIO", dependencies: ["AudioCore", "CSndFile", "CMPG123", "CSampleRate", "CSoxr", "CCrypto"],
+        .target(name: "AudioIO", dependencies: ["AudioCore", "CSndFile", "CMPG123", "CFFmpeg", "CSampleRate", "CSoxr", "CCrypto"],
                 swiftSettings: dspSettings),
         .target(name: "AudioDSP", dependencies: ["AudioCore"], swiftSettings: dspSettings),
         .target(name: "NuroRequest"),

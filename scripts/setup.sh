@@ -2,7 +2,7 @@
 # Installs what TrackGate needs on Debian/Ubuntu, when it is missing, then builds.
 #   bash scripts/setup.sh            # release build of the trackgate binary
 #   bash scripts/setup.sh --no-build # packages only
-# Packages: libsndfile (decode/encode), libmpg123 (MP3 decoding, quiet and gapless), libsamplerate and libsoxr (resampling), OpenSSL's
+# Packages: libsndfile (decode/encode), libmpg123 (MP3 decoding, quiet and gapless), FFmpeg's libavformat/libavcodec/libswresample (AAC/M4A decoding), libsamplerate and libsoxr (resampling), OpenSSL's
 # libcrypto (SHA-256 of inputs, for batch resume): build dependencies, found by pkg-config;
 # ffmpeg/ffprobe and libebur128 (used by the tests as independent implementations),
 # extremetuxracer-data (real music, GPL-2+, for the boundary tests and evaluation).
@@ -11,7 +11,7 @@ set -euo pipefail
 export TRACKGATE_NATIVE="${TRACKGATE_NATIVE:-1}"
 cd "$(dirname "$0")/.."
 
-packages=(pkg-config libsndfile1-dev libmpg123-dev libsamplerate0-dev libsoxr-dev libssl-dev ffmpeg libebur128-dev extremetuxracer-data)
+packages=(pkg-config libsndfile1-dev libmpg123-dev libavformat-dev libavcodec-dev libswresample-dev libsamplerate0-dev libsoxr-dev libssl-dev ffmpeg libebur128-dev extremetuxracer-data)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

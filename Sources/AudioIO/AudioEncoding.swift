@@ -15,13 +15,17 @@ public struct AudioEncoding: Sendable, Hashable, Codable {
     /// True for codecs that discard information (Vorbis, Opus, MPEG).
     public let isLossy: Bool
 
-    /// A lossy stream decoded outside libsndfile (MPEG audio through libmpg123).
-    init(container: String, codec: String) {
+    /// A stream decoded outside libsndfile (MPEG audio through libmpg123; AAC,
+    /// ALAC and others through FFmpeg), named as ffprobe names it.
+    init(container: String, codec: String, lossy: Bool = true) {
         self.container = container
         self.codec = codec
         self.bitDepth = nil
-        self.isLossy = true
+        self.isLossy = lossy
     }
+
+    /// FFmpeg's names of lossless codecs found in the containers it decodes for TrackGate.
+    static let losslessCodecs: Set<String> = ["alac", "flac", "wavpack", "tta", "mlp", "truehd"]
 
     init(sfFormat format: Int32) {
         let major = Int(format) & Int(SF_FORMAT_TYPEMASK)

@@ -17,7 +17,13 @@
 struct ContainerProbe {
     /// The family of the first bytes.
     enum Magic: Equatable {
-        case riff, rf64, aiff, flac, ogg, mp3, mp4, html, json, xml, text, unknown
+        case riff, rf64, aiff, flac, ogg, mp3, html, json, xml, text, unknown
+        /// ISO base media (MP4, M4A, 3GP, MOV): decoded through FFmpeg.
+        case mp4
+        /// Raw AAC in ADTS frames: decoded through FFmpeg.
+        case adts
+        /// Matroska or WebM: decoded through FFmpeg.
+        case matroska
     }
 
     /// The audio payload a header announces against the bytes actually present.
@@ -105,6 +111,7 @@ struct ContainerProbe {
         case .riff, .rf64: walkRIFF(fd: fd, base: base, rf64: magic == .rf64, bigEndian: head.starts(with: Array("RIFX".utf8)))
         case .aiff: walkAIFF(fd: fd)
         case .ogg: checkOggEnd(fd: fd)
+        case .mp4: walkMP4(fd: fd)
         case .mp3:
             if let start = Self.read(fd, 65_536, at: 0, allowShort: true) { hasLengthHeader = MPEGFrameHeader.hasLengthHeader(start) }
         default: break
@@ -127,8 +134,8 @@ struct ContainerProbe {
         case .json: "not audio: the file is JSON text (an API error response saved as audio?)"
         case .xml: "not audio: the file is XML text (a storage error response, such as an expired link, saved as audio?)"
         case .text: "not audio: the file is plain text"
-        case .mp4: "unsupported format: MP4/M4A (AAC or ALAC) is not readable by libsndfile; convert it to WAV or FLAC"
-        case .riff, .rf64, .aiff, .flac, .ogg, .mp3: "damaged header: the file starts like audio but cannot be decoded"
+        case .riff, .rf64, .aiff, .flac, .ogg, .mp3, .mp4, .adts, .matroska:
+            "damaged header: the file starts like audio but cannot be decoded"
         case .unknown: "not audio: format not recognised"
         }
     }
@@ -149,6 +156,9 @@ struct ContainerProbe {
         if starts("fLaC") { return .flac }
         if starts("OggS") { return .ogg }
         if head.count >= 8, head[4..<8].elementsEqual("ftyp".utf8) { return .mp4 }
+        if head.starts(with: [0x1A, 0x45, 0xDF, 0xA3]) { return .matroska }
+        // An ADTS header: 12 sync bits, then MPEG layer 0 (MPEG audio has 1 to 3).
+        if head.count >= 7, head[0] == 0xFF, head[1] & 0xF6 == 0xF0 { return .adts }
         // An MPEG audio frame header: 11 sync bits, a version and layer that exist.
         if starts("ID3") || (head.count >= 2 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0
                              && head[1] & 0x18 != 0x08 && head[1] & 0x06 != 0) { return .mp3 }
@@ -313,6 +323,56 @@ struct ContainerProbe {
             start += 2
         }
         return fileSize
+    }
+
+    // MARK: MP4
+
+    /// Walks an MP4's top-level boxes (ISO/IEC 14496-12, 4.2: a 32-bit size, a
+    /// type, and a 64-bit size after it when the first is 1; 0 runs to the end of
+    /// the file). A download cut short ends inside a box, usually `mdat` (the
+    /// audio) or, when the index is written last, before `moov` (the index
+    /// without which no sample can be found). At most 4,096 boxes are visited;
+    /// a real file has a handful.
+    private mutating func walkMP4(fd: Int32) {
+        var offset: UInt64 = 0
+        var sawIndex = false, sawMedia = false
+        for _ in 0..<4096 {
+            guard offset < fileSize else { break }
+            guard let header = Self.read(fd, 16, at: offset, allowShort: true), header.count >= 8 else {
+                finding = .truncatedStream("the MP4 ends inside the header of a box, \(fileSize) bytes in")
+                return
+            }
+            let type = String(decoding: header[4..<8], as: UTF8.self)
+            var size = Self.be32(header, 0)
+            if size == 1 {
+                guard header.count == 16 else {
+                    finding = .truncatedStream("the MP4 ends inside the header of its '\(type)' box")
+                    return
+                }
+                size = Self.be32(header, 8) << 32 | Self.be32(header, 12)
+            } else if size == 0 {
+                size = fileSize - offset
+            }
+            guard size >= 8 else {
+                finding = .inconsistent("damaged MP4: the '\(type)' box at byte \(offset) declares \(size) bytes")
+                return
+            }
+            if type == "moov" { sawIndex = true }
+            if type == "mdat" { sawMedia = true }
+            let (end, overflow) = offset.addingReportingOverflow(size)
+            if overflow || end > fileSize {
+                let whole = type == "mdat" ? "its audio ('mdat') box" : "its '\(type)' box"
+                finding = .truncatedStream("the MP4 ends \(fileSize - offset) bytes into \(whole), which "
+                    + "declares \(size) bytes" + (sawIndex ? "" : ", and its index ('moov') was never reached"))
+                return
+            }
+            offset = end
+        }
+        if !sawIndex {
+            finding = sawMedia
+                ? .inconsistent("damaged MP4: it holds audio data ('mdat') but no index ('moov') to find it by")
+                : .inconsistent("damaged MP4: it has no index ('moov') box")
+        }
     }
 
     // MARK: Ogg

@@ -11,7 +11,9 @@ import Darwin
 /// The file is opened once; what it is is decided by its bytes, never its name
 /// (`ContainerProbe`): text saved under an audio name (an HTML, XML or JSON error
 /// body) is `.notAudio` and never reaches a decoder. MPEG audio is decoded by
-/// libmpg123 (`MPEGDecoder`), everything else by libsndfile (`SndFileDecoder`).
+/// libmpg123 (`MPEGDecoder`); what libsndfile cannot read (AAC
+/// or ALAC in MP4/M4A, ADTS AAC, Matroska/WebM) by FFmpeg's libraries
+/// (`FFmpegDecoder`); everything else by libsndfile (`SndFileDecoder`).
 ///
 /// Opening checks more than libsndfile does: a WAV or AIFF whose header
 /// announces more audio than the file holds is an error (`.truncated` or
@@ -68,12 +70,15 @@ public struct SoundFile: ~Copyable {
         let fileSize = input.size
         let probe = ContainerProbe(fd: input.descriptor, fileSize: fileSize)
         if probe.isText { throw AudioIOError(.notAudio, path: path, detail: probe.notAudioExplanation) }
-        if probe.magic == .mp4 { throw AudioIOError(.unsupported, path: path, detail: probe.notAudioExplanation) }
         // MPEG audio, also inside a WAV (format tag 0x55): libmpg123 skips the RIFF header itself.
         let mpeg = probe.magic == .mp3 || (probe.magic == .riff && probe.formatTag == 0x55)
-        let opened = mpeg
-            ? try Self.openMPEG(fd: input.take(), path: path, fileSize: fileSize, probe: probe)
-            : try Self.openSndFile(fd: input.take(), path: path, fileSize: fileSize, probe: probe)
+        let opened = if mpeg {
+            try Self.openMPEG(fd: input.take(), path: path, fileSize: fileSize, probe: probe)
+        } else if [.mp4, .adts, .matroska].contains(probe.magic) {
+            try Self.openFFmpeg(fd: input.take(), path: path, fileSize: fileSize, probe: probe)
+        } else {
+            try Self.openSndFile(fd: input.take(), path: path, fileSize: fileSize, probe: probe)
+        }
         guard (1...Self.maximumChannels).contains(opened.info.channelCount) else {
             throw AudioIOError(.corrupt, path: path, detail: "damaged header: \(opened.info.channelCount) channels")
         }
@@ -110,6 +115,51 @@ public struct SoundFile: ~Copyable {
         // Gapless decoding of a complete stream gives the LAME tag's count exactly;
         // one MPEG frame (1152 samples) of slack covers streams with a Xing count only.
         return (decoder, info, decoder.lengthFromHeader ? decoder.frameCount : nil, 1152)
+    }
+
+    private static func openFFmpeg(fd: Int32, path: String, fileSize: UInt64, probe: ContainerProbe) throws(AudioIOError) -> Opened {
+        let format = formatName(probe.magic)
+        switch probe.finding {
+        case .truncatedStream(let sentence):
+            close(fd)
+            throw AudioIOError(.truncated, path: path, detail: "truncated: \(sentence) (an interrupted download?)")
+        case .inconsistent(let sentence):
+            close(fd)
+            throw AudioIOError(.corrupt, path: path, detail: sentence)
+        case .headerCut(let where_):
+            close(fd)
+            throw AudioIOError(.truncated, path: path, detail: "truncated header: \(where_)")
+        case .fine, .dataShort: break
+        }
+        let decoder: FFmpegDecoder
+        do {
+            decoder = try FFmpegDecoder(fd: fd, size: fileSize)
+        } catch {
+            let library = "(FFmpeg: \(error.message))"
+            if error.noAudio {
+                throw AudioIOError(.notAudio, path: path, detail: "not audio: the \(format) file holds no audio stream \(library)")
+            }
+            if error.noDecoder {
+                throw AudioIOError(.unsupported, path: path, detail: "unsupported encoding: this \(format) file stores "
+                                       + "its audio in a codec this build of FFmpeg cannot decode \(library)")
+            }
+            throw AudioIOError(.corrupt, path: path, detail: "damaged \(format) file: its streams cannot be read \(library)")
+        }
+        let container = switch probe.magic {
+        case .adts: "aac"
+        case .matroska: "matroska"
+        default: "mp4"
+        }
+        let info = AudioFileInfo(
+            path: path, encoding: AudioEncoding(container: container, codec: decoder.codec,
+                                                    lossy: !AudioEncoding.losslessCodecs.contains(decoder.codec)
+                                                        && !decoder.codec.hasPrefix("pcm_")),
+            sampleRate: decoder.sampleRate, channelCount: decoder.channels, frameCount: decoder.announcedFrames,
+            channelLayout: nil, tags: decoder.tags, broadcastInfo: nil, cuePoints: [], fileSize: fileSize)
+        // An MP4's length is exact (its edit list or media header) and decoding
+        // stops there; one AAC frame of slack covers a length that counts the
+        // encoder delay as well.
+        return (decoder, info, decoder.announcedFrames, 1024)
     }
 
     private static func openSndFile(fd: Int32, path: String, fileSize: UInt64,
@@ -190,7 +240,9 @@ public struct SoundFile: ~Copyable {
         return block.frameCount > 0
     }
 
-    private var decoderName: String { decoder is MPEGDecoder ? "libmpg123" : "libsndfile" }
+    private var decoderName: String {
+        decoder is MPEGDecoder ? "libmpg123" : decoder is FFmpegDecoder ? "FFmpeg" : "libsndfile"
+    }
 
     /// Reads every remaining frame into memory. Meant for short files; stream long ones.
     public mutating func readAll() throws(AudioIOError) -> AudioBuffer {
@@ -234,6 +286,9 @@ extension SoundFile {
         case .flac: "FLAC"
         case .ogg: "Ogg"
         case .mp3: "MP3"
+        case .mp4: "MP4"
+        case .adts: "AAC"
+        case .matroska: "Matroska"
         default: "audio"
         }
     }

@@ -1,4 +1,5 @@
 import AudioDSP
+import AudioIO
 import CEBUR128
 import Foundation
 import Testing
@@ -121,5 +122,38 @@ import TrackGateTestSupport
         #expect(abs(dI) <= 0.02, "\(m): integrated \(dI)")
         #expect(abs(dLRA) <= 0.1, "\(m): LRA \(ours.loudnessRangeLU!) vs \(theirs.range)")
         print("libebur128 song comparison \(m): dI \(String(format: "%+.4f", dI)) LU, dLRA \(String(format: "%+.3f", dLRA)) LU (LRA \(String(format: "%.2f", theirs.range)))")
+    }
+
+    /// Producer's downloads are AAC in MP4, which TrackGate decodes through
+    /// FFmpeg's libraries: the meter on those samples against libebur128 on the
+    /// same samples, and against ffmpeg's `ebur128` filter reading the file itself.
+    @Test func aacInMP4AgreesWithLibebur128AndFFmpeg() throws {
+        guard ExternalTool.find("ffmpeg") != nil else {
+            Issue.record("ffmpeg is not installed: run scripts/setup.sh")
+            return
+        }
+        let dir = try TemporaryDirectory()
+        let m = Material(rate: 48_000, channels: 2, seed: 31)
+        let audio = Self.render(m)
+        let wav = dir.file("source.wav"), m4a = dir.file("producer.m4a")
+        var writer = try SoundFileWriter(path: wav, format: .wavFloat, sampleRate: m.rate, channelCount: 2)
+        try writer.write(AudioBuffer(sampleRate: m.rate, channels: audio))
+        try writer.commit()
+        let encoded = try ExternalTool.run("ffmpeg", ["-nostdin", "-loglevel", "error", "-y", "-i", wav, "-c:a", "aac",
+                                                      "-b:a", "192k", m4a])
+        #expect(encoded.status == 0, "\(encoded.stderr)")
+        let decoded = try SoundFile.readAll(path: m4a)
+        #expect(decoded.frameCount == audio[0].count)
+        let ours = measure(decoded.channels, rate: m.rate, truePeak: true)
+        let theirs = Self.libebur128(decoded.channels, rate: m.rate)
+        #expect(abs(ours.integratedLUFS! - theirs.integrated) <= 0.02,
+                "integrated \(ours.integratedLUFS!) vs libebur128 \(theirs.integrated)")
+        let dTP = ours.maxTruePeakDBTP! - theirs.truePeak.max()!
+        #expect(dTP > -0.05 && dTP < 0.3, "true peak \(ours.maxTruePeakDBTP!) vs libebur128 \(theirs.truePeak.max()!)")
+        // ffmpeg prints to 0.1 LU and decodes the last frame's padding as well.
+        let filter = try #require(try ExternalTool.ffmpegLoudness(m4a))
+        #expect(abs(ours.integratedLUFS! - filter.integrated) <= 0.1, "ffmpeg ebur128 \(filter.integrated)")
+        print(String(format: "AAC in MP4: integrated %.3f LUFS, libebur128 %.3f, ffmpeg %.1f; true peak %.2f dBTP, libebur128 %.2f",
+                     ours.integratedLUFS!, theirs.integrated, filter.integrated, ours.maxTruePeakDBTP!, theirs.truePeak.max()!))
     }
 }

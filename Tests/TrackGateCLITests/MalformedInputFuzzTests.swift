@@ -4,7 +4,7 @@ import Testing
 import TrackGateTestSupport
 
 /// A seeded mutation campaign over WAV (16-bit and float), AIFF, FLAC (also
-/// from a streaming encoder), Ogg Vorbis, Opus and MP3: header fields set to the
+/// from a streaming encoder), Ogg Vorbis, Opus, MP3 and AAC in MP4 (index last and first): header fields set to the
 /// values broken writers leave and truncation points, run through `info`,
 /// `loudness`, `check` and `process` as users run them. Every run must end
 /// (a time limit stands for "no hang"), with an exit code of the contract (no
@@ -28,7 +28,9 @@ import TrackGateTestSupport
         var made: [(String, String, Data)] = [("wav16", "wav", try Data(contentsOf: URL(fileURLWithPath: wav)))]
         for (base, ext, args) in [("wavf32", "wav", ["-c:a", "pcm_f32le"]), ("aiff", "aiff", ["-c:a", "pcm_s16be"]),
                                   ("flac", "flac", ["-c:a", "flac"]), ("vorbis", "ogg", ["-c:a", "libvorbis"]),
-                                  ("opus", "opus", ["-c:a", "libopus"]), ("mp3", "mp3", ["-c:a", "libmp3lame"])] {
+                                  ("opus", "opus", ["-c:a", "libopus"]), ("mp3", "mp3", ["-c:a", "libmp3lame"]),
+                                  ("aac", "m4a", ["-c:a", "aac"]),
+                                  ("aacfast", "m4a", ["-c:a", "aac", "-movflags", "+faststart"])] {
             let path = dir.file("good-\(base).\(ext)")
             let result = try ExternalTool.run("ffmpeg", ["-nostdin", "-loglevel", "error", "-y", "-i", wav] + args + [path])
             try #require(result.status == 0, "ffmpeg: \(result.stderr)")
@@ -76,7 +78,7 @@ import TrackGateTestSupport
         #expect(error.hasPrefix(file + ": "), "\(error)")
         let detail = error.dropFirst(file.count + 2)
         #expect(detail.count >= 12 && !detail.hasPrefix("("), "\(error)")
-        for library in ["libsndfile:", "libmpg123:"] {
+        for library in ["libsndfile:", "libmpg123:", "FFmpeg:"] {
             if let at = detail.range(of: library) {
                 #expect(detail[..<at.lowerBound].count >= 12, "a library's message stands alone: \(error)")
             }
@@ -86,7 +88,7 @@ import TrackGateTestSupport
     @Test func infoLoudnessAndCheckSurviveEveryMutation() throws {
         let dir = try TemporaryDirectory()
         let (folder, paths) = try Self.campaign(in: dir)
-        #expect(paths.count == 8 * 18 * Self.scale)
+        #expect(paths.count == 10 * 18 * Self.scale)
 
         for command in [["info", "--json", "--decode"], ["loudness", "--json"]] {
             let result = try Self.run(command + paths)

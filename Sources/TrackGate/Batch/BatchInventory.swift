@@ -7,9 +7,11 @@ import NuroRequest
 /// bad entry: the entry becomes a track with a `problem`, so one broken line
 /// costs one track, not the batch.
 public enum BatchInventory {
-    /// Extensions taken for audio in a folder: what libsndfile decodes.
+    /// Extensions taken for audio in a folder: what libsndfile decodes, and
+    /// what FFmpeg's libraries decode for TrackGate (MP4/M4A, ADTS AAC, Matroska/WebM).
     public static let audioExtensions: Set<String> = [
         "wav", "wave", "bwf", "rf64", "w64", "flac", "ogg", "oga", "opus", "mp3", "aif", "aiff", "aifc", "caf", "au", "snd",
+        "m4a", "mp4", "aac", "mka", "webm",
     ]
 
     /// The tracks of every input, in the order given (folders sorted by name,

@@ -1,0 +1,157 @@
+import AudioCore
+import AudioIO
+import Foundation
+import Testing
+import TrackGateTestSupport
+
+/// What libsndfile cannot read (Producer's `.m4a` downloads: AAC in MP4),
+/// decoded through FFmpeg's libraries, against the `ffmpeg` program's own
+/// decode of the same file, and broken as downloads break.
+@Suite struct FFmpegReaderTests {
+    /// ffmpeg's raw float decode of `path`, planar.
+    static func ffmpegDecode(_ path: String, channels: Int, in dir: TemporaryDirectory) throws -> [[Float]] {
+        let raw = dir.file("decode-\(UUID().uuidString).f32")
+        try ffmpeg(["-i", path, "-f", "f32le", "-c:a", "pcm_f32le", raw])
+        let data = try Data(contentsOf: URL(fileURLWithPath: raw))
+        let samples = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        let frames = samples.count / channels
+        return (0..<channels).map { c in (0..<frames).map { samples[$0 * channels + c] } }
+    }
+
+    /// A 3 s stereo music-like WAV at `rate`, for the encoders.
+    static func source(_ dir: TemporaryDirectory, rate: Int, seconds: Double = 3) throws -> String {
+        let path = dir.file("source-\(rate).wav")
+        let audio = MusicSynth(sampleRate: rate, seed: 7).render(plan: [("verse", seconds)])
+        var writer = try SoundFileWriter(path: path, format: .wavFloat, sampleRate: rate, channelCount: 2)
+        try writer.write(audio)
+        try writer.commit()
+        return path
+    }
+
+    struct Case: Sendable, CustomStringConvertible {
+        let file: String, args: [String], container: String, codec: String, lossy: Bool, exactLength: Bool
+        var description: String { file }
+    }
+
+    static let cases: [Case] = [
+        Case(file: "aac.m4a", args: ["-c:a", "aac", "-b:a", "128k"], container: "mp4", codec: "aac", lossy: true, exactLength: true),
+        Case(file: "faststart.m4a", args: ["-c:a", "aac", "-b:a", "192k", "-movflags", "+faststart"], container: "mp4",
+             codec: "aac", lossy: true, exactLength: true),
+        Case(file: "alac.m4a", args: ["-c:a", "alac"], container: "mp4", codec: "alac", lossy: false, exactLength: true),
+        Case(file: "adts.aac", args: ["-c:a", "aac", "-b:a", "128k"], container: "aac", codec: "aac", lossy: true, exactLength: false),
+    ]
+
+    /// Sample for sample what `ffmpeg -f f32le` decodes, as far as the file's
+    /// announced length: an MP4 stops there, without the padding of the last AAC frame.
+    @Test(arguments: cases)
+    func decodesAsFFmpegDoes(_ c: Case) throws {
+        let dir = try TemporaryDirectory()
+        let rate = 48_000
+        let path = dir.file(c.file)
+        try ffmpeg(["-i", try Self.source(dir, rate: rate)] + c.args + [path])
+        var file = try SoundFile(path: path)
+        #expect(file.info.encoding.container == c.container)
+        #expect(file.info.encoding.codec == c.codec)
+        #expect(file.info.encoding.isLossy == c.lossy)
+        #expect(file.info.sampleRate == rate)
+        #expect(file.info.channelCount == 2)
+        let ours = try file.readAll()
+        let theirs = try Self.ffmpegDecode(path, channels: 2, in: dir)
+        if c.exactLength {
+            #expect(file.info.frameCount == 3 * rate)
+            #expect(ours.frameCount == 3 * rate)
+            // ffmpeg 5.1 keeps the last frame's padding (fewer than 1,024 samples).
+            #expect(theirs[0].count >= ours.frameCount && theirs[0].count < ours.frameCount + 1024)
+        } else {
+            #expect(ours.frameCount == theirs[0].count)
+        }
+        var largest: Float = 0
+        for ch in 0..<2 {
+            for i in 0..<ours.frameCount { largest = max(largest, abs(ours.channels[ch][i] - theirs[ch][i])) }
+        }
+        #expect(largest == 0, "\(c): largest difference from ffmpeg's decode \(largest)")
+        if !c.lossy {
+            // ALAC is lossless: the float source within the encoder's 16-bit quantisation.
+            let source = try SoundFile.readAll(path: dir.file("source-\(rate).wav"))
+            var worst: Float = 0
+            for i in 0..<ours.frameCount { worst = max(worst, abs(ours.channels[0][i] - source.channels[0][i])) }
+            #expect(worst <= 1.0 / 32_768, "ALAC differs from its source by \(worst)")
+        }
+    }
+
+    @Test func readsTheContainersTags() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("tagged.m4a")
+        try ffmpeg(["-i", try Self.source(dir, rate: 44_100, seconds: 1), "-c:a", "aac", "-metadata", "title=Neon Rain",
+                    "-metadata", "artist=Producer", path])
+        let file = try SoundFile(path: path)
+        #expect(file.info.tags.title == "Neon Rain")
+        #expect(file.info.tags.artist == "Producer")
+    }
+
+    /// A download cut short, with the index written last (`ffmpeg`'s default)
+    /// and first (`+faststart`, as streaming services serve it): both are named
+    /// truncated before any decoding, from the MP4's own box sizes.
+    @Test(arguments: [false, true])
+    func truncatedDownloadIsNamed(_ faststart: Bool) throws {
+        let dir = try TemporaryDirectory()
+        let whole = dir.file("whole.m4a"), cut = dir.file("cut.m4a")
+        try ffmpeg(["-i", try Self.source(dir, rate: 48_000), "-c:a", "aac"] + (faststart ? ["-movflags", "+faststart"] : [])
+                    + [whole])
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: whole))
+        try bytes.prefix(bytes.count * 6 / 10).write(to: URL(fileURLWithPath: cut))
+        #expect {
+            _ = try SoundFile(path: cut)
+        } throws: { error in
+            guard let error = error as? AudioIOError else { return false }
+            return error.kind == .truncated && error.detail.contains("'mdat'") && error.path == cut
+        }
+    }
+
+    /// The audio box declared as running to the end of the file (size 0, as a
+    /// streaming writer leaves it), then cut: the boxes cannot tell, and the
+    /// decoded stream falls short of the length the index announces.
+    @Test func truncatedStreamOfOpenEndedBoxIsNamed() throws {
+        let dir = try TemporaryDirectory()
+        let whole = dir.file("whole.m4a"), cut = dir.file("cut.m4a")
+        try ffmpeg(["-i", try Self.source(dir, rate: 48_000), "-c:a", "aac", "-movflags", "+faststart", whole])
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: whole)))
+        let mdat = try #require(Self.find("mdat", in: bytes))
+        bytes.replaceSubrange(mdat - 4 ..< mdat, with: [0, 0, 0, 0])
+        try Data(bytes.prefix(bytes.count * 6 / 10)).write(to: URL(fileURLWithPath: cut))
+        var file = try SoundFile(path: cut)
+        #expect(file.info.frameCount == 144_000)
+        #expect {
+            _ = try file.readAll()
+        } throws: { error in
+            guard let error = error as? AudioIOError else { return false }
+            return error.kind == .truncated && error.detail.contains("of the 3.00 s its header announces")
+        }
+    }
+
+    @Test func mp4WithoutAudioOrIndexIsNamed() throws {
+        let dir = try TemporaryDirectory()
+        let video = dir.file("video.mp4")
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc=duration=1:size=64x64:rate=10", "-c:v", "mpeg4", video])
+        #expect { _ = try SoundFile(path: video) } throws: { ($0 as? AudioIOError)?.kind == .notAudio }
+
+        // ftyp and free boxes only: no index, no audio.
+        let empty = dir.file("no-index.m4a")
+        let box: (String, Int) -> [UInt8] = { type, size in
+            [UInt8(size >> 24), UInt8(size >> 16 & 255), UInt8(size >> 8 & 255), UInt8(size & 255)] + Array(type.utf8)
+                + [UInt8](repeating: 0, count: size - 8)
+        }
+        try Data(box("ftyp", 16) + box("free", 64)).write(to: URL(fileURLWithPath: empty))
+        #expect {
+            _ = try SoundFile(path: empty)
+        } throws: { error in
+            guard let error = error as? AudioIOError else { return false }
+            return error.kind == .corrupt && error.detail.contains("no index ('moov')")
+        }
+    }
+
+    static func find(_ type: String, in bytes: [UInt8]) -> Int? {
+        let pattern = Array(type.utf8)
+        return (4..<(bytes.count - 4)).first { bytes[$0..<$0 + 4].elementsEqual(pattern) }
+    }
+}
