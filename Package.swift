@@ -16,7 +16,7 @@ let wideVectors = ProcessInfo.processInfo.environment["TRACKGATE_NATIVE"] == "1"
 let dspSettings: [SwiftSetting] = wideVectors ? [.unsafeFlags(["-target-cpu", "haswell"])] : []
 
 // Layers, bottom to top: AudioCore (no dependencies) and the C shims -> AudioIO / AudioDSP /
-// NuroRequest -> TrackGate -> trackgate.
+// RequestModel -> TrackGate -> trackgate.
 // The C module never appears in a public signature above AudioIO.
 let package = Package(
     name: "TrackGate",
@@ -25,7 +25,7 @@ let package = Package(
         .library(name: "TrackGate", targets: ["TrackGate"]),
         .library(name: "AudioCore", targets: ["AudioCore"]),
         .library(name: "AudioIO", targets: ["AudioIO"]),
-        .library(name: "NuroRequest", targets: ["NuroRequest"]),
+        .library(name: "RequestModel", targets: ["RequestModel"]),
         .library(name: "AudioDSP", targets: ["AudioDSP"]),
         // Signal generators shared by the tests and the nested Benchmarks package.
         .library(name: "TrackGateTestSupport", targets: ["TrackGateTestSupport"]),
@@ -69,8 +69,8 @@ let package = Package(
         .target(name: "AudioIO", dependencies: ["AudioCore", "CSndFile", "CMPG123", "CFFmpeg", "CSampleRate", "CSoxr", "CCrypto"],
                 swiftSettings: dspSettings),
         .target(name: "AudioDSP", dependencies: ["AudioCore"], swiftSettings: dspSettings),
-        .target(name: "NuroRequest"),
-        .target(name: "TrackGate", dependencies: ["AudioCore", "AudioIO", "AudioDSP", "NuroRequest"]),
+        .target(name: "RequestModel"),
+        .target(name: "TrackGate", dependencies: ["AudioCore", "AudioIO", "AudioDSP", "RequestModel"]),
         .executableTarget(
             name: "TrackGateCLI",
             dependencies: [
@@ -79,7 +79,7 @@ let package = Package(
             ]
         ),
         .target(name: "TrackGateTestSupport", dependencies: ["AudioCore", "AudioIO"]),
-        .executableTarget(name: "make-samples", dependencies: ["AudioCore", "AudioIO", "NuroRequest", "TrackGateTestSupport"]),
+        .executableTarget(name: "make-samples", dependencies: ["AudioCore", "AudioIO", "RequestModel", "TrackGateTestSupport"]),
         .executableTarget(name: "make-cases", dependencies: ["TrackGateTestSupport"]),
 
         // libebur128 serves the tests as an independent implementation; the product never links it.
@@ -87,7 +87,7 @@ let package = Package(
                        providers: [.apt(["libebur128-dev"])]),
         .testTarget(name: "AudioDSPTests", dependencies: ["AudioCore", "AudioDSP", "AudioIO", "CEBUR128", "TrackGateTestSupport"]),
         .testTarget(name: "AudioIOTests", dependencies: ["AudioCore", "AudioIO", "AudioDSP", "TrackGateTestSupport"]),
-        .testTarget(name: "NuroRequestTests", dependencies: ["NuroRequest", "TrackGateTestSupport"]),
+        .testTarget(name: "RequestModelTests", dependencies: ["RequestModel", "TrackGateTestSupport"]),
         .testTarget(name: "TrackGateTests", dependencies: ["AudioCore", "TrackGate", "TrackGateTestSupport", "CEBUR128"]),
         .testTarget(name: "TrackGateCLITests", dependencies: ["TrackGateTestSupport", "AudioCore", "AudioIO"]),
     ],

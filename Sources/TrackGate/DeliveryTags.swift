@@ -1,6 +1,6 @@
 import AudioIO
 import Foundation
-import NuroRequest
+import RequestModel
 
 /// The metadata a delivery file carries: RIFF INFO or Vorbis comments, and
 /// for WAV a Broadcast Wave `bext` chunk and cue markers at the requested
@@ -21,30 +21,35 @@ public struct DeliveryTags: Sendable {
     /// report's notes say so. Empty when there were none.
     public private(set) var replacedControlCharacters: [String] = []
 
-    public init(request: NuroRequest, task: TaskAnswer?, settings: FinishSettings, format: OutputFormat,
+    public init(request: TrackRequest, task: AnswerEntry?, settings: FinishSettings, format: OutputFormat,
                 sourceRate: Int, outputRate: Int, channelCount: Int, date: Date = SourceDateEpoch.now()) {
         let title = request.title
         let genre: String? = switch request {
-        case .vocal(let r): r.genre.flatMap { $0.isEmpty ? nil : $0 }
-        case .bgmV1(let r): r.genre.isEmpty ? nil : r.genre.joined(separator: ", ")
-        case .bgmV2: nil
+        case .nuro: request.style
+        // Sonic's tags and Producer's sound are free text, often a sentence: a genre tag only when short.
+        case .sonic, .producer: request.style.flatMap { $0.count <= 80 ? $0 : nil }
         }
         let structure = request.expectedStructure
         // What the request asked for, in its own words; fields it left out are left out.
         let asked: [String?] = switch request {
-        case .vocal(let r): [r.genre, r.mood, r.gender.map { "\($0) voice" }, r.timbre.map { "\($0) timbre" }]
-        case .bgmV1(let r): (r.mood + r.instrument + r.theme).map(Optional.some)
-        case .bgmV2: []
+        case .nuro(.vocal(let r)): [r.genre, r.mood, r.gender.map { "\($0) voice" }, r.timbre.map { "\($0) timbre" }]
+        case .nuro(.bgmV1(let r)): (r.mood + r.instrument + r.theme).map(Optional.some)
+        case .nuro(.bgmV2): []
+        case .sonic(let r): [r.model, r.tags, r.makeInstrumental == true ? "instrumental" : nil,
+                             r.vocalGender.map { $0 == "f" ? "female voice" : $0 == "m" ? "male voice" : $0 }]
+        case .producer(let r): [r.model, r.sound]
         }
-        let parts = asked.compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
-            + ["\(Self.seconds(structure.duration)) s"]
-        var comment = "Nuro \(Self.kindText(request.kind)) request: " + parts.joined(separator: ", ")
+        var parts = asked.compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        if let duration = structure.duration { parts.append("\(Self.seconds(duration)) s") }
+        var comment = "\(request.service) \(Self.kindText(request.kind)) request: " + parts.joined(separator: ", ")
         if !structure.sections.isEmpty {
             comment += "; sections " + structure.sections.map {
                 "\($0.name) \(Self.seconds($0.start))-\(Self.seconds($0.end)) s"
             }.joined(separator: ", ")
+        } else if !structure.lyricSections.isEmpty {
+            comment += "; sections " + structure.lyricSections.joined(separator: ", ")
         }
-        if let id = task?.taskID { comment += "; task \(id)" }
+        if let task { comment += task.service == "Nuro" ? "; task \(task.id)" : "; clip \(task.id)" }
         comment += String(format: ". Normalised by %@ to %.1f LUFS under %.1f dBTP. ", TrackGateVersion.software,
                           settings.targetLUFS, settings.ceilingDBTP)
         // Last, so the space reserved for it ends the comment.
@@ -71,11 +76,11 @@ public struct DeliveryTags: Sendable {
         }
         let bits = format.sampleFormat.isFloat ? "32F" : "\(format.sampleFormat.bitDepth)"
         let mode = channelCount == 1 ? "mono" : channelCount == 2 ? "stereo" : "multitrack"
-        let history = "A=PCM,F=\(sourceRate),M=\(mode),T=Nuro\r\n"
+        let history = "A=PCM,F=\(sourceRate),M=\(mode),T=\(request.service)\r\n"
             + "A=PCM,F=\(outputRate),W=\(bits),M=\(mode),T=\(TrackGateVersion.software)\r\n"
         broadcastInfo = BroadcastInfo(
-            description: Self.ascii("Nuro \(Self.kindText(request.kind)): \(cleanTitle)", limit: 256), originator: "TrackGate",
-            originatorReference: Self.ascii(task?.taskID ?? "", limit: 32),
+            description: Self.ascii("\(request.service) \(Self.kindText(request.kind)): \(cleanTitle)", limit: 256),
+            originator: "TrackGate", originatorReference: Self.ascii(task?.id ?? "", limit: 32),
             originationDate: day, originationTime: time, codingHistory: history,
             loudness: .init(integratedLUFS: 0, rangeLU: 0, maxTruePeakDBTP: 0, maxMomentaryLUFS: 0, maxShortTermLUFS: 0))
         // libsndfile writes at most 100 cue markers; a plan with more (only a request
@@ -108,8 +113,14 @@ public struct DeliveryTags: Sendable {
                      maxShortTermLUFS: r.maxShortTermLUFS ?? missing)
     }
 
-    static func kindText(_ kind: NuroRequest.Kind) -> String {
-        switch kind { case .vocal: "vocal song"; case .bgmV1: "BGM v1.0"; case .bgmV2: "BGM v2.0" }
+    static func kindText(_ kind: TrackRequest.Kind) -> String {
+        switch kind {
+        case .vocal: "vocal song"
+        case .bgmV1: "BGM v1.0"
+        case .bgmV2: "BGM v2.0"
+        case .sonic: "song"
+        case .producer: "track"
+        }
     }
 
     static func seconds(_ t: Double) -> String {

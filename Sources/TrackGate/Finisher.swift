@@ -2,7 +2,7 @@ import AudioCore
 import AudioDSP
 import AudioIO
 import Foundation
-import NuroRequest
+import RequestModel
 
 /// Turns a checked track into a delivery file: gain → resampler → true-peak
 /// limiter → writer (which dithers as it quantises), in one streaming pass, then verification of the

@@ -2,7 +2,7 @@ import AudioCore
 import AudioDSP
 import AudioIO
 import Foundation
-import NuroRequest
+import RequestModel
 
 /// The QA gate: one track against the request that made it (and, optionally,
 /// the task answer that delivered it), judged by a `Policy`.
@@ -28,8 +28,12 @@ public struct Gate: Sendable {
         /// The request as parsed JSON, when it could be read (valid or not).
         public var requestJSON: JSONValue?
         public var taskJSON: JSONValue?
-        public var request: NuroRequest?
-        public var task: TaskAnswer?
+        public var request: TrackRequest?
+        /// What the task answer says of this track (Nuro's task, or the Sonic
+        /// or Producer clip the file is).
+        public var task: AnswerEntry?
+        /// Why an answer with several clips gave none for this file.
+        public var taskNote: String?
         /// Present unless the audio could not be read (or was never reached).
         public var analysis: TrackAnalysis?
         /// The audio file as opened for the analysis: later stages read this
@@ -54,8 +58,10 @@ public struct Gate: Sendable {
     ///   it first, to fingerprint the bytes it will judge); opened here when nil.
     /// - Parameter finishing: the settings the track will be finished with, so
     ///   the one analysis pass records what finishing needs (`TrackAnalysis`).
+    /// - Parameter clip: the `clip_id` of the Sonic or Producer clip the file
+    ///   is, when its name does not say (nil: found from the track's id or file name).
     public func evaluate(audioPath: String, request: JSONSource, task: JSONSource? = nil, id: String? = nil,
-                         envelopeColumns: Int? = nil, source: AudioSource? = nil,
+                         clip: String? = nil, envelopeColumns: Int? = nil, source: AudioSource? = nil,
                          finishing: FinishSettings? = nil) -> Outcome {
         let id = id ?? TrackID.of(audioPath: audioPath)
         var outcome = Outcome(report: TrackReport(id: id, file: audioPath, error: nil, unreadable: false))
@@ -80,7 +86,7 @@ public struct Gate: Sendable {
                 return outcome
             }
             outcome.request = readable
-            let kind = Self.kindName(readable.kind)
+            let kind = readable.kind.phrase.replacingOccurrences(of: " request", with: "")
             if validation.isValid && !document.warnings.isEmpty {
                 // A key given twice: which value did the service use? The gate
                 // judges by the last, and says so.
@@ -107,13 +113,38 @@ public struct Gate: Sendable {
                 return outcome
             case .success(let document):
                 outcome.taskJSON = document.value
-                let validation = TaskAnswer.validate(document.value)
-                guard let answer = validation.answer else {
-                    outcome.report.error = "\(task.origin): invalid task answer: " + validation.issues.map(\.description).joined(separator: "; ")
-                    outcome.report.errorKind = .invalidTask
-                    return outcome
+                if ClipAnswer.looksLikeAnswer(document.value) {
+                    let validation = ClipAnswer.validate(document.value)
+                    guard let answer = validation.answer else {
+                        outcome.report.error = "\(task.origin): invalid task answer: "
+                            + validation.issues.filter { $0.severity == .error }.map(\.description).joined(separator: "; ")
+                        outcome.report.errorKind = .invalidTask
+                        return outcome
+                    }
+                    if let clip {
+                        if let named = answer.clips.first(where: { $0.clipID == clip }) {
+                            outcome.task = answer.entry(named)
+                        } else {
+                            outcome.taskNote = "the task answer lists no clip \(clip) (it lists "
+                                + answer.clips.map(\.clipID).joined(separator: ", ") + ")"
+                        }
+                    } else if let found = answer.clip(forFileStem: id)
+                                ?? answer.clip(forFileStem: TrackID.of(audioPath: audioPath)) {
+                        outcome.task = answer.entry(found)
+                    } else {
+                        outcome.taskNote = "the task answer lists \(answer.clips.count) clips ("
+                            + answer.clips.map(\.clipID).joined(separator: ", ") + ") and none is this file: "
+                            + "name the file by its clip_id, or give the clip's own answer"
+                    }
+                } else {
+                    let validation = TaskAnswer.validate(document.value)
+                    guard let answer = validation.answer else {
+                        outcome.report.error = "\(task.origin): invalid task answer: " + validation.issues.map(\.description).joined(separator: "; ")
+                        outcome.report.errorKind = .invalidTask
+                        return outcome
+                    }
+                    outcome.task = answer.entry
                 }
-                outcome.task = answer
             }
         }
         do throws(AudioIOError) {
@@ -128,21 +159,37 @@ public struct Gate: Sendable {
             outcome.report.unreadable = true
             return outcome
         }
-        outcome.report = judge(outcome.analysis!, request: outcome.request!, task: outcome.task, into: outcome.report)
+        outcome.report = judge(outcome.analysis!, request: outcome.request!, task: outcome.task, taskNote: outcome.taskNote,
+                               into: outcome.report)
         return outcome
     }
 
     /// Applies the policy to measurements already made.
-    public func judge(_ analysis: TrackAnalysis, request: NuroRequest, task: TaskAnswer?, into base: TrackReport) -> TrackReport {
+    ///
+    /// - Parameter taskNote: why a task answer was given but says nothing of
+    ///   this track (none of its clips is this file); the `task_duration` check warns with it.
+    public func judge(_ analysis: TrackAnalysis, request: TrackRequest, task: AnswerEntry?, taskNote: String? = nil,
+                      into base: TrackReport) -> TrackReport {
         var report = base
         let expected = request.expectedStructure
         let d = analysis.defects
         report.durationS = analysis.duration
         report.requestedDurationS = expected.duration
+        report.service = request.service
+        report.lyricSections = expected.lyricSections.isEmpty ? nil : expected.lyricSections
+        report.instrumental = expected.instrumental
         report.loudness = analysis.loudness
         var checks = report.checks
-        checks.append(durationCheck(actual: analysis.duration, requested: expected.duration))
-        if let task { checks.append(taskDurationCheck(actual: analysis.duration, task: task)) }
+        if let requested = expected.duration {
+            checks.append(durationCheck(actual: analysis.duration, requested: requested))
+        } else {
+            checks.append(unrequestedDurationCheck(actual: analysis.duration, expected: expected, request: request))
+        }
+        if let task {
+            checks.append(taskDurationCheck(actual: analysis.duration, task: task))
+        } else if let taskNote {
+            checks.append(.init(id: .taskDuration, status: .warn, message: taskNote))
+        }
         let (boundaryCheck, boundaries, changes, alignment) = self.boundaries(expected: expected, novelty: analysis.novelty,
                                                                               planCurve: analysis.planCurve)
         checks.append(boundaryCheck)
@@ -193,9 +240,40 @@ public struct Gate: Sendable {
             actual, requested, sign, abs(difference), sign, 100 * relative))
     }
 
-    func taskDurationCheck(actual: Double, task: TaskAnswer) -> TrackReport.Check {
+    /// The length of a track whose service takes no duration (Sonic, Producer):
+    /// inside the policy's range when it sets one (outside fails), and not far
+    /// past the longest track the model is documented to make (warns). The task
+    /// answer's own duration is checked by `task_duration`.
+    func unrequestedDurationCheck(actual: Double, expected: ExpectedStructure, request: TrackRequest) -> TrackReport.Check {
+        let length = String(format: "%.2f s delivered", actual)
+        if let range = policy.durationRangeS {
+            if let low = range.min, actual < low {
+                return .init(id: .duration, status: .fail, message: length + String(format: ", under the policy's %.0f s minimum", low))
+            }
+            if let high = range.max, actual > high {
+                return .init(id: .duration, status: .fail, message: length + String(format: ", over the policy's %.0f s maximum", high))
+            }
+        }
+        let model: String = switch request {
+        case .sonic(let r): r.model ?? "Sonic"
+        case .producer(let r): r.model.map { "Producer (\($0))" } ?? "Producer"
+        case .nuro: "the model"
+        }
+        var message = length + "; \(request.service) requests set no duration"
+        if expected.extensionOnly { message += " (an extension holds only the new part until concatenated)" }
+        guard let longest = expected.longestDuration else { return .init(id: .duration, status: .pass, message: message) }
+        if actual > longest * (1 + policy.longestDurationMargin) {
+            return .init(id: .duration, status: .warn, message: length + String(
+                format: ", longer than the about %.0f s %@ is documented to make: a joined or looped file?", longest, model))
+        }
+        message += String(format: "; %@ makes up to about %.0f s", model, longest)
+        return .init(id: .duration, status: .pass, message: message)
+    }
+
+    func taskDurationCheck(actual: Double, task: AnswerEntry) -> TrackReport.Check {
         guard let reported = task.duration, reported > 0 else {
-            return .init(id: .taskDuration, status: .warn, message: "the task answer reports no duration")
+            return .init(id: .taskDuration, status: .warn, message: "the task answer reports no duration"
+                             + (task.service == "Nuro" ? "" : " for clip \(task.id)"))
         }
         let difference = abs(actual - reported)
         return .init(id: .taskDuration, status: grade(difference, policy.taskDuration), message: String(
@@ -404,20 +482,15 @@ public struct Gate: Sendable {
 
     // MARK: Inputs
 
-    /// "120 s" or "120 s in sections intro 0-20 s, verse 20-60 s, ...".
+    /// "120 s" or "120 s in sections intro 0-20 s, verse 20-60 s, ..."; "no duration" when none is requested.
     static func expectationText(_ e: ExpectedStructure) -> String {
-        let length = "\(DurationText.number(e.duration)) s"
+        guard let duration = e.duration else {
+            return "no duration" + (e.lyricSections.isEmpty ? "" : ", sections " + e.lyricSections.joined(separator: ", "))
+        }
+        let length = "\(DurationText.number(duration)) s"
         guard !e.sections.isEmpty else { return length }
         return length + " in sections " + e.sections.map {
             "\($0.name) \(DurationText.number($0.start))-\(DurationText.number($0.end)) s"
         }.joined(separator: ", ")
-    }
-
-    static func kindName(_ kind: NuroRequest.Kind) -> String {
-        switch kind {
-        case .vocal: "vocal"
-        case .bgmV1: "BGM v1.0"
-        case .bgmV2: "BGM v2.0"
-        }
     }
 }

@@ -1,5 +1,5 @@
 import AudioIO
-import NuroRequest
+import RequestModel
 
 /// What kind of problem stopped a track or a file before it could be judged:
 /// the `error_kind` of `--json` outputs, beside the message.

@@ -1,6 +1,6 @@
 import AudioIO
 import Foundation
-import NuroRequest
+import RequestModel
 
 /// Where a request or task answer comes from: a file, or an object given inline
 /// (a batch manifest line may carry either).

@@ -1,6 +1,6 @@
 import AudioIO
 import Foundation
-import NuroRequest
+import RequestModel
 
 /// Thresholds and severities of the gate. Every default is documented here
 /// with its reason; a JSON file given to `--policy` overrides any subset, with
@@ -27,6 +27,27 @@ public struct Policy: Sendable, Equatable, Codable {
     /// phrases, so 10 % warns and 25 % fails.
     public var duration = Limit(warn: 0.10, fail: 0.25)
     public var durationMinimumS: Double = 1.0
+
+    /// For services that take no duration (Sonic, Producer): the lengths a
+    /// delivery may have, in seconds (`{"min": 60, "max": 240}`); a track
+    /// outside fails. Nil (the default) sets no range: the length is then
+    /// checked against the task answer and the model's documented longest track.
+    public var durationRangeS: SecondsRange?
+
+    /// A track this fraction longer than the longest its model is documented to
+    /// make warns: the vendors give those lengths as approximations ("about 2
+    /// minutes", "4 to 8 minutes"), so only a clear excess says something is wrong.
+    public var longestDurationMargin: Double = 0.10
+
+    /// A range of seconds; either end may be left open.
+    public struct SecondsRange: Sendable, Equatable, Codable {
+        public var min: Double?
+        public var max: Double?
+        public init(min: Double?, max: Double?) {
+            self.min = min
+            self.max = max
+        }
+    }
 
     /// The task answer's `duration` against the audio, seconds. They describe the
     /// same file, so a difference means a cut download or a different file.
@@ -161,6 +182,7 @@ public struct Policy: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case silenceThresholdDBFS = "silence_threshold_dbfs", duration, durationMinimumS = "duration_minimum_s"
+        case durationRangeS = "duration_range_s", longestDurationMargin = "longest_duration_margin"
         case taskDuration = "task_duration_s", leadingSilence = "leading_silence_s", trailingSilence = "trailing_silence_s"
         case dropout = "dropout_s", dropoutMinimumS = "dropout_minimum_s", clipping = "clipping_runs"
         case truncatedEndingDropDB = "truncated_ending_drop_db", truncatedEndingFails = "truncated_ending_fails"

@@ -1,7 +1,7 @@
 import AudioDSP
 import AudioIO
 import Foundation
-import NuroRequest
+import RequestModel
 
 /// `trackgate process` for one track: the gate, then (unless the verdict
 /// forbids it) the `Finisher`, verification of the written file, and the
@@ -30,13 +30,14 @@ public struct TrackProcessor: Sendable {
     }
 
     public func process(audioPath: String, requestPath: String, taskPath: String? = nil,
-                        outputDirectory: String, id: String? = nil) -> TrackReport {
+                        outputDirectory: String, id: String? = nil, clip: String? = nil) -> TrackReport {
         process(audioPath: audioPath, request: .file(requestPath), task: taskPath.map(JSONSource.file),
-                outputDirectory: outputDirectory, id: id)
+                outputDirectory: outputDirectory, id: id, clip: clip)
     }
 
+    /// - Parameter clip: the Sonic or Producer clip the file is (`Gate.evaluate`).
     public func process(audioPath: String, request: JSONSource, task: JSONSource?,
-                        outputDirectory: String, id: String? = nil, fingerprint: Fingerprint? = nil,
+                        outputDirectory: String, id: String? = nil, clip: String? = nil, fingerprint: Fingerprint? = nil,
                         source: AudioSource? = nil) -> TrackReport {
         let id = id ?? TrackID.of(audioPath: audioPath)
         let settings = finisher.settings
@@ -46,7 +47,7 @@ public struct TrackProcessor: Sendable {
             return TrackReport(id: id, file: audioPath, error: problem, errorKind: .file(.invalidArgument), unreadable: true)
         }
 
-        let outcome = gate.evaluate(audioPath: audioPath, request: request, task: task, id: id,
+        let outcome = gate.evaluate(audioPath: audioPath, request: request, task: task, id: id, clip: clip,
                                     envelopeColumns: plots ? TrackPlot.envelopeColumns : nil, source: source,
                                     finishing: finisher.settings)
         var report = outcome.reportWithInputs
@@ -116,7 +117,7 @@ public struct TrackProcessor: Sendable {
         for output in [audioOut, reportOut, plotOut] { AtomicFile.removeTemporaries(of: output) }
     }
 
-    private func finish(analysis: TrackAnalysis, request: NuroRequest, task: TaskAnswer?, source: AudioSource,
+    private func finish(analysis: TrackAnalysis, request: TrackRequest, task: AnswerEntry?, source: AudioSource,
                         audioOut: String, report: inout TrackReport, output: inout OutputReport) throws(AudioIOError) {
         var plan = finisher.plan(analysis.loudness)
         // Limiting takes loudness: predict the make-up from the source, render

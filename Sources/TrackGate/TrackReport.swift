@@ -1,7 +1,7 @@
 import AudioDSP
 import AudioIO
 import Foundation
-import NuroRequest
+import RequestModel
 
 /// The gate's verdict on one track, with the keys of the command-line contract.
 public struct TrackReport: Sendable, Encodable {
@@ -133,6 +133,14 @@ public struct TrackReport: Sendable, Encodable {
     public var verdict: Verdict
     public var durationS: Double?
     public var requestedDurationS: Double?
+    /// The service whose request made the track: `Nuro`, `Sonic` or `Producer`.
+    public var service: String?
+    /// The section order the request's lyrics ask for (`[Verse]`, `[Chorus]`),
+    /// untimed; nil when the lyrics tag none.
+    public var lyricSections: [String]?
+    /// Why the track should have no vocals, when the request says so
+    /// (`make_instrumental`, or "instrumental" in the style text).
+    public var instrumental: String?
     public var loudness: LoudnessReport?
     public var checks: [Check]
     public var boundaries: [Boundary]
@@ -164,6 +172,7 @@ public struct TrackReport: Sendable, Encodable {
         case id, file, verdict, durationS = "duration_s", requestedDurationS = "requested_duration_s", loudness, checks
         case boundaries, planAlignment = "plan_alignment", unrequestedChanges = "unrequested_changes", output, error, request, task
         case errorKind = "error_kind", fingerprint, plot, plotError = "plot_error"
+        case service, lyricSections = "lyric_sections", instrumental
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -176,6 +185,9 @@ public struct TrackReport: Sendable, Encodable {
         }
         try number(durationS, .durationS)
         try number(requestedDurationS, .requestedDurationS)
+        if let service { try c.encode(service, forKey: .service) }
+        if let lyricSections { try c.encode(lyricSections, forKey: .lyricSections) }
+        if let instrumental { try c.encode(instrumental, forKey: .instrumental) }
         if let loudness { try c.encode(loudness, forKey: .loudness) } else { try c.encodeNil(forKey: .loudness) }
         try c.encode(checks, forKey: .checks)
         try c.encode(boundaries, forKey: .boundaries)

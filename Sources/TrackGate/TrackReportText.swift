@@ -7,8 +7,9 @@ extension TrackReport {
             return "\(TerminalText.field(file)): ERROR: \(TerminalText.field(error ?? "unknown error"))"
         }
         var head = "\(TerminalText.field(file)): \(verdict.rawValue.uppercased())"
-        if let durationS, let requestedDurationS {
-            head += String(format: " (%.2f s of %.0f s requested", durationS, requestedDurationS)
+        if let durationS {
+            head += requestedDurationS.map { String(format: " (%.2f s of %.0f s requested", durationS, $0) }
+                ?? String(format: " (%.2f s, %@ request", durationS, service ?? "no duration")
             if let l = loudness?.integratedLUFS { head += String(format: ", %.1f LUFS", l) }
             if let tp = loudness?.truePeakDBTP { head += String(format: ", %.1f dBTP", tp) }
             head += ")"
@@ -19,6 +20,10 @@ extension TrackReport {
             lines.append("  \(check.status.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) "
                          + "\(check.id.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0)) \(TerminalText.field(check.message))")
         }
+        if let lyricSections {
+            lines.append("  lyrics   sections in order: " + lyricSections.map { TerminalText.field($0) }.joined(separator: ", "))
+        }
+        if let instrumental { lines.append("  vocals   none asked for: \(TerminalText.field(instrumental))") }
         if let plan = planAlignment, plan.boundaries > 0 {
             let what = plan.status == .notApplicable ? "not tested (\(plan.reason ?? ""))"
                 : "\(plan.status == .confirmed ? "confirmed" : "not confirmed") (\(Gate.pText(plan.pValue)), "

@@ -41,7 +41,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let gate = try gateOptions.gate()
         let plotDir = noPlots ? nil : self.plotDir
-        var outcome = gate.evaluate(audioPath: track.audio, request: .file(track.request), task: track.task.map(JSONSource.file),
+        var outcome = gate.evaluate(audioPath: track.audio, request: .file(track.request), task: track.task.map(JSONSource.file), clip: track.clip,
                                     envelopeColumns: plotDir != nil ? TrackPlot.envelopeColumns : nil)
         if let plotDir {
             try? FileManager.default.createDirectory(atPath: plotDir, withIntermediateDirectories: true)

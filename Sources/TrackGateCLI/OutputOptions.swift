@@ -10,8 +10,14 @@ struct TrackInputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The request JSON that made the track.", valueName: "request.json"))
     var request: String
 
-    @Option(help: ArgumentHelp("The task answer JSON (\"Get Music\"), to check its reported duration.", valueName: "task.json"))
+    @Option(help: ArgumentHelp("The task answer JSON (Nuro's \"Get Music\", Sonic's or Producer's task answer), to "
+                               + "check its reported duration.", valueName: "task.json"))
     var task: String?
+
+    @Option(help: ArgumentHelp("Which clip of a Sonic or Producer answer the track is (its clip_id). Default: the clip "
+                               + "whose clip_id or download name is the file's name, or the answer's only clip.",
+                               valueName: "clip_id"))
+    var clip: String?
 }
 
 /// The gate's options, shared by `check` and `process`.

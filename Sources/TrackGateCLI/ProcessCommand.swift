@@ -133,7 +133,8 @@ struct ProcessCommand: ParsableCommand {
             printError(problem)
             throw ExitCode(ExitStatus.usage.rawValue)
         }
-        let report = processor.process(audioPath: track.audio, requestPath: track.request, taskPath: track.task, outputDirectory: out)
+        let report = processor.process(audioPath: track.audio, requestPath: track.request, taskPath: track.task,
+                                       outputDirectory: out, clip: track.clip)
         try output.show(report)
     }
 }

@@ -5,7 +5,7 @@
 // segments), or a generic arrangement when the request sets no structure.
 import AudioIO
 import Foundation
-import NuroRequest
+import RequestModel
 import TrackGateTestSupport
 
 let folder = CommandLine.arguments.dropFirst().first ?? "samples/tracks"
@@ -32,7 +32,7 @@ do {
         }
         let structure = request.expectedStructure
         let plan = structure.sections.isEmpty
-            ? genericPlan(duration: structure.duration)
+            ? genericPlan(duration: structure.duration ?? 30)
             : structure.sections.map { ($0.name, $0.end - $0.start) }
         let rate = sampleRates[name] ?? 44_100
         let audio = MusicSynth(sampleRate: rate, seed: UInt64(index + 1)).render(plan: plan, variant: index)
@@ -42,7 +42,7 @@ do {
                                          channelCount: 2, tags: tags, replaceExisting: true)
         try writer.write(audio)
         try writer.commit()
-        print("\(name).flac: \(structure.duration) s at \(rate) Hz, sections \(plan.map { "\($0.name) \($0.seconds)" })")
+        print("\(name).flac: \(structure.duration ?? 30) s at \(rate) Hz, sections \(plan.map { "\($0.name) \($0.seconds)" })")
     }
 } catch {
     print("make-samples: \(error)")

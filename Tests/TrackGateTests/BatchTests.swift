@@ -1,7 +1,7 @@
 import AudioCore
 import AudioIO
 import Foundation
-import NuroRequest
+import RequestModel
 import Synchronization
 import Testing
 import TrackGate

@@ -1,6 +1,6 @@
 import AudioIO
 import Foundation
-import NuroRequest
+import RequestModel
 import Testing
 import TrackGate
 import TrackGateTestSupport

@@ -1,7 +1,7 @@
 import AudioIO
 import Foundation
 import FoundationXML
-import NuroRequest
+import RequestModel
 import Testing
 import TrackGate
 import TrackGateTestSupport

@@ -1,7 +1,7 @@
 import AudioDSP
 import AudioIO
 import Foundation
-import NuroRequest
+import RequestModel
 import Testing
 import TrackGate
 import TrackGateTestSupport

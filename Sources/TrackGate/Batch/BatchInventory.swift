@@ -1,6 +1,6 @@
 import AudioIO
 import Foundation
-import NuroRequest
+import RequestModel
 
 /// Lists a batch's tracks from its `INPUT` arguments: folders and JSON Lines
 /// manifests (`../shared/reference/cli-contract.md`). Listing never stops at a
@@ -33,8 +33,12 @@ public enum BatchInventory {
     }
 
     /// A folder's tracks: `NAME.<audio ext>` with `NAME.request.json` (and,
-    /// optionally, `NAME.task.json`) beside it. Not recursive: an output folder
-    /// inside the input folder is never read back as input.
+    /// optionally, `NAME.task.json`) beside it. Sonic and Producer clips may
+    /// instead lie beside their task's answer, `TASK.task.json` with
+    /// `TASK.request.json`: a clip file named by its `clip_id` (or by the name
+    /// its `audio_url` ends in) is paired with them, and a clip the answer lists
+    /// but the folder lacks is reported as missing. Not recursive: an output
+    /// folder inside the input folder is never read back as input.
     public static func folder(_ path: String) -> [BatchTrack] {
         let names: [String]
         do {
@@ -48,6 +52,8 @@ public enum BatchInventory {
         let dir = path as NSString
         var tracks: [BatchTrack] = []
         var audioIDs = Set<String>()
+        let answers = clipAnswers(names: names, in: dir)
+        var pairedClips = Set<String>()
         for name in names {
             let ext = (name as NSString).pathExtension.lowercased()
             guard audioExtensions.contains(ext) else { continue }
@@ -57,11 +63,23 @@ public enum BatchInventory {
             var track = BatchTrack(id: id, audio: audio, request: nil, origin: audio)
             if present.contains("\(id).request.json") {
                 track.request = .file(dir.appendingPathComponent("\(id).request.json"))
+            } else if let answer = answers.first(where: { $0.clip(for: id) != nil }) {
+                let clip = answer.clip(for: id)!
+                pairedClips.insert("\(answer.task)\u{0}\(clip)")
+                track.clip = clip
+                track.task = .file(dir.appendingPathComponent("\(answer.task).task.json"))
+                if present.contains("\(answer.task).request.json") {
+                    track.request = .file(dir.appendingPathComponent("\(answer.task).request.json"))
+                } else {
+                    track.problem = "\(audio): clip \(clip) of \(answer.task).task.json has no request: expected "
+                        + "\(answer.task).request.json beside the answer"
+                    track.problemKind = .file(.missing)
+                }
             } else {
                 track.problem = "\(audio): no request: expected \(id).request.json beside it"
                 track.problemKind = .file(.missing)
             }
-            if present.contains("\(id).task.json") {
+            if track.task == nil, present.contains("\(id).task.json") {
                 track.task = .file(dir.appendingPathComponent("\(id).task.json"))
             }
             if let problem = TrackID.problem(id) {
@@ -70,16 +88,65 @@ public enum BatchInventory {
             }
             tracks.append(track)
         }
+        // A clip an answer lists that is not in the folder is a download that went missing.
+        for answer in answers {
+            for clip in answer.clips where !pairedClips.contains("\(answer.task)\u{0}\(clip.id)") {
+                // Paired by a file of its own name with its own request.
+                if audioIDs.contains(clip.id) || clip.stem.map(audioIDs.contains) == true { continue }
+                let file = dir.appendingPathComponent("\(answer.task).task.json")
+                tracks.append(BatchTrack(id: clip.id, audio: nil, request: nil, origin: file,
+                                         problem: "\(file): clip \(clip.id) is in the answer but not in the folder "
+                                             + "(expected \(clip.id).<mp3|m4a|...>: a download that went missing?)",
+                                         problemKind: .file(.missing)))
+            }
+        }
         // A request with no audio is a download that went missing: say so.
         for name in names where name.hasSuffix(".request.json") {
             let id = String(name.dropLast(".request.json".count))
             guard !audioIDs.contains(id) else { continue }
+            // A task's request: its clips are tracks of their own, listed above.
+            guard !answers.contains(where: { $0.task == id }) else { continue }
             let request = dir.appendingPathComponent(name)
             tracks.append(BatchTrack(id: id, audio: nil, request: .file(request), origin: request,
                                      problem: "\(request): no audio file \(id).<wav|flac|...> beside the request",
                                      problemKind: .file(.missing)))
         }
         return tracks
+    }
+
+    /// A Sonic or Producer answer in a folder: its task name (`TASK.task.json`)
+    /// and the clips it lists, by `clip_id` and by the name their `audio_url` ends in.
+    struct FolderAnswer {
+        struct Clip {
+            var id: String
+            var stem: String?
+        }
+        var task: String
+        var clips: [Clip]
+
+        /// The clip id a file stem is: the id itself, the download name, or a name containing the id.
+        func clip(for stem: String) -> String? {
+            if let exact = clips.first(where: { $0.id == stem || $0.stem == stem }) { return exact.id }
+            let named = clips.filter { stem.contains($0.id) }
+            return named.count == 1 ? named[0].id : nil
+        }
+    }
+
+    /// The folder's Sonic and Producer answers (`*.task.json` holding a `data`
+    /// list of clips); files that cannot be read are left to the tracks that use them.
+    static func clipAnswers(names: [String], in dir: NSString) -> [FolderAnswer] {
+        names.filter { $0.hasSuffix(".task.json") }.compactMap { name in
+            guard case .success(let document) = JSONInput.read(dir.appendingPathComponent(name)),
+                  ClipAnswer.looksLikeAnswer(document.value), case .array(let items)? = document.value["data"] else { return nil }
+            let clips = items.compactMap { item -> FolderAnswer.Clip? in
+                guard let id = item["clip_id"]?.stringValue, !id.isEmpty, TrackID.problem(id) == nil else { return nil }
+                let stem = item["audio_url"]?.stringValue.flatMap {
+                    $0.split(separator: "?").first?.split(separator: "/").last.map { (String($0) as NSString).deletingPathExtension }
+                }
+                return FolderAnswer.Clip(id: id, stem: stem)
+            }
+            return FolderAnswer(task: String(name.dropLast(".task.json".count)), clips: clips)
+        }
     }
 
     /// The largest manifest read: 1 GiB, some millions of lines.
@@ -150,9 +217,14 @@ public enum BatchInventory {
         for warning in document.warnings where warning.position != nil && object.keys.contains(warning.path) {
             problems.append(warning.message.replacingOccurrences(of: "the last value is used", with: "a line names one track"))
         }
-        let known: Set<String> = ["id", "audio", "request", "task"]
+        let known: Set<String> = ["id", "audio", "request", "task", "clip"]
         for key in object.keys.sorted() where !known.contains(key) {
-            problems.append("unknown key \"\(key)\" (a line has id, audio, request and task)")
+            problems.append("unknown key \"\(key)\" (a line has id, audio, request, task and clip)")
+        }
+        switch object["clip"] {
+        case nil, .null?: break
+        case .string(let clip)? where !clip.isEmpty: track.clip = clip
+        default: problems.append("\"clip\" must be a clip_id (a string)")
         }
         switch object["audio"] {
         case .string(let audio) where !audio.isEmpty: track.audio = resolve(audio)

@@ -1,6 +1,6 @@
 import AudioIO
 import Foundation
-import NuroRequest
+import RequestModel
 import Synchronization
 
 /// Runs `check` or `process` over a batch on several threads.
@@ -151,9 +151,9 @@ public struct BatchRunner: Sendable {
         if !checkOnly, let folder {
             let processor = TrackProcessor(gate: gate, finisher: finisher, force: force, overwrite: true, plots: plots)
             report = processor.process(audioPath: audio, request: request, task: track.task,
-                                       outputDirectory: folder.path, id: track.id, fingerprint: fingerprint, source: source)
+                                       outputDirectory: folder.path, id: track.id, clip: track.clip, fingerprint: fingerprint, source: source)
         } else {
-            let outcome = gate.evaluate(audioPath: audio, request: request, task: track.task, id: track.id,
+            let outcome = gate.evaluate(audioPath: audio, request: request, task: track.task, id: track.id, clip: track.clip,
                                         envelopeColumns: plots && folder != nil ? TrackPlot.envelopeColumns : nil, source: source)
             report = outcome.reportWithInputs
             report.fingerprint = fingerprint

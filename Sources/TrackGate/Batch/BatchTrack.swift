@@ -5,6 +5,9 @@ public struct BatchTrack: Sendable, Equatable {
     public var audio: String?
     public var request: JSONSource?
     public var task: JSONSource?
+    /// The `clip_id` of the Sonic or Producer clip the audio is, when the
+    /// listing knows it (a manifest's `clip`, a folder's answer); nil: found from the id.
+    public var clip: String?
     /// Where the track was listed (`DIR/NAME.wav`, `tracks.jsonl:12`), for messages.
     public var origin: String
     /// Why the track cannot be run (no request beside the audio, an unsafe id, a

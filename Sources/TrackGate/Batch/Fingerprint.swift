@@ -1,6 +1,6 @@
 import AudioIO
 import Foundation
-import NuroRequest
+import RequestModel
 
 /// What a track's outputs were made from: the input's content, the request,
 /// the task answer and every setting that shapes the result. A batch rerun

@@ -1,6 +1,6 @@
 import AudioIO
 import Foundation
-import NuroRequest
+import RequestModel
 import Synchronization
 
 /// One batch's answer from the report files its runs left: `trackgate report`.

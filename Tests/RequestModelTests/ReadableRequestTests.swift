@@ -1,5 +1,5 @@
 import Foundation
-import NuroRequest
+import RequestModel
 import Testing
 
 /// A request that breaks the reference's rules still made a track: `readable`
@@ -15,7 +15,7 @@ import Testing
     @Test func theReferencesV1BodyIsReadAsItsDurationAndTags() throws {
         let v = try sample("bgm-v1-request-body.json")
         #expect(v.request == nil && v.errors.count == 1)
-        guard case .bgmV1(let r)? = v.readable else { Issue.record("not read: \(String(describing: v.readable))"); return }
+        guard case .nuro(.bgmV1(let r))? = v.readable else { Issue.record("not read: \(String(describing: v.readable))"); return }
         #expect(r.duration == 45 && r.theme.contains("business") && r.genre == ["corporate", "upbeat"])
     }
 
@@ -25,7 +25,7 @@ import Testing
         let v = try sample("vocal-curl.json")
         #expect(v.request == nil)
         #expect(v.errors.map(\.path) == ["lyrics"])
-        guard case .vocal(let r)? = v.readable else { Issue.record("not read"); return }
+        guard case .nuro(.vocal(let r))? = v.readable else { Issue.record("not read"); return }
         #expect(r.duration == 180 && r.timbre == "Sweet_AUDIO_TIMBRE" && r.lyrics.unicodeScalars.count == 145)
         #expect(v.readable?.expectedStructure.duration == 180)
     }
@@ -36,7 +36,7 @@ import Testing
         for key in ["genre", "mood", "gender", "timbre"] { object.removeValue(forKey: key) }
         let v = try check(object)
         #expect(v.request == nil && v.errors.count == 4)
-        guard case .vocal(let r)? = v.readable else { Issue.record("not read"); return }
+        guard case .nuro(.vocal(let r))? = v.readable else { Issue.record("not read"); return }
         #expect(r.genre == nil && r.timbre == nil && r.duration == 120)
     }
 

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Checks a request against every rule of the Nuro API reference and, when it
-/// passes, builds the typed `NuroRequest`.
+/// Checks a request against every rule its service documents and, when it
+/// passes, builds the typed `TrackRequest`: Nuro (the rules below), Sonic
+/// (`SonicRules`) and Producer (`ProducerRules`), told apart by their fields.
 ///
 /// All violations are collected, not just the first, so one run tells the user
 /// everything to fix. The rules, by section of the reference:
@@ -9,6 +10,7 @@ import Foundation
 ///   from their lists, `gender` exactly `Female` or `Male`, `duration` 30-240 s.
 /// - Create BGM v1.0: `version` "v1.0" or absent, `description` required,
 ///   `duration` 1-60 s, `genre`/`mood`/`instrument`/`theme` at most 5 each from their lists.
+/// Nuro's rules, by section of its reference:
 /// - Create BGM v2.0: `description` under 200 characters; either `duration`
 ///   30-120 s or `segments` (names from the six types, each 5-120 s, a lone
 ///   segment at least 30 s, total 30-120 s), not both.
@@ -42,13 +44,13 @@ public struct RequestValidator {
 /// The outcome of validating one request.
 public struct RequestValidation: Sendable, Equatable {
     /// The typed request, present exactly when there are no errors.
-    public let request: NuroRequest?
+    public let request: TrackRequest?
     /// The request as far as it can be read, broken rules or not: every field
     /// whose value can be taken at its word (a duration out of range, a genre
     /// not on the list, segments that add up to under 30 s). Nil only when no
     /// expectation can be read from it: not an object, no kind, no duration and
     /// no segments. The gate judges tracks against this; `validate` reports the rules.
-    public let readable: NuroRequest?
+    public let readable: TrackRequest?
     /// Errors and warnings, in the order of the request's fields.
     public let issues: [ValidationIssue]
     /// The request as parsed, for reports that carry it along.
@@ -61,7 +63,7 @@ public struct RequestValidation: Sendable, Equatable {
 /// Walks the JSON once, recording issues as it goes, and builds the request
 /// as far as it can be read: a value that breaks a rule is reported and still
 /// taken at its word.
-private struct Walker {
+struct Walker {
     var issues: [ValidationIssue] = []
     /// Set while a request is read a second way (its kind guessed) whose rule
     /// reports would repeat or contradict the first reading's.
@@ -86,11 +88,19 @@ private struct Walker {
         issues.append(ValidationIssue(.warning, path: path, message))
     }
 
-    mutating func request(_ json: JSONValue) -> NuroRequest? {
+    mutating func request(_ json: JSONValue) -> TrackRequest? {
         guard case .object(let fields) = json else {
             error("", "a request must be a JSON object, found \(json.typeName)")
             return nil
         }
+        switch Service.of(fields) {
+        case .sonic: return sonic(fields).map(TrackRequest.sonic)
+        case .producer: return producer(fields).map(TrackRequest.producer)
+        case .nuro: return nuro(fields).map(TrackRequest.nuro)
+        }
+    }
+
+    mutating func nuro(_ fields: [String: JSONValue]) -> NuroRequest? {
         // The kind: as stated, or, when "type" is missing or wrong, as the fields show.
         var type = choice(fields, "type", from: ["vocal", "bgm"])
         if type != "vocal" && type != "bgm" {

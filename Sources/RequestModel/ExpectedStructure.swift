@@ -15,14 +15,35 @@ public struct ExpectedStructure: Sendable, Equatable, Codable {
         }
     }
 
-    /// The requested length in seconds.
-    public let duration: Double
+    /// The requested length in seconds; nil for services that take none (Sonic, Producer).
+    public let duration: Double?
     /// The planned sections, in order; empty when the request sets no structure.
     public let sections: [Section]
+    /// The longest track the model makes, in seconds, as its vendor documents
+    /// it (approximate); nil when not documented or when a length is requested.
+    public let longestDuration: Double?
+    /// The section order the lyrics' tags ask for (`[Verse]`, `[Chorus]`), untimed.
+    public let lyricSections: [String]
+    /// Why the track should have no vocals ("make_instrumental is true", "the
+    /// style text says \"instrumental\""); nil when nothing says so.
+    public let instrumental: String?
+    /// True for a Sonic extension, which holds only the new part until concatenated.
+    public let extensionOnly: Bool
 
+    /// A request's length and, for BGM v2.0, its timed plan (Nuro).
     public init(duration: Double, sections: [Section]) {
+        self.init(duration: duration, sections: sections, longestDuration: nil, lyricSections: [], instrumental: nil,
+                  extensionOnly: false)
+    }
+
+    public init(duration: Double?, sections: [Section], longestDuration: Double?, lyricSections: [String],
+                instrumental: String?, extensionOnly: Bool) {
         self.duration = duration
         self.sections = sections
+        self.longestDuration = longestDuration
+        self.lyricSections = lyricSections
+        self.instrumental = instrumental
+        self.extensionOnly = extensionOnly
     }
 
     /// The times where one section hands over to the next: the cumulative

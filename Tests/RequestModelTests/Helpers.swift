@@ -1,5 +1,5 @@
 import Foundation
-import NuroRequest
+import RequestModel
 
 /// Validates a request written as a Swift dictionary literal.
 func check(_ object: [String: Any]) throws -> RequestValidation {

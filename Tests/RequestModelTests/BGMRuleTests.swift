@@ -1,4 +1,4 @@
-import NuroRequest
+import RequestModel
 import Testing
 
 @Suite struct BGMv1RuleTests {

@@ -1,5 +1,5 @@
 import Foundation
-import NuroRequest
+import RequestModel
 import Testing
 
 /// Every request example of the Nuro API reference, as kept in `samples/requests`.
@@ -8,7 +8,7 @@ import Testing
         try JSONValue.parse(Data(contentsOf: samplesFolder.appendingPathComponent(name)))
     }
 
-    static let validRequests: [(file: String, kind: NuroRequest.Kind, duration: Double, boundaries: [Double])] = [
+    static let validRequests: [(file: String, kind: TrackRequest.Kind, duration: Double, boundaries: [Double])] = [
         ("bgm-v1-curl.json", .bgmV1, 35, []),
         ("bgm-v1-quickstart.json", .bgmV1, 30, []),
         ("bgm-v1-workflow-example.json", .bgmV1, 45, []),

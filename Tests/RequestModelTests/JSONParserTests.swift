@@ -1,5 +1,5 @@
 import Foundation
-import NuroRequest
+import RequestModel
 import Testing
 
 /// The reader's errors, each with the exact place it reports (positions counted

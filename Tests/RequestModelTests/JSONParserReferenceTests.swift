@@ -1,5 +1,5 @@
 import Foundation
-import NuroRequest
+import RequestModel
 import Testing
 import TrackGateTestSupport
 
