@@ -164,7 +164,7 @@ extension ClipAnswer {
                 : ["succeeded", "completed", "complete"].contains(clip.state ?? "")
             if finished {
                 if (clip.audioURL ?? "").isEmpty { error("\(path).audio_url", "a finished clip must carry its audio URL") }
-                if clip.duration == nil {
+                if c["duration"] == nil || c["duration"] == .null {
                     warning("\(path).duration", "missing or null: the delivered length cannot be checked against it")
                 }
             } else if producer == false, let state = clip.state, state != "succeeded" {
