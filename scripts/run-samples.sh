@@ -7,33 +7,48 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 tg=.build/release/trackgate
+shopt -s nullglob
+# Nuro tracks (FLAC), Sonic clips (MP3) and a Producer clip (AAC in M4A).
+tracks=(samples/tracks/*.flac samples/tracks/*.mp3 samples/tracks/*.m4a)
+
+# The request and task answer of a track: NAME.request.json beside it, or, for
+# a Sonic or Producer clip named by its clip_id, those of the task whose answer lists it.
+inputs_for() {
+  local name="${1%.*}" clip answer
+  if [ -f "$name.request.json" ]; then
+    inputs=(--request "$name.request.json")
+    if [ -f "$name.task.json" ]; then inputs+=(--task "$name.task.json"); fi
+    return 0
+  fi
+  clip="$(basename "$name")"
+  answer="$(grep -l "\"$clip\"" samples/tracks/*.task.json | head -n 1)"
+  inputs=(--request "${answer%.task.json}.request.json" --task "$answer")
+}
 
 echo "== trackgate validate samples/requests/*.json samples/tracks/*.json"
 $tg validate samples/requests/*.json samples/tracks/*.json
 
 echo
-echo "== trackgate info samples/tracks/*.flac"
-$tg info samples/tracks/*.flac
+echo "== trackgate info samples/tracks/*.{flac,mp3,m4a}"
+$tg info "${tracks[@]}"
 
 echo
-echo "== trackgate loudness samples/tracks/*.flac"
-$tg loudness samples/tracks/*.flac
+echo "== trackgate loudness samples/tracks/*.{flac,mp3,m4a}"
+$tg loudness "${tracks[@]}"
 
-for track in samples/tracks/*.flac; do
-  name="${track%.flac}"
-  task=()
-  [ -f "$name.task.json" ] && task=(--task "$name.task.json")
+for track in "${tracks[@]}"; do
+  inputs_for "$track"
   echo
-  echo "== trackgate check $track --request $name.request.json ${task[*]} --plot-dir out/check"
-  $tg check "$track" --request "$name.request.json" "${task[@]}" --plot-dir out/check
+  echo "== trackgate check $track ${inputs[*]} --plot-dir out/check"
+  $tg check "$track" "${inputs[@]}" --plot-dir out/check
 done
 
 # Delivery files go to out/ (ignored by git); reruns replace them.
-for track in samples/tracks/*.flac; do
-  name="${track%.flac}"
+for track in "${tracks[@]}"; do
+  inputs_for "$track"
   echo
-  echo "== trackgate process $track --request $name.request.json --out out/ --overwrite"
-  $tg process "$track" --request "$name.request.json" --out out/ --overwrite
+  echo "== trackgate process $track ${inputs[*]} --out out/ --overwrite"
+  $tg process "$track" "${inputs[@]}" --out out/ --overwrite
 done
 echo
 echo "== trackgate process samples/tracks/battle-loop.flac ... --sample-rate 44100 --resampler soxr --format flac --bit-depth 16"
