@@ -57,6 +57,18 @@ import TrackGateTestSupport
         #expect(check(first, "task_duration")?.status == .fail)
     }
 
+    /// The picture says the section order the lyrics ask for, which has no times to draw.
+    @Test func thePictureSaysTheLyricsSections() throws {
+        let dir = try TemporaryDirectory()
+        let audio = try Self.clip(dir, "clip-1.wav", seconds: 12)
+        try Self.write(Self.sonicRequest, dir.file("r.json"))
+        let outcome = Gate().evaluate(audioPath: audio, request: .file(dir.file("r.json")), envelopeColumns: TrackPlot.envelopeColumns)
+        let plot = TrackPlot(analysis: try #require(outcome.analysis), report: outcome.report, policy: Policy(), targetLUFS: -14)
+        try plot.save(to: dir.file("clip-1.svg"))
+        let svg = try String(contentsOfFile: dir.file("clip-1.svg"), encoding: .utf8)
+        #expect(svg.contains("the lyrics ask for Verse → Chorus → Outro (untimed)"))
+    }
+
     @Test func aFileNoClipNamesIsSaidToBeUnmatched() throws {
         let dir = try TemporaryDirectory()
         let audio = try Self.clip(dir, "download.wav", seconds: 6)

@@ -35,6 +35,8 @@ public struct TrackPlot: Sendable {
     /// The plan test's outcome, for the caption.
     public var planAlignment: TrackReport.PlanReport?
     public var boundaries: [TrackReport.Boundary]
+    /// The section order the request's lyrics ask for (Sonic, Producer), untimed.
+    public var lyricSections: [String]
     public var regions: [Region]
     /// Checks that warned or failed, for the caption.
     public var problems: [TrackReport.Check]
@@ -57,6 +59,7 @@ public struct TrackPlot: Sendable {
         confirmStrength = report.planAlignment?.confirmingStrength
         planAlignment = report.planAlignment
         boundaries = report.boundaries
+        lyricSections = report.lyricSections ?? []
         problems = report.checks.filter { $0.status != .pass }
 
         let d = analysis.defects

@@ -160,6 +160,10 @@ public enum TrackPlotSVG {
         if let plan = plot.planAlignment, plan.boundaries > 0 {
             title += plan.status == .notApplicable ? "; plan not tested"
                 : "; plan \(plan.status == .confirmed ? "confirmed" : "not confirmed"), \(Gate.pText(plan.pValue))"
+        } else if !plot.lyricSections.isEmpty {
+            // Lyrics order sections without timing them: said, not drawn as boundaries.
+            let order = plot.lyricSections.prefix(12).joined(separator: " → ") + (plot.lyricSections.count > 12 ? " …" : "")
+            title += "; the lyrics ask for \(order) (untimed)"
         }
         svg.text(title, x: Double(left) + 6, y: novelty.top + 14, style: "fill=\"#57606a\"")
         // Above the dotted line a change stands out on this track (top 5 % of its moments).
