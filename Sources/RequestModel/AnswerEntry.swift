@@ -1,8 +1,7 @@
 /// What a task answer says of one delivered track, whichever service wrote
 /// it: Nuro's task, or the Sonic or Producer clip the file is.
 public struct AnswerEntry: Sendable, Equatable {
-    /// "Nuro", "Sonic", "Producer".
-    public var service: String
+    public var service: GenerationService
     /// Nuro's `task_id`, or the clip's `clip_id`.
     public var id: String
     /// Seconds of audio the service reports; nil when it reports none.
@@ -12,7 +11,7 @@ public struct AnswerEntry: Sendable, Equatable {
     /// The model that made the track (`mv`), when the answer says.
     public var model: String?
 
-    public init(service: String, id: String, duration: Double?, durationWasText: Bool = false, model: String? = nil) {
+    public init(service: GenerationService, id: String, duration: Double?, durationWasText: Bool = false, model: String? = nil) {
         self.service = service
         self.id = id
         self.duration = duration
@@ -23,13 +22,13 @@ public struct AnswerEntry: Sendable, Equatable {
 
 extension TaskAnswer {
     /// Nuro's answer as an entry: its task and reported duration.
-    public var entry: AnswerEntry { AnswerEntry(service: "Nuro", id: taskID, duration: duration) }
+    public var entry: AnswerEntry { AnswerEntry(service: .nuro, id: taskID, duration: duration) }
 }
 
 extension ClipAnswer {
     /// One clip of the answer as an entry.
     public func entry(_ clip: Clip) -> AnswerEntry {
-        AnswerEntry(service: service == .sonic ? "Sonic" : "Producer", id: clip.clipID, duration: clip.duration,
+        AnswerEntry(service: service == .sonic ? .sonic : .producer, id: clip.clipID, duration: clip.duration,
                     durationWasText: clip.durationWasText, model: clip.model)
     }
 }

@@ -93,7 +93,7 @@ struct Walker {
             error("", "a request must be a JSON object, found \(json.typeName)")
             return nil
         }
-        switch Service.of(fields) {
+        switch GenerationService.of(fields) {
         case .sonic: return sonic(fields).map(TrackRequest.sonic)
         case .producer: return producer(fields).map(TrackRequest.producer)
         case .nuro: return nuro(fields).map(TrackRequest.nuro)

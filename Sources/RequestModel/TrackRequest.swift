@@ -45,12 +45,12 @@ public enum TrackRequest: Sendable, Equatable {
         }
     }
 
-    /// The service's name, for tags and messages.
-    public var service: String {
+    /// The service whose request this is.
+    public var service: GenerationService {
         switch self {
-        case .nuro: "Nuro"
-        case .sonic: "Sonic"
-        case .producer: "Producer"
+        case .nuro: .nuro
+        case .sonic: .sonic
+        case .producer: .producer
         }
     }
 

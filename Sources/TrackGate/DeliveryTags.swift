@@ -41,7 +41,7 @@ public struct DeliveryTags: Sendable {
         }
         var parts = asked.compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
         if let duration = structure.duration { parts.append("\(Self.seconds(duration)) s") }
-        var comment = "\(request.service) \(Self.kindText(request.kind)) request: " + parts.joined(separator: ", ")
+        var comment = "\(request.service.rawValue) \(Self.kindText(request.kind)) request: " + parts.joined(separator: ", ")
         if !structure.sections.isEmpty {
             comment += "; sections " + structure.sections.map {
                 "\($0.name) \(Self.seconds($0.start))-\(Self.seconds($0.end)) s"
@@ -49,7 +49,7 @@ public struct DeliveryTags: Sendable {
         } else if !structure.lyricSections.isEmpty {
             comment += "; sections " + structure.lyricSections.joined(separator: ", ")
         }
-        if let task { comment += task.service == "Nuro" ? "; task \(task.id)" : "; clip \(task.id)" }
+        if let task { comment += task.service == .nuro ? "; task \(task.id)" : "; clip \(task.id)" }
         comment += String(format: ". Normalised by %@ to %.1f LUFS under %.1f dBTP. ", TrackGateVersion.software,
                           settings.targetLUFS, settings.ceilingDBTP)
         // Last, so the space reserved for it ends the comment.
@@ -76,10 +76,10 @@ public struct DeliveryTags: Sendable {
         }
         let bits = format.sampleFormat.isFloat ? "32F" : "\(format.sampleFormat.bitDepth)"
         let mode = channelCount == 1 ? "mono" : channelCount == 2 ? "stereo" : "multitrack"
-        let history = "A=PCM,F=\(sourceRate),M=\(mode),T=\(request.service)\r\n"
+        let history = "A=PCM,F=\(sourceRate),M=\(mode),T=\(request.service.rawValue)\r\n"
             + "A=PCM,F=\(outputRate),W=\(bits),M=\(mode),T=\(TrackGateVersion.software)\r\n"
         broadcastInfo = BroadcastInfo(
-            description: Self.ascii("\(request.service) \(Self.kindText(request.kind)): \(cleanTitle)", limit: 256),
+            description: Self.ascii("\(request.service.rawValue) \(Self.kindText(request.kind)): \(cleanTitle)", limit: 256),
             originator: "TrackGate", originatorReference: Self.ascii(task?.id ?? "", limit: 32),
             originationDate: day, originationTime: time, codingHistory: history,
             loudness: .init(integratedLUFS: 0, rangeLU: 0, maxTruePeakDBTP: 0, maxMomentaryLUFS: 0, maxShortTermLUFS: 0))

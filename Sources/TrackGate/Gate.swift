@@ -175,7 +175,7 @@ public struct Gate: Sendable {
         let d = analysis.defects
         report.durationS = analysis.duration
         report.requestedDurationS = expected.duration
-        report.service = request.service
+        report.service = request.service.rawValue
         report.lyricSections = expected.lyricSections.isEmpty ? nil : expected.lyricSections
         report.instrumental = expected.instrumental
         report.loudness = analysis.loudness
@@ -259,7 +259,7 @@ public struct Gate: Sendable {
         case .producer(let r): r.model.map { "Producer (\($0))" } ?? "Producer"
         case .nuro: "the model"
         }
-        var message = length + "; \(request.service) requests set no duration"
+        var message = length + "; \(request.service.rawValue) requests set no duration"
         if expected.extensionOnly { message += " (an extension holds only the new part until concatenated)" }
         guard let longest = expected.longestDuration else { return .init(id: .duration, status: .pass, message: message) }
         if actual > longest * (1 + policy.longestDurationMargin) {
@@ -273,7 +273,7 @@ public struct Gate: Sendable {
     func taskDurationCheck(actual: Double, task: AnswerEntry) -> TrackReport.Check {
         guard let reported = task.duration, reported > 0 else {
             return .init(id: .taskDuration, status: .warn, message: "the task answer reports no duration"
-                             + (task.service == "Nuro" ? "" : " for clip \(task.id)"))
+                             + (task.service == .nuro ? "" : " for clip \(task.id)"))
         }
         let difference = abs(actual - reported)
         return .init(id: .taskDuration, status: grade(difference, policy.taskDuration), message: String(
