@@ -189,6 +189,11 @@ import TrackGateTestSupport
         let c = try #require(Fingerprint.make(audioPath: dir.file("copy.wav"), request: inline, task: nil, settingsDigest: "t"))
         #expect(c.changes(since: a) == ["the audio changed", "the settings changed"])
         #expect(Fingerprint.make(audioPath: dir.file("none.wav"), request: inline, task: nil, settingsDigest: "s") == nil)
+        // The clip of a Sonic or Producer answer the track is judged as.
+        let task = JSONSource.inline(.object(["data": .array([])]), origin: "m:1 task")
+        let first = try #require(Fingerprint.make(audioPath: dir.file("a.wav"), request: inline, task: task, clip: "c1", settingsDigest: "s"))
+        let second = try #require(Fingerprint.make(audioPath: dir.file("a.wav"), request: inline, task: task, clip: "c2", settingsDigest: "s"))
+        #expect(second.changes(since: first) == ["the task answer changed"])
     }
 
     @Test func settingsDigestsDifferForEverySettingThatShapesOutputs() {

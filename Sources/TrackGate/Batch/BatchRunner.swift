@@ -134,8 +134,8 @@ public struct BatchRunner: Sendable {
         // Opened once: the fingerprint hashes the bytes the gate then judges (nil
         // when it cannot be opened; the gate then says why).
         let source = try? AudioSource(path: audio)
-        let fingerprint = Fingerprint.make(audioPath: audio, request: request, task: track.task, settingsDigest: settingsDigest,
-                                           source: source)
+        let fingerprint = Fingerprint.make(audioPath: audio, request: request, task: track.task, clip: track.clip,
+                                           settingsDigest: settingsDigest, source: source)
         var resume = BatchResult.Resume.fresh
         if let folder, let earlier = folder.earlierReport(of: track.id) {
             let reasons = staleness(of: earlier.digest, now: fingerprint, folder: folder)

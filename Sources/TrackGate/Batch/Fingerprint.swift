@@ -31,8 +31,11 @@ public struct Fingerprint: Sendable, Codable, Equatable {
     ///
     /// - Parameter source: the audio as opened for the job; its bytes are hashed,
     ///   not whatever the path leads to (read by path when nil).
-    public static func make(audioPath: String, request: JSONSource, task: JSONSource?, settingsDigest: String,
-                            source: AudioSource? = nil) -> Fingerprint? {
+    /// - Parameter clip: the clip of a Sonic or Producer answer the track was
+    ///   paired with (a manifest's `clip`): judged against another clip, the
+    ///   same files make another report, so it joins the task's digest.
+    public static func make(audioPath: String, request: JSONSource, task: JSONSource?, clip: String? = nil,
+                            settingsDigest: String, source: AudioSource? = nil) -> Fingerprint? {
         let digest: String? = source.map { try? ContentDigest.sha256(source: $0) } ?? (try? ContentDigest.sha256(file: audioPath))
         guard let audio = digest,
               case .success(let requestDocument) = request.read() else { return nil }
@@ -40,6 +43,7 @@ public struct Fingerprint: Sendable, Codable, Equatable {
         if let task {
             guard case .success(let taskDocument) = task.read() else { return nil }
             taskDigest = canonicalDigest(taskDocument.value)
+            if let clip, let digest = taskDigest { taskDigest = ContentDigest.sha256(digest + "\u{0}clip " + clip) }
         }
         return Fingerprint(audio: audio, request: canonicalDigest(requestDocument.value), task: taskDigest, settings: settingsDigest)
     }
