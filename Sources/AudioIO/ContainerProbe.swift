@@ -89,7 +89,7 @@ struct ContainerProbe {
             let tagEnd = Self.id3v2End(head)
             if let after = Self.read(fd, 512, at: tagEnd, allowShort: true), !after.isEmpty {
                 let inner = Self.classify(after)
-                if inner == .flac || inner == .riff || inner == .ogg {
+                if inner == .flac || inner == .riff || inner == .ogg || inner == .adts {
                     magic = inner
                     base = tagEnd
                 }
@@ -112,6 +112,7 @@ struct ContainerProbe {
         case .aiff: walkAIFF(fd: fd)
         case .ogg: checkOggEnd(fd: fd)
         case .mp4: walkMP4(fd: fd)
+        case .matroska: checkMatroskaSize(fd: fd)
         case .mp3:
             if let start = Self.read(fd, 65_536, at: 0, allowShort: true) { hasLengthHeader = MPEGFrameHeader.hasLengthHeader(start) }
         default: break
@@ -339,7 +340,10 @@ struct ContainerProbe {
         for _ in 0..<4096 {
             guard offset < fileSize else { break }
             guard let header = Self.read(fd, 16, at: offset, allowShort: true), header.count >= 8 else {
-                finding = .truncatedStream("the MP4 ends inside the header of a box, \(fileSize) bytes in")
+                // A few bytes after complete index and audio boxes are padding, not a cut.
+                if !(sawIndex && sawMedia) {
+                    finding = .truncatedStream("the MP4 ends inside the header of a box, \(fileSize) bytes in")
+                }
                 return
             }
             let type = String(decoding: header[4..<8], as: UTF8.self)
@@ -360,6 +364,9 @@ struct ContainerProbe {
             if type == "moov" { sawIndex = true }
             if type == "mdat" { sawMedia = true }
             let (end, overflow) = offset.addingReportingOverflow(size)
+            // Bytes that follow complete index and audio boxes do not take audio
+            // away, whatever they are (players ignore them).
+            if (overflow || end > fileSize) && sawIndex && sawMedia && type != "moov" && type != "mdat" { return }
             if overflow || end > fileSize {
                 let whole = type == "mdat" ? "its audio ('mdat') box" : "its '\(type)' box"
                 finding = .truncatedStream("the MP4 ends \(fileSize - offset) bytes into \(whole), which "
@@ -372,6 +379,41 @@ struct ContainerProbe {
             finding = sawMedia
                 ? .inconsistent("damaged MP4: it holds audio data ('mdat') but no index ('moov') to find it by")
                 : .inconsistent("damaged MP4: it has no index ('moov') box")
+        }
+    }
+
+    // MARK: Matroska
+
+    /// A Matroska or WebM file is an EBML header and one Segment whose size,
+    /// unless written as "unknown" by a live writer, says where the file ends
+    /// (RFC 9559, 4 and 6): a download cut short ends inside it.
+    private mutating func checkMatroskaSize(fd: Int32) {
+        guard let head = Self.read(fd, 128, at: 0, allowShort: true), head.count >= 12 else { return }
+        /// An EBML variable-size integer at `i`: its value, its length in bytes,
+        /// and whether every value bit is 1 ("unknown size").
+        func vint(_ i: Int) -> (value: UInt64, length: Int, unknown: Bool)? {
+            guard i < head.count, head[i] != 0 else { return nil }
+            let length = head[i].leadingZeroBitCount + 1
+            guard i + length <= head.count else { return nil }
+            let mask: UInt8 = length == 8 ? 0 : 0xFF >> length
+            var value = UInt64(head[i] & mask)
+            var unknown = head[i] & mask == mask
+            for k in 1..<length {
+                value = value << 8 | UInt64(head[i + k])
+                unknown = unknown && head[i + k] == 0xFF
+            }
+            return (value, length, unknown)
+        }
+        // The EBML header's ID takes 4 bytes; its body is a few dozen bytes.
+        guard let header = vint(4), header.value < 100 else { return }
+        let segment = 4 + header.length + Int(header.value)
+        guard segment + 5 <= head.count, head[segment..<segment + 4].elementsEqual([0x18, 0x53, 0x80, 0x67]),
+              let size = vint(segment + 4), !size.unknown else { return }
+        let start = UInt64(segment + 4 + size.length)
+        let (end, overflow) = start.addingReportingOverflow(size.value)
+        if overflow || end > fileSize {
+            finding = .truncatedStream("the Matroska segment declares \(size.value) bytes but the file ends "
+                + "\(fileSize - min(fileSize, start)) bytes into it")
         }
     }
 

@@ -36,6 +36,9 @@ final class FFmpegDecoder: FrameDecoder {
     /// The container could not deliver part of the stream (a read error or a
     /// packet cut short): a decoding error after it is the end of a cut file.
     private var damaged: Int32 = 0
+    /// An error met after some frames of a call were decoded: those frames are
+    /// handed out, and the next call throws it.
+    private var pendingFailure: DecoderFailure?
 
     /// Opens the best audio stream of the file on `fd` (`size` bytes), which
     /// this decoder then owns (also when it throws).
@@ -80,19 +83,31 @@ final class FFmpegDecoder: FrameDecoder {
 
     func decode(into planar: UnsafeMutableBufferPointer<Float>, capacity: Int, at offset: Int,
                 frames: Int) throws(DecoderFailure) -> Int {
+        if let failure = pendingFailure {
+            pendingFailure = nil
+            throw failure
+        }
         var want = min(frames, scratchFrames)
         if let announcedFrames { want = min(want, announcedFrames - emitted) }
         guard want > 0, channels > 0 else { return 0 }
         var got: Int32 = 0
         let rc = tg_av_read(reader, scratch, Int32(want), &got, &damaged)
+        var failure: DecoderFailure?
+        if damaged != 0 && announcedFrames == nil && (rc < 0 || got == 0) {
+            // The file ends inside the stream, and no length was announced to check against.
+            failure = DecoderFailure(message: "the file ends inside an audio packet", cutShort: true)
+        } else if rc < 0 && damaged == 0 {
+            failure = DecoderFailure(message: Self.message(rc))
+        }
+        // (A cut packet of a stream with an announced length ends it here;
+        // `SoundFile` then compares what decoded with the announcement.)
         if got > 0 {
             Deinterleave.floats(scratch, frames: Int(got), channels: channels, into: planar, capacity: capacity, at: offset)
             emitted += Int(got)
+            pendingFailure = failure
             return Int(got)
         }
-        // A cut packet at the end of a cut file: the stream ends here, and the
-        // announced length (checked by `SoundFile`) says whether it is short.
-        if rc < 0 && damaged == 0 { throw DecoderFailure(message: Self.message(rc)) }
+        if let failure { throw failure }
         return 0
     }
 

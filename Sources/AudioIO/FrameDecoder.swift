@@ -18,6 +18,9 @@ struct DecoderFailure: Error {
     let message: String
     /// True when the stream simply ran out (before its first frame, at open).
     var endOfData = false
+    /// True when the file ends inside the stream (a read error or a packet cut
+    /// short) and no announced length can say so (`SoundFile` names it truncated).
+    var cutShort = false
 }
 
 enum Deinterleave {

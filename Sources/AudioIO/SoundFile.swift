@@ -228,6 +228,10 @@ public struct SoundFile: ~Copyable {
             return filled
         }
         position += block.frameCount
+        if let failure, failure.cutShort {
+            throw AudioIOError(.truncated, path: info.path, detail: "truncated: the stream breaks off after "
+                + "\(Self.seconds(position, info.sampleRate)) (\(failure.message): an interrupted download?)")
+        }
         if let failure {
             throw AudioIOError(.readFailed, path: info.path, detail: "the audio cannot be decoded after "
                 + "\(Self.seconds(position, info.sampleRate)): the stream is damaged (\(decoderName): \(failure.message))")

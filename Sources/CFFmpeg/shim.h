@@ -10,6 +10,7 @@
    kept (the last one per thread) for error messages, never printed. */
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,7 +32,8 @@ static inline char *tg_av_log_line(void) {
 /* Keeps the last error-level line the libraries log on this thread. */
 static inline void tg_av_log(void *avcl, int level, const char *fmt, va_list args) {
     (void)avcl;
-    if (level > AV_LOG_ERROR) return;
+    /* The level's low byte; higher bits carry flags. */
+    if ((level & 0xff) > AV_LOG_ERROR) return;
     char *line = tg_av_log_line();
     vsnprintf(line, 256, fmt, args);
     size_t n = strlen(line);
@@ -40,6 +42,15 @@ static inline void tg_av_log(void *avcl, int level, const char *fmt, va_list arg
 
 static inline const char *tg_av_last_message(void) { return tg_av_log_line(); }
 static inline void tg_av_clear_message(void) { tg_av_log_line()[0] = 0; }
+
+static inline void tg_av_install_log(void) { av_log_set_callback(tg_av_log); }
+
+/* The libraries' log goes to tg_av_log, installed once for the process: they
+   would otherwise print to standard error. */
+static inline void tg_av_quiet(void) {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, tg_av_install_log);
+}
 
 typedef struct tg_av_reader {
     int fd;
@@ -56,6 +67,9 @@ typedef struct tg_av_reader {
     int rate;
     int flushing;
     int finished;
+    /* The sample format and layout the converter was set up for. */
+    int converter_format;
+    AVChannelLayout converter_layout;
     /* Converted frames not yet handed out: interleaved floats. */
     float *pending;
     int pending_capacity;
@@ -92,6 +106,7 @@ static inline int64_t tg_av_seek(void *opaque, int64_t offset, int whence) {
 static inline void tg_av_close(tg_av_reader *r) {
     if (!r) return;
     swr_free(&r->resampler);
+    av_channel_layout_uninit(&r->converter_layout);
     av_frame_free(&r->frame);
     av_packet_free(&r->packet);
     avcodec_free_context(&r->codec);
@@ -120,7 +135,7 @@ enum {
 static inline int tg_av_open(int fd, int64_t size, tg_av_reader **out, int *code) {
     *out = NULL;
     *code = 0;
-    av_log_set_callback(tg_av_log);
+    tg_av_quiet();
     tg_av_clear_message();
     tg_av_reader *r = (tg_av_reader *)av_mallocz(sizeof *r);
     if (!r) return TG_AV_NO_MEMORY;
@@ -186,11 +201,21 @@ static inline const char *tg_av_tag(const tg_av_reader *r, const char *key) {
     return e ? e->value : NULL;
 }
 
-/* Converts the decoded frame into the pending buffer. */
+/* Converts the decoded frame into the pending buffer. The output keeps the
+   stream's opening channel count and rate; a frame in another sample format or
+   layout with the same count sets the converter up again. */
 static inline int tg_av_convert(tg_av_reader *r) {
     AVFrame *f = r->frame;
     if (f->ch_layout.nb_channels != r->channels || f->sample_rate != r->rate) return AVERROR_INVALIDDATA;
+    if (r->resampler && (f->format != r->converter_format
+                         || av_channel_layout_compare(&f->ch_layout, &r->converter_layout) != 0)) {
+        swr_free(&r->resampler);
+    }
     if (!r->resampler) {
+        av_channel_layout_uninit(&r->converter_layout);
+        int copied = av_channel_layout_copy(&r->converter_layout, &f->ch_layout);
+        if (copied < 0) return copied;
+        r->converter_format = f->format;
         int rc = swr_alloc_set_opts2(&r->resampler, &f->ch_layout, AV_SAMPLE_FMT_FLT, r->rate,
                                      &f->ch_layout, (enum AVSampleFormat)f->format, r->rate, 0, NULL);
         if (rc < 0) return rc;
@@ -240,7 +265,10 @@ static inline int tg_av_next(tg_av_reader *r, int *damaged) {
             }
             if (r->packet->stream_index != r->stream) { av_packet_unref(r->packet); continue; }
             if (r->packet->flags & AV_PKT_FLAG_CORRUPT) *damaged = 1;
+            /* The file's last bytes: a packet that will not decode there was cut. */
+            int last = r->packet->pos >= 0 && r->packet->pos + r->packet->size >= r->size;
             rc = avcodec_send_packet(r->codec, r->packet);
+            if (rc == AVERROR_INVALIDDATA && last) *damaged = 1;
             av_packet_unref(r->packet);
             break;
         }
@@ -252,6 +280,7 @@ static inline int tg_av_next(tg_av_reader *r, int *damaged) {
    or FFmpeg's error code when the stream cannot be decoded further. */
 static inline int tg_av_read(tg_av_reader *r, float *out, int frames, int *got, int *damaged) {
     *got = 0;
+    tg_av_clear_message();
     while (*got < frames) {
         if (r->pending_count == 0) {
             if (r->finished) return 0;

@@ -26,10 +26,47 @@ public struct ClipAnswer: Sendable, Equatable {
         public var style: String?
 
         /// The file name the clip's `audio_url` ends in, without query or extension.
-        public var downloadStem: String? {
-            guard let url = audioURL, let last = url.split(separator: "?").first?.split(separator: "/").last else { return nil }
-            let name = String(last)
-            return (name as NSString).deletingPathExtension
+        public var downloadStem: String? { audioURL.flatMap(ClipName.stem(ofURL:)) }
+    }
+
+    /// How a downloaded file is told to be a clip: by its `clip_id`, or by the
+    /// name its `audio_url` ends in.
+    public struct ClipName: Sendable, Equatable {
+        public var id: String
+        public var stem: String?
+        /// The answer says the clip was made and can be downloaded: it has an
+        /// `audio_url`, its state (Sonic) is `succeeded` and its task's status
+        /// (Producer) `SUCCESS`, where they are given.
+        public var delivered: Bool = true
+
+        /// The last path component of a URL, without query or extension.
+        static func stem(ofURL url: String) -> String? {
+            guard let last = url.split(separator: "?").first?.split(separator: "/").last else { return nil }
+            return (String(last) as NSString).deletingPathExtension
+        }
+
+        /// The clip a file stem is among `names`: the one whose id or download
+        /// name it is, else the only one whose id it contains; nil when none or
+        /// several are (a stem holding two ids is no one clip).
+        public static func match(_ stem: String, among names: [ClipName]) -> ClipName? {
+            if let exact = names.first(where: { $0.id == stem || $0.stem == stem }) { return exact }
+            let named = names.filter { !$0.id.isEmpty && stem.contains($0.id) }
+            return named.count == 1 ? named[0] : nil
+        }
+    }
+
+    /// The clips an answer lists, read leniently: an answer that breaks a rule
+    /// still names its clips, so a folder's files can be paired with it (the
+    /// gate then reports the broken rule).
+    public static func clipNames(in json: JSONValue) -> [ClipName] {
+        guard case .array(let items)? = json["data"] else { return [] }
+        let taskDone = json["status"].map { $0 == .string("SUCCESS") } ?? true
+        return items.compactMap { item in
+            guard let id = item["clip_id"]?.stringValue, !id.isEmpty else { return nil }
+            let url = item["audio_url"]?.stringValue ?? ""
+            let state = item["state"]?.stringValue
+            let done = taskDone && !url.isEmpty && (state == nil || ["succeeded", "completed", "complete"].contains(state!))
+            return ClipName(id: id, stem: url.isEmpty ? nil : ClipName.stem(ofURL: url), delivered: done)
         }
     }
 
@@ -43,9 +80,8 @@ public struct ClipAnswer: Sendable, Equatable {
     /// The clip a downloaded file is: the one whose `clip_id` or download name
     /// is the file's name (or contained in it), or the only clip.
     public func clip(forFileStem stem: String) -> Clip? {
-        if let exact = clips.first(where: { $0.clipID == stem || $0.downloadStem == stem }) { return exact }
-        let named = clips.filter { !$0.clipID.isEmpty && stem.contains($0.clipID) }
-        if named.count == 1 { return named[0] }
+        let names = clips.map { ClipName(id: $0.clipID, stem: $0.downloadStem) }
+        if let name = ClipName.match(stem, among: names) { return clips.first { $0.clipID == name.id } }
         return clips.count == 1 ? clips[0] : nil
     }
 }
@@ -66,8 +102,10 @@ extension ClipAnswer {
     /// True when the JSON looks like a Sonic or Producer task answer: a `data`
     /// list of clips (Nuro's answer is one flat object with `task_id`).
     public static func looksLikeAnswer(_ json: JSONValue) -> Bool {
-        if case .array? = json["data"] { return json["type"] == nil }
-        return false
+        guard json["type"] == nil, json["task_id"] == nil else { return false }
+        if case .array? = json["data"] { return true }
+        // A service's error answer: a code and no clips (`{"code": 400, "data": null, "message": ...}`).
+        return json["code"] != nil && (json["data"] != nil || json["message"] != nil)
     }
 
     /// Reads and checks an answer: `data` must be a list of clips, each with a
@@ -85,7 +123,9 @@ extension ClipAnswer {
             return ClipAnswerValidation(answer: nil, issues: issues)
         }
         guard case .array(let items)? = f["data"] else {
-            error("data", "expected the list of clips")
+            let failed = f["code"].flatMap { if case .number(let n) = $0, n != 200 { Walker.figure(n) } else { nil } }
+            let said = f["message"]?.stringValue.map { ": \"\($0)\"" } ?? ""
+            error("data", failed.map { "no clips: the call failed with code \($0)\(said)" } ?? "expected the list of clips")
             return ClipAnswerValidation(answer: nil, issues: issues)
         }
         // Producer's answer has a task status; its clips carry `sound` or `wav_url`.
@@ -164,7 +204,8 @@ extension ClipAnswer {
                 : ["succeeded", "completed", "complete"].contains(clip.state ?? "")
             if finished {
                 if (clip.audioURL ?? "").isEmpty { error("\(path).audio_url", "a finished clip must carry its audio URL") }
-                if c["duration"] == nil || c["duration"] == .null {
+                // Sonic documents the duration (an integer); Producer's may be absent or null.
+                if !producer, c["duration"] == nil || c["duration"] == .null {
                     warning("\(path).duration", "missing or null: the delivered length cannot be checked against it")
                 }
             } else if producer == false, let state = clip.state, state != "succeeded" {

@@ -59,7 +59,11 @@ extension Walker {
         request.title = optionalText(f, "title", limit: 80)
         switch f["seed"] {
         case nil, .null?: break
-        case .string(let s)?: request.seed = s
+        case .string(let s)?:
+            request.seed = s
+            if s.isEmpty || !s.allSatisfy(\.isASCII) || !s.allSatisfy(\.isNumber) {
+                warning("seed", "\"\(s)\" is not a string of digits, as the seed is documented")
+            }
         case .number(let n)?:
             warning("seed", "is documented as a string of digits; write \"\(Self.figure(n))\"")
             request.seed = Self.figure(n)

@@ -33,18 +33,22 @@ extension Walker {
         // A concatenation needs only the clip it completes.
         request.customMode = boolean(f, "custom_mode", required: !concat)
         let models = SonicModel.allCases.map(\.rawValue)
-        if let value = f["mv"], value != .null {
+        if case .string(let name)? = f["mv"], name.lowercased().hasPrefix("chirp-") {
+            error("mv", "\"\(name)\" is a name of the older brand; Sonic's models are named \"sonic-*\"", allowed: models)
+            request.model = name
+        } else if let value = f["mv"], value != .null {
             request.model = member(value, at: "mv", of: models)
-            if let model = request.model, model.lowercased().hasPrefix("chirp-") {
-                warning("mv", "\"chirp-*\" names are the older brand's; Sonic's models are named \"sonic-*\"")
-            }
         } else if !concat {
             error("mv", "required field is missing", allowed: models)
         }
         let model = request.model.flatMap(SonicModel.init(rawValue:))
+        // Make instrumental is boolean in both modes; read first, as it decides whether lyrics are needed.
+        request.makeInstrumental = boolean(f, "make_instrumental")
         if request.customMode == true {
             let limit = model?.lyricsLimit ?? 5000
-            request.prompt = optionalText(f, "prompt", limit: limit, required: request.taskType != "concat_music")
+            // An instrumental in custom mode has no lyrics to give.
+            request.prompt = optionalText(f, "prompt", limit: limit,
+                                          required: request.taskType != "concat_music" && request.makeInstrumental != true)
             if let prompt = request.prompt, model == nil, prompt.unicodeScalars.count > 3000 {
                 warning("prompt", "is \(prompt.unicodeScalars.count) characters long; sonic-v3-5 and sonic-v4 take at most 3000")
             }
@@ -65,7 +69,6 @@ extension Walker {
         request.title = optionalText(f, "title", limit: 120, softLimit: (80, "the create page"))
         request.tags = optionalText(f, "tags", limit: 200, softLimit: (80, "the older instructions page"))
         request.negativeTags = optionalText(f, "negative_tags")
-        request.makeInstrumental = boolean(f, "make_instrumental")
         if let auto = boolean(f, "auto_lyrics"), auto, request.customMode == false {
             error("auto_lyrics", "requires \"custom_mode\": true (the prompt then describes the song)")
         }

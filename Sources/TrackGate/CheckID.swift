@@ -26,6 +26,9 @@ public struct CheckID: RawRepresentable, Hashable, Comparable, Sendable, Codable
     public static let request = CheckID(rawValue: "request")
     public static let duration = CheckID(rawValue: "duration")
     public static let taskDuration = CheckID(rawValue: "task_duration")
+    /// Whether the task answer says the track is a finished delivery (not a
+    /// preview while the task runs, not a failed task's).
+    public static let taskState = CheckID(rawValue: "task_state")
     public static let boundaries = CheckID(rawValue: "boundaries")
     // Loudness and peaks of the source.
     public static let loudness = CheckID(rawValue: "loudness")

@@ -186,6 +186,7 @@ public struct Gate: Sendable {
             checks.append(unrequestedDurationCheck(actual: analysis.duration, expected: expected, request: request))
         }
         if let task {
+            checks.append(taskStateCheck(task))
             checks.append(taskDurationCheck(actual: analysis.duration, task: task))
         } else if let taskNote {
             checks.append(.init(id: .taskDuration, status: .warn, message: taskNote))
@@ -270,10 +271,30 @@ public struct Gate: Sendable {
         return .init(id: .duration, status: .pass, message: message)
     }
 
+    /// What the answer says of the track's progress: a file downloaded while
+    /// the task ran is a preview (Producer's `audio_url` streams then), and a
+    /// failed task's file is not its delivery.
+    func taskStateCheck(_ task: AnswerEntry) -> TrackReport.Check {
+        let what = task.service == .nuro ? "task \(task.id)" : "clip \(task.id)"
+        switch task.progress {
+        case .finished:
+            return .init(id: .taskState, status: .pass, message: "the answer says \(what) \(task.state ?? "succeeded")")
+        case .unknown:
+            return .init(id: .taskState, status: .pass, message: "the answer gives no state for \(what)")
+        case .unfinished:
+            return .init(id: .taskState, status: .warn, message: "the answer says \(what) is \(task.state ?? "unfinished"): "
+                             + "a file downloaded before it succeeded may be a preview, not the delivery")
+        case .failed:
+            return .init(id: .taskState, status: .fail, message: "the answer says \(what) failed: this file is not its delivery")
+        }
+    }
+
     func taskDurationCheck(actual: Double, task: AnswerEntry) -> TrackReport.Check {
         guard let reported = task.duration, reported > 0 else {
-            return .init(id: .taskDuration, status: .warn, message: "the task answer reports no duration"
-                             + (task.service == .nuro ? "" : " for clip \(task.id)"))
+            // Producer documents its duration as optional; the others report one.
+            return .init(id: .taskDuration, status: task.service == .producer ? .pass : .warn,
+                         message: "the task answer reports no duration" + (task.service == .nuro ? "" : " for clip \(task.id)")
+                             + (task.service == .producer ? " (Producer's answers may leave it out)" : ""))
         }
         let difference = abs(actual - reported)
         return .init(id: .taskDuration, status: grade(difference, policy.taskDuration), message: String(

@@ -161,7 +161,8 @@ public struct Policy: Sendable, Equatable, Codable {
             changes["plan_alignment_fails"] = fails
         }
         changes.removeValue(forKey: "boundary_confirm_strength")
-        let unknown = Set(changes.keys).subtracting(merged.keys)
+        // Every key the policy has, also those whose default (nil) the defaults' JSON leaves out.
+        let unknown = Set(changes.keys).subtracting(merged.keys).subtracting(CodingKeys.allCases.map(\.rawValue))
         guard unknown.isEmpty else {
             throw PolicyError(path: path, detail: "unknown keys: \(unknown.sorted().joined(separator: ", "))")
         }
@@ -173,14 +174,25 @@ public struct Policy: Sendable, Equatable, Codable {
                 merged[key] = value
             }
         }
+        let policy: Policy
         do {
-            return try JSONDecoder().decode(Policy.self, from: JSONEncoder().encode(JSONValue.object(merged)))
+            policy = try JSONDecoder().decode(Policy.self, from: JSONEncoder().encode(JSONValue.object(merged)))
         } catch {
             throw PolicyError(path: path, detail: "a value has the wrong type (\(error))")
         }
+        if policy.longestDurationMargin < 0 || !policy.longestDurationMargin.isFinite {
+            throw PolicyError(path: path, detail: "longest_duration_margin must be 0 or more (a fraction: 0.10 is 10 %)")
+        }
+        if let range = policy.durationRangeS {
+            let ends = [range.min, range.max].compactMap { $0 }
+            if ends.contains(where: { !$0.isFinite || $0 < 0 }) || (range.min ?? 0) > (range.max ?? .infinity) {
+                throw PolicyError(path: path, detail: "duration_range_s must be {\"min\": S, \"max\": S} with 0 <= min <= max seconds")
+            }
+        }
+        return policy
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case silenceThresholdDBFS = "silence_threshold_dbfs", duration, durationMinimumS = "duration_minimum_s"
         case durationRangeS = "duration_range_s", longestDurationMargin = "longest_duration_margin"
         case taskDuration = "task_duration_s", leadingSilence = "leading_silence_s", trailingSilence = "trailing_silence_s"

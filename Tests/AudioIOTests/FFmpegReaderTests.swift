@@ -154,4 +154,66 @@ import TrackGateTestSupport
         let pattern = Array(type.utf8)
         return (4..<(bytes.count - 4)).first { bytes[$0..<$0 + 4].elementsEqual(pattern) }
     }
+
+    /// 120 bytes damaged inside the audio of an M4A, at eight places: ffmpeg
+    /// reports each, and so does the reader (an error after some frames of a
+    /// read is kept and thrown by the next, never dropped).
+    @Test func aDamagedPacketIsAnError() throws {
+        let dir = try TemporaryDirectory()
+        let whole = dir.file("whole.m4a")
+        try ffmpeg(["-i", try Self.source(dir, rate: 48_000, seconds: 10), "-c:a", "aac", "-b:a", "128k", whole])
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: whole)))
+        let mdat = try #require(Self.find("mdat", in: bytes)) + 4
+        for percent in stride(from: 20, through: 90, by: 10) {
+            var damaged = bytes
+            let at = mdat + (bytes.count - mdat) * percent / 100
+            for k in at..<at + 120 { damaged[k] = damaged[k] &* 7 &+ 13 }
+            let path = dir.file("damaged-\(percent).m4a")
+            try Data(damaged).write(to: URL(fileURLWithPath: path))
+            #expect {
+                var file = try SoundFile(path: path)
+                _ = try file.readAll()
+            } throws: { ($0 as? AudioIOError)?.kind == .readFailed }
+        }
+    }
+
+    /// Streams without a length to check against (ADTS) or with one in their
+    /// container (Matroska's Segment size): cut downloads are named truncated.
+    @Test(arguments: [("cut.aac", ["-c:a", "aac"]), ("cut.mka", ["-c:a", "libopus"]), ("cut.webm", ["-c:a", "libopus"])])
+    func cutStreamsOfOtherContainersAreTruncated(_ name: String, _ codec: [String]) throws {
+        let dir = try TemporaryDirectory()
+        let whole = dir.file("whole-" + name)
+        try ffmpeg(["-i", try Self.source(dir, rate: 48_000, seconds: 10)] + codec + [whole])
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: whole))
+        try bytes.prefix(bytes.count * 6 / 10).write(to: URL(fileURLWithPath: dir.file(name)))
+        #expect {
+            var file = try SoundFile(path: dir.file(name))
+            _ = try file.readAll()
+        } throws: { ($0 as? AudioIOError)?.kind == .truncated }
+        var file = try SoundFile(path: whole)
+        #expect(abs(try file.readAll().frameCount - 480_000) < 2048)
+    }
+
+    /// Bytes after complete index and audio boxes take nothing away (players
+    /// ignore them); an ID3 tag before ADTS is looked past, as ffmpeg does.
+    @Test func paddingAfterAnMP4AndATagBeforeADTS() throws {
+        let dir = try TemporaryDirectory()
+        let m4a = dir.file("song.m4a"), aac = dir.file("song.aac")
+        let source = try Self.source(dir, rate: 44_100, seconds: 2)
+        try ffmpeg(["-i", source, "-c:a", "aac", m4a])
+        try ffmpeg(["-i", source, "-c:a", "aac", aac])
+        for tail in [[UInt8](repeating: 0, count: 4), [UInt8](repeating: 0x41, count: 31)] {
+            let padded = dir.file("padded-\(tail.count).m4a")
+            try Data(try Data(contentsOf: URL(fileURLWithPath: m4a)) + tail).write(to: URL(fileURLWithPath: padded))
+            var file = try SoundFile(path: padded)
+            #expect(try file.readAll().frameCount == 88_200)
+        }
+        let tag: [UInt8] = Array("ID3".utf8) + [4, 0, 0, 0, 0, 0, 10] + [UInt8](repeating: 0, count: 10)
+        let tagged = dir.file("tagged.aac")
+        try Data(tag + [UInt8](try Data(contentsOf: URL(fileURLWithPath: aac)))).write(to: URL(fileURLWithPath: tagged))
+        var file = try SoundFile(path: tagged)
+        #expect(file.info.encoding.container == "aac")
+        var plain = try SoundFile(path: aac)
+        #expect(try file.readAll() == (try plain.readAll()))
+    }
 }

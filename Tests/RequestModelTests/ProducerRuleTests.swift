@@ -52,6 +52,7 @@ var validProducer: [String: Any] { [
 
     @Test func seedIsAStringOfDigits() throws {
         #expect(try check(with(validProducer, ["seed": "42"])).issues.isEmpty)
+        #expect(issues(try check(with(validProducer, ["seed": "abc"]))) == ["warning seed"])
         #expect(issues(try check(with(validProducer, ["seed": 42]))) == ["warning seed"])
         #expect(errorPaths(try check(with(validProducer, ["seed": [1]]))) == ["seed"])
     }
@@ -97,5 +98,10 @@ var validProducer: [String: Any] { [
         #expect(try check(validProducer).request?.kind == .producer)
         #expect(try check(["mv": "sonic-v4"]).readable?.kind == .sonic)
         #expect(try check(["mv": "FUZZ-2.0"]).readable?.kind == .producer)
+        // One stray field of the other service does not change the reading.
+        let stray = try check(with(validProducer, ["negative_tags": "vocals"]))
+        #expect(stray.request?.kind == .producer && stray.issues.map(\.path) == ["negative_tags"])
+        #expect(try check(["lyrics": "[Verse]\nRain"]).readable?.kind == .producer)
+        #expect(try check(with(validVocal, ["type": nil])).readable?.kind == .vocal)
     }
 }

@@ -59,7 +59,15 @@ var validSonicDescribed: [String: Any] { [
         if !ok { #expect(v.errors.map(\.path) == ["prompt"]) }
     }
 
+    @Test func chirpNamesAreTheOlderBrands() throws {
+        let v = try check(with(validSonic, ["mv": "chirp-v4"]))
+        #expect(v.issues.map { "\($0.severity) \($0.path)" } == ["error mv"])
+        #expect(v.errors.first?.message.contains("older brand") == true)
+    }
+
     @Test func customModeNeedsLyrics() throws {
+        // An instrumental has no lyrics to give.
+        #expect(try check(with(validSonic, ["prompt": nil, "make_instrumental": true])).isValid)
         #expect(errorPaths(try check(with(validSonic, ["prompt": nil]))) == ["prompt"])
         #expect(errorPaths(try check(with(validSonic, ["prompt": "  "]))) == ["prompt"])
     }

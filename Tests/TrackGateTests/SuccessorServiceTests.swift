@@ -128,4 +128,56 @@ import TrackGateTestSupport
         let tracks = BatchInventory.manifest(dir.file("m.jsonl"))
         #expect(tracks.count == 1 && tracks[0].clip == "clip-1" && tracks[0].problem == nil)
     }
+
+    @Test func thePolicyRangeIsReadFromAFile() throws {
+        let dir = try TemporaryDirectory()
+        try Self.write(#"{"duration_range_s": {"min": 30, "max": 300}, "longest_duration_margin": 0.2}"#, dir.file("p.json"))
+        let policy = try Policy.load(path: dir.file("p.json"))
+        #expect(policy.durationRangeS == .init(min: 30, max: 300) && policy.longestDurationMargin == 0.2)
+        try Self.write(#"{"duration_range_s": {"min": 300, "max": 30}}"#, dir.file("bad.json"))
+        #expect(throws: PolicyError.self) { try Policy.load(path: dir.file("bad.json")) }
+        try Self.write(#"{"longest_duration_margin": -1}"#, dir.file("bad2.json"))
+        #expect(throws: PolicyError.self) { try Policy.load(path: dir.file("bad2.json")) }
+    }
+
+    /// A clip the answer says is streaming is a preview; a failed task's file is not its delivery.
+    @Test(arguments: [("streaming", "warn"), ("running", "warn"), ("succeeded", "pass")])
+    func theAnswersStateIsChecked(_ state: String, _ status: String) throws {
+        let dir = try TemporaryDirectory()
+        let audio = try Self.clip(dir, "clip-0.wav", seconds: 6)
+        try Self.write(Self.sonicRequest, dir.file("r.json"))
+        try Self.write(Self.sonicAnswer(["6"]).replacingOccurrences(of: "\"succeeded\"", with: "\"\(state)\""), dir.file("t.json"))
+        let r = Gate().check(audioPath: audio, requestPath: dir.file("r.json"), taskPath: dir.file("t.json"))
+        #expect(check(r, "task_state")?.status.rawValue == status, "\(String(describing: check(r, "task_state")))")
+        let failed = #"{"code": 200, "status": "FAILED", "data": [{"clip_id": "p1", "audio_url": "u", "duration": 6}]}"#
+        try Self.write(Self.producerRequest, dir.file("p.json"))
+        try Self.write(failed, dir.file("pt.json"))
+        let p = Gate().check(audioPath: audio, requestPath: dir.file("p.json"), taskPath: dir.file("pt.json"))
+        #expect(check(p, "task_state")?.status == .fail)
+    }
+
+    /// The layouts a folder may take, without false "missing" tracks: a clip
+    /// beside its own NAME.task.json, a failed clip (nothing to download), a
+    /// second copy of a clip (refused, named), an answer that lists no clips.
+    @Test func folderPairingEdgeCases() throws {
+        let dir = try TemporaryDirectory()
+        _ = try Self.clip(dir, "song.wav", seconds: 4)
+        try Self.write(Self.producerRequest, dir.file("song.request.json"))
+        try Self.write(#"{"code": 200, "status": "SUCCESS", "data": [{"clip_id": "p1", "audio_url": "https://x/p1.m4a"}]}"#,
+                       dir.file("song.task.json"))
+        _ = try Self.clip(dir, "clip-0.wav", seconds: 4)
+        _ = try Self.clip(dir, "clip-0 (1).wav", seconds: 4)
+        try Self.write(Self.sonicRequest, dir.file("neon.request.json"))
+        let answer = Self.sonicAnswer(["4", "4"]).replacingOccurrences(of: "\"state\": \"succeeded\", \"mv\": \"sonic-v4\", \"audio_url\": \"https://cdn.example/clip-1.mp3\"",
+                                                                     with: "\"state\": \"failed\", \"mv\": \"sonic-v4\", \"audio_url\": \"\"")
+        try Self.write(answer, dir.file("neon.task.json"))
+        try Self.write(Self.sonicRequest, dir.file("empty.request.json"))
+        try Self.write(#"{"code": 200, "data": []}"#, dir.file("empty.task.json"))
+        let tracks = BatchInventory.folder(dir.path)
+        let byID = Dictionary(tracks.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        #expect(Set(byID.keys) == ["song", "clip-0", "clip-0 (1)", "empty"], "\(tracks.map(\.id))")
+        #expect(byID["song"]?.problem == nil && byID["clip-0"]?.problem == nil)
+        #expect(byID["clip-0 (1)"]?.problem?.contains("a second file for clip clip-0") == true)
+        #expect(byID["empty"]?.problem?.contains("lists no clips") == true)
+    }
 }

@@ -53,7 +53,19 @@ public enum BatchInventory {
         var tracks: [BatchTrack] = []
         var audioIDs = Set<String>()
         let answers = clipAnswers(names: names, in: dir)
-        var pairedClips = Set<String>()
+        // "TASK\0CLIP" of every clip a file was paired with, and that file. A file
+        // named exactly as the clip owns it, whatever sorts first ("CLIP (1).mp3").
+        var pairedClips: [String: String] = [:]
+        for name in names where audioExtensions.contains((name as NSString).pathExtension.lowercased()) {
+            let id = TrackID.of(audioPath: name)
+            guard !present.contains("\(id).request.json") else { continue }
+            for answer in answers {
+                if let clip = answer.clips.first(where: { $0.id == id || $0.stem == id }) {
+                    pairedClips["\(answer.task)\u{0}\(clip.id)"] = dir.appendingPathComponent(name)
+                    break
+                }
+            }
+        }
         for name in names {
             let ext = (name as NSString).pathExtension.lowercased()
             guard audioExtensions.contains(ext) else { continue }
@@ -65,10 +77,14 @@ public enum BatchInventory {
                 track.request = .file(dir.appendingPathComponent("\(id).request.json"))
             } else if let answer = answers.first(where: { $0.clip(for: id) != nil }) {
                 let clip = answer.clip(for: id)!
-                pairedClips.insert("\(answer.task)\u{0}\(clip)")
                 track.clip = clip
                 track.task = .file(dir.appendingPathComponent("\(answer.task).task.json"))
-                if present.contains("\(answer.task).request.json") {
+                if let first = pairedClips["\(answer.task)\u{0}\(clip)"], first != audio {
+                    // "CLIP (1).mp3" beside "CLIP.mp3": two downloads of one clip, one delivery name.
+                    track.problem = "\(audio): a second file for clip \(clip) of \(answer.task).task.json (the first is "
+                        + "\(first)): remove the copy, or give it its own request"
+                    track.problemKind = .invalidID
+                } else if present.contains("\(answer.task).request.json") {
                     track.request = .file(dir.appendingPathComponent("\(answer.task).request.json"))
                 } else {
                     track.problem = "\(audio): clip \(clip) of \(answer.task).task.json has no request: expected "
@@ -82,18 +98,30 @@ public enum BatchInventory {
             if track.task == nil, present.contains("\(id).task.json") {
                 track.task = .file(dir.appendingPathComponent("\(id).task.json"))
             }
+            // The clip this file is, in its own task's answer or the one it was paired with.
+            if let answer = answers.first(where: { $0.task == id }) ?? answers.first(where: { "\($0.task).task.json" == track.task?.fileName }),
+               let clip = track.clip ?? answer.clip(for: id) ?? (answer.clips.count == 1 ? answer.clips[0].id : nil),
+               pairedClips["\(answer.task)\u{0}\(clip)"] == nil {
+                pairedClips["\(answer.task)\u{0}\(clip)"] = audio
+            }
             if let problem = TrackID.problem(id) {
                 track.problem = "\(audio): \(problem)"
                 track.problemKind = .invalidID
             }
             tracks.append(track)
         }
-        // A clip an answer lists that is not in the folder is a download that went missing.
+        // A delivered clip an answer lists that is not in the folder is a download
+        // that went missing (a clip that failed or is not finished has nothing to download).
         for answer in answers {
-            for clip in answer.clips where !pairedClips.contains("\(answer.task)\u{0}\(clip.id)") {
+            let file = dir.appendingPathComponent("\(answer.task).task.json")
+            if answer.clips.isEmpty && !audioIDs.contains(answer.task) {
+                tracks.append(BatchTrack(id: answer.task, audio: nil, request: nil, origin: file,
+                                         problem: "\(file): the answer lists no clips, and no audio is named for the task",
+                                         problemKind: .file(.missing)))
+            }
+            for clip in answer.clips where clip.delivered && pairedClips["\(answer.task)\u{0}\(clip.id)"] == nil {
                 // Paired by a file of its own name with its own request.
-                if audioIDs.contains(clip.id) || clip.stem.map(audioIDs.contains) == true { continue }
-                let file = dir.appendingPathComponent("\(answer.task).task.json")
+                if audioIDs.contains(where: { ClipAnswer.ClipName.match($0, among: [clip]) != nil }) { continue }
                 tracks.append(BatchTrack(id: clip.id, audio: nil, request: nil, origin: file,
                                          problem: "\(file): clip \(clip.id) is in the answer but not in the folder "
                                              + "(expected \(clip.id).<mp3|m4a|...>: a download that went missing?)",
@@ -117,19 +145,11 @@ public enum BatchInventory {
     /// A Sonic or Producer answer in a folder: its task name (`TASK.task.json`)
     /// and the clips it lists, by `clip_id` and by the name their `audio_url` ends in.
     struct FolderAnswer {
-        struct Clip {
-            var id: String
-            var stem: String?
-        }
         var task: String
-        var clips: [Clip]
+        var clips: [ClipAnswer.ClipName]
 
-        /// The clip id a file stem is: the id itself, the download name, or a name containing the id.
-        func clip(for stem: String) -> String? {
-            if let exact = clips.first(where: { $0.id == stem || $0.stem == stem }) { return exact.id }
-            let named = clips.filter { stem.contains($0.id) }
-            return named.count == 1 ? named[0].id : nil
-        }
+        /// The clip id a file stem is (`ClipAnswer.ClipName.match`).
+        func clip(for stem: String) -> String? { ClipAnswer.ClipName.match(stem, among: clips)?.id }
     }
 
     /// The folder's Sonic and Producer answers (`*.task.json` holding a `data`
@@ -137,14 +157,9 @@ public enum BatchInventory {
     static func clipAnswers(names: [String], in dir: NSString) -> [FolderAnswer] {
         names.filter { $0.hasSuffix(".task.json") }.compactMap { name in
             guard case .success(let document) = JSONInput.read(dir.appendingPathComponent(name)),
-                  ClipAnswer.looksLikeAnswer(document.value), case .array(let items)? = document.value["data"] else { return nil }
-            let clips = items.compactMap { item -> FolderAnswer.Clip? in
-                guard let id = item["clip_id"]?.stringValue, !id.isEmpty, TrackID.problem(id) == nil else { return nil }
-                let stem = item["audio_url"]?.stringValue.flatMap {
-                    $0.split(separator: "?").first?.split(separator: "/").last.map { (String($0) as NSString).deletingPathExtension }
-                }
-                return FolderAnswer.Clip(id: id, stem: stem)
-            }
+                  ClipAnswer.looksLikeAnswer(document.value) else { return nil }
+            // A clip id that cannot name files cannot be a download's name either.
+            let clips = ClipAnswer.clipNames(in: document.value).filter { TrackID.problem($0.id) == nil }
             return FolderAnswer(task: String(name.dropLast(".task.json".count)), clips: clips)
         }
     }
