@@ -22,7 +22,8 @@ public struct DeliveryTags: Sendable {
     public private(set) var replacedControlCharacters: [String] = []
 
     public init(request: TrackRequest, task: AnswerEntry?, settings: FinishSettings, format: OutputFormat,
-                sourceRate: Int, outputRate: Int, channelCount: Int, date: Date = SourceDateEpoch.now()) {
+                sourceRate: Int, outputRate: Int, channelCount: Int, sourceCodec: String = "pcm",
+                date: Date = SourceDateEpoch.now()) {
         let title = request.title
         let genre: String? = switch request {
         case .nuro: request.style
@@ -76,7 +77,7 @@ public struct DeliveryTags: Sendable {
         }
         let bits = format.sampleFormat.isFloat ? "32F" : "\(format.sampleFormat.bitDepth)"
         let mode = channelCount == 1 ? "mono" : channelCount == 2 ? "stereo" : "multitrack"
-        let history = "A=PCM,F=\(sourceRate),M=\(mode),T=\(request.service.rawValue)\r\n"
+        let history = "A=\(Self.codingAlgorithm(sourceCodec)),F=\(sourceRate),M=\(mode),T=\(request.service.rawValue)\r\n"
             + "A=PCM,F=\(outputRate),W=\(bits),M=\(mode),T=\(TrackGateVersion.software)\r\n"
         broadcastInfo = BroadcastInfo(
             description: Self.ascii("\(request.service.rawValue) \(Self.kindText(request.kind)): \(cleanTitle)", limit: 256),
@@ -120,6 +121,20 @@ public struct DeliveryTags: Sendable {
         case .bgmV2: "BGM v2.0"
         case .sonic: "song"
         case .producer: "track"
+        }
+    }
+
+    /// The coding history's `A=` for the downloaded file (EBU R 98): PCM for
+    /// PCM and lossless codecs, `MPEG1L3` and the like for MPEG audio, the
+    /// codec's name in capitals otherwise (`AAC`, `VORBIS`, `OPUS`).
+    static func codingAlgorithm(_ codec: String) -> String {
+        switch codec {
+        case "mp3": "MPEG1L3"
+        case "mp2": "MPEG1L2"
+        case "mp1": "MPEG1L1"
+        case "flac", "alac", "other": "PCM"
+        case let c where c.hasPrefix("pcm"): "PCM"
+        case let c: c.uppercased().filter { $0.isLetter || $0.isNumber }
         }
     }
 

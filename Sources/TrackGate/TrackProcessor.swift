@@ -128,7 +128,7 @@ public struct TrackProcessor: Sendable {
         let outputRate = settings.outputRate(for: analysis.info.sampleRate)
         let tags = DeliveryTags(request: request, task: task, settings: settings, format: settings.format,
                                 sourceRate: analysis.info.sampleRate, outputRate: outputRate,
-                                channelCount: analysis.info.channelCount)
+                                channelCount: analysis.info.channelCount, sourceCodec: analysis.info.encoding.codec)
         // Whatever follows the gain (the resampler's roll-off takes loudness from
         // bright tracks: -0.12 LU for pink noise from 44.1 to 48 kHz, -0.9 LU to
         // 22.05 kHz; the limiter takes more), the delivery is measured as written

@@ -18,6 +18,12 @@ struct TrackInputOptions: ParsableArguments {
                                + "whose clip_id or download name is the file's name, or the answer's only clip.",
                                valueName: "clip_id"))
     var clip: String?
+
+    func validate() throws {
+        if clip != nil && task == nil {
+            throw ValidationError("--clip names a clip of a Sonic or Producer task answer: give the answer with --task")
+        }
+    }
 }
 
 /// The gate's options, shared by `check` and `process`.

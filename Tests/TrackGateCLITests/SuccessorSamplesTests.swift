@@ -51,7 +51,11 @@ import TrackGateTestSupport
         // ffprobe shows a WAV's bext description as its comment; the reference is the clip id (32 characters kept).
         #expect(tags["comment"] == "Producer track: Rainy Desk", "\(tags)")
         #expect(tags["originator_reference"] == "ac78601b-3f2e-4c1d-8b9a-6e5d4c3b")
-        #expect(tags["coding_history"]?.hasPrefix("A=PCM,F=48000,M=stereo,T=Producer") == true)
+        #expect(tags["coding_history"]?.hasPrefix("A=AAC,F=48000,M=stereo,T=Producer") == true)
+        // --clip without an answer to name a clip of is a usage error.
+        let usage = try CLI.run("check", CLI.sample(Self.producerClip), "--request", CLI.sample("tracks/rainy-desk.request.json"),
+                                "--clip", "x")
+        #expect(usage.status == 64 && usage.stderr.contains("give the answer with --task"))
         // The source as ffmpeg measures it, against the report's own measurement of it.
         let source = try #require(try ExternalTool.ffmpegLoudness(CLI.sample(Self.producerClip)))
         let measured = try #require(report["loudness"] as? [String: Any])
