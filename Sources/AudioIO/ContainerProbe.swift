@@ -74,6 +74,12 @@ struct ContainerProbe {
     /// MPEG audio whose first frame is a Xing, Info or VBRI header: its length
     /// is announced, and a stream that decodes shorter was cut.
     private(set) var hasLengthHeader = false
+    /// An MP4 whose audio box is declared to run to the end of the file (size
+    /// 0, as a streaming writer leaves it): its boxes cannot show a cut, so the
+    /// length its index announces is the promise to check. With every box's
+    /// size known and met, the index cannot point past the file, and a stream
+    /// shorter than announced is a header that rounds, not a cut.
+    private(set) var mp4OpenEnded = false
 
     /// Longest stretch at the end of a file searched for chunks that follow audio
     /// of unknown length: metadata chunks (LIST, id3, bext, cue) are far smaller.
@@ -356,6 +362,7 @@ struct ContainerProbe {
                 size = Self.be32(header, 8) << 32 | Self.be32(header, 12)
             } else if size == 0 {
                 size = fileSize - offset
+                mp4OpenEnded = true
             }
             guard size >= 8 else {
                 finding = .inconsistent("damaged MP4: the '\(type)' box at byte \(offset) declares \(size) bytes")

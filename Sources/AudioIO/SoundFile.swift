@@ -158,8 +158,9 @@ public struct SoundFile: ~Copyable {
             channelLayout: nil, tags: decoder.tags, broadcastInfo: nil, cuePoints: [], fileSize: fileSize)
         // An MP4's length is exact (its edit list or media header) and decoding
         // stops there; one AAC frame of slack covers a length that counts the
-        // encoder delay as well.
-        return (decoder, info, decoder.announcedFrames, 1024)
+        // encoder delay as well. It is a promise only where the boxes cannot
+        // show a cut (`ContainerProbe.mp4OpenEnded`).
+        return (decoder, info, probe.mp4OpenEnded ? decoder.announcedFrames : nil, 1024)
     }
 
     private static func openSndFile(fd: Int32, path: String, fileSize: UInt64,

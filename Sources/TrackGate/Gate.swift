@@ -134,7 +134,7 @@ public struct Gate: Sendable {
                     } else {
                         outcome.taskNote = "the task answer lists \(answer.clips.count) clips ("
                             + answer.clips.map(\.clipID).joined(separator: ", ") + ") and none is this file: "
-                            + "name the file by its clip_id, or give the clip's own answer"
+                            + "name the file by its clip_id, or say which with --clip (a manifest's \"clip\")"
                     }
                 } else {
                     let validation = TaskAnswer.validate(document.value)
@@ -144,6 +144,10 @@ public struct Gate: Sendable {
                         return outcome
                     }
                     outcome.task = answer.entry
+                    if let clip {
+                        outcome.taskNote = "a clip (\(clip)) was named, but a Nuro task answer describes one track: "
+                            + "the clip was not used"
+                    }
                 }
             }
         }
@@ -185,8 +189,9 @@ public struct Gate: Sendable {
         } else {
             checks.append(unrequestedDurationCheck(actual: analysis.duration, expected: expected, request: request))
         }
+        report.clipID = task.flatMap { $0.service == .nuro ? nil : $0.id }
         if let task {
-            checks.append(taskStateCheck(task))
+            checks.append(taskStateCheck(task, request: request))
             checks.append(taskDurationCheck(actual: analysis.duration, task: task))
         } else if let taskNote {
             checks.append(.init(id: .taskDuration, status: .warn, message: taskNote))
@@ -274,8 +279,14 @@ public struct Gate: Sendable {
     /// What the answer says of the track's progress: a file downloaded while
     /// the task ran is a preview (Producer's `audio_url` streams then), and a
     /// failed task's file is not its delivery.
-    func taskStateCheck(_ task: AnswerEntry) -> TrackReport.Check {
-        let what = task.service == .nuro ? "task \(task.id)" : "clip \(task.id)"
+    func taskStateCheck(_ task: AnswerEntry, request: TrackRequest) -> TrackReport.Check {
+        if task.service != request.service {
+            return .init(id: .taskState, status: .warn, message: "the task answer is \(task.service.rawValue)'s but the "
+                             + "request is \(request.service.rawValue)'s: are they of the same task?")
+        }
+        // Producer's state is its task's status, given for all its clips.
+        let what = task.service == .nuro ? "task \(task.id)" : task.service == .producer ? "the task of clip \(task.id)"
+            : "clip \(task.id)"
         switch task.progress {
         case .finished:
             return .init(id: .taskState, status: .pass, message: "the answer says \(what) \(task.state ?? "succeeded")")
@@ -417,7 +428,8 @@ public struct Gate: Sendable {
                          message: String(format: "the music ends %.1f dB below its typical level", drop))
         }
         return .init(id: .truncatedEnding, status: policy.truncatedEndingFails ? .fail : .warn, message: String(
-            format: "the music stops without fading: its last 0.5 s are only %.1f dB below its typical level", drop))
+            format: drop >= 0 ? "the music stops without fading: its last 0.5 s are only %.1f dB below its typical level"
+                : "the music stops without fading: its last 0.5 s are %.1f dB above its typical level", abs(drop)))
     }
 
     func dcCheck(_ d: DefectFindings) -> TrackReport.Check {

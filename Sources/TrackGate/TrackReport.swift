@@ -135,6 +135,8 @@ public struct TrackReport: Sendable, Encodable {
     public var requestedDurationS: Double?
     /// The service whose request made the track: `Nuro`, `Sonic` or `Producer`.
     public var service: String?
+    /// The clip of a Sonic or Producer task answer the track was judged as.
+    public var clipID: String?
     /// The section order the request's lyrics ask for (`[Verse]`, `[Chorus]`),
     /// untimed; nil when the lyrics tag none.
     public var lyricSections: [String]?
@@ -172,7 +174,7 @@ public struct TrackReport: Sendable, Encodable {
         case id, file, verdict, durationS = "duration_s", requestedDurationS = "requested_duration_s", loudness, checks
         case boundaries, planAlignment = "plan_alignment", unrequestedChanges = "unrequested_changes", output, error, request, task
         case errorKind = "error_kind", fingerprint, plot, plotError = "plot_error"
-        case service, lyricSections = "lyric_sections", instrumental
+        case service, lyricSections = "lyric_sections", instrumental, clipID = "clip_id"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -186,6 +188,7 @@ public struct TrackReport: Sendable, Encodable {
         try number(durationS, .durationS)
         try number(requestedDurationS, .requestedDurationS)
         if let service { try c.encode(service, forKey: .service) }
+        if let clipID { try c.encode(clipID, forKey: .clipID) }
         if let lyricSections { try c.encode(lyricSections, forKey: .lyricSections) }
         if let instrumental { try c.encode(instrumental, forKey: .instrumental) }
         if let loudness { try c.encode(loudness, forKey: .loudness) } else { try c.encodeNil(forKey: .loudness) }

@@ -129,6 +129,21 @@ import TrackGateTestSupport
         }
     }
 
+    /// An MP4 ffmpeg wrote whole (`-stream_loop ... -t 10`) whose media header
+    /// announces more than its samples decode to: every box is complete, so
+    /// the index cannot point past the file, and the shorter stream is read,
+    /// not called a cut download.
+    @Test func aCompleteMP4ShorterThanItsHeaderIsRead() throws {
+        let dir = try TemporaryDirectory()
+        let short = dir.file("short.m4a"), looped = dir.file("looped.m4a")
+        try ffmpeg(["-i", try Self.source(dir, rate: 48_000), "-c:a", "aac", short])
+        try ffmpeg(["-stream_loop", "3", "-i", short, "-t", "10", "-c:a", "aac", looped])
+        var file = try SoundFile(path: looped)
+        #expect(file.info.frameCount == 480_000)
+        let frames = try file.readAll().frameCount
+        #expect(frames > 470_000 && frames < 480_000, "\(frames)")
+    }
+
     @Test func mp4WithoutAudioOrIndexIsNamed() throws {
         let dir = try TemporaryDirectory()
         let video = dir.file("video.mp4")

@@ -127,6 +127,8 @@ import TrackGateTestSupport
         try Self.write(line + "\n", dir.file("m.jsonl"))
         let tracks = BatchInventory.manifest(dir.file("m.jsonl"))
         #expect(tracks.count == 1 && tracks[0].clip == "clip-1" && tracks[0].problem == nil)
+        try Self.write(#"{"audio": "a.mp3", "request": "r.json", "clip": "clip-1"}"# + "\n", dir.file("n.jsonl"))
+        #expect(BatchInventory.manifest(dir.file("n.jsonl")).first?.problem?.contains("give the answer as \"task\"") == true)
     }
 
     @Test func thePolicyRangeIsReadFromAFile() throws {
@@ -149,6 +151,11 @@ import TrackGateTestSupport
         try Self.write(Self.sonicAnswer(["6"]).replacingOccurrences(of: "\"succeeded\"", with: "\"\(state)\""), dir.file("t.json"))
         let r = Gate().check(audioPath: audio, requestPath: dir.file("r.json"), taskPath: dir.file("t.json"))
         #expect(check(r, "task_state")?.status.rawValue == status, "\(String(describing: check(r, "task_state")))")
+        // A Producer request judged with a Sonic answer: two services, one file.
+        try Self.write(Self.producerRequest, dir.file("p.json"))
+        let mixed = Gate().check(audioPath: audio, requestPath: dir.file("p.json"), taskPath: dir.file("t.json"))
+        #expect(check(mixed, "task_state")?.status == .warn && check(mixed, "task_state")?.message.contains("Sonic's") == true)
+        #expect(mixed.clipID == "clip-0")
         let failed = #"{"code": 200, "status": "FAILED", "data": [{"clip_id": "p1", "audio_url": "u", "duration": 6}]}"#
         try Self.write(Self.producerRequest, dir.file("p.json"))
         try Self.write(failed, dir.file("pt.json"))

@@ -238,7 +238,11 @@ public enum BatchInventory {
         }
         switch object["clip"] {
         case nil, .null?: break
-        case .string(let clip)? where !clip.isEmpty: track.clip = clip
+        case .string(let clip)? where !clip.isEmpty:
+            track.clip = clip
+            if object["task"] == nil || object["task"] == .null {
+                problems.append("\"clip\" names a clip of a Sonic or Producer task answer: give the answer as \"task\"")
+            }
         default: problems.append("\"clip\" must be a clip_id (a string)")
         }
         switch object["audio"] {

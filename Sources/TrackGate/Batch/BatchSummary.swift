@@ -47,8 +47,9 @@ public struct BatchSummary: Sendable {
         let worked = done - current
         var head = "\(done) of \(total) tracks in \(DurationText.elapsed(seconds))"
         if worked > 0 && seconds > 0 {
-            head += String(format: " (%.1f tracks/s, %.0fx realtime, %d job%@)", Double(worked) / seconds,
-                           audioSeconds / seconds, jobs, jobs == 1 ? "" : "s")
+            // Tracks that could not be read add no audio: no realtime figure without any.
+            let realtime = audioSeconds > 0 ? String(format: ", %.0fx realtime", audioSeconds / seconds) : ""
+            head += String(format: " (%.1f tracks/s%@, %d job%@)", Double(worked) / seconds, realtime, jobs, jobs == 1 ? "" : "s")
         }
         if interrupted { head += "; interrupted: rerun the same command to finish" }
         return head
