@@ -48,7 +48,7 @@ extension Walker {
             if case .string(let name) = value {
                 request.model = name
                 if !Self.producerModels.contains(name) {
-                    let near = Self.producerModels.first { $0.lowercased() == name.lowercased() }
+                    let near = NearMiss.of(name, in: Self.producerModels)
                     warning("mv", near.map { "\"\(name)\" is not a documented model name: did you mean \"\($0)\"?" }
                         ?? "\"\(name)\" is not a documented model name (every name is now served by one model)")
                 }

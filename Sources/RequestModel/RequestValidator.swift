@@ -261,11 +261,12 @@ struct Walker {
             return nil
         }
         if allowed.contains(string) { return string }
-        let folded = string.trimmingCharacters(in: .whitespaces).lowercased()
-        if let near = allowed.first(where: { $0.lowercased() == folded }) {
+        if let near = NearMiss.sameWords(string, in: allowed) {
             error(path, "\"\(string)\" is not an accepted value; the API matches exact spelling: did you mean \"\(near)\"?", allowed: allowed)
         } else if let list = Self.bgmLists.first(where: { $0.values != allowed && $0.values.contains(string) }) {
             error(path, "\"\(string)\" is not an accepted value here; it is a BGM \(list.name)", allowed: allowed)
+        } else if let near = NearMiss.of(string, in: allowed) {
+            error(path, "\"\(string)\" is not an accepted value: did you mean \"\(near)\"?", allowed: allowed)
         } else {
             error(path, "\"\(string)\" is not an accepted value", allowed: allowed)
         }
@@ -335,7 +336,8 @@ struct Walker {
 
     mutating func unknownFields(_ f: [String: JSONValue], known: Set<String>, kind: String, prefix: String = "") {
         for key in f.keys.sorted() where !known.contains(key) {
-            warning(prefix + key, "not a field of \(kind) requests; it will be ignored")
+            let near = NearMiss.of(key, in: known.sorted()).map { ": did you mean \"\($0)\"?" } ?? ""
+            warning(prefix + key, "not a field of \(kind) requests; it will be ignored\(near)")
         }
     }
 }
