@@ -186,5 +186,10 @@ import TrackGateTestSupport
         #expect(byID["song"]?.problem == nil && byID["clip-0"]?.problem == nil)
         #expect(byID["clip-0 (1)"]?.problem?.contains("a second file for clip clip-0") == true)
         #expect(byID["empty"]?.problem?.contains("lists no clips") == true)
+        // A second task whose answer names the same clip id: the file cannot be given to one of them.
+        try Self.write(Self.sonicRequest, dir.file("again.request.json"))
+        try Self.write(Self.sonicAnswer(["4"]), dir.file("again.task.json"))
+        let twice = BatchInventory.folder(dir.path).first { $0.id == "clip-0" }
+        #expect(twice?.problem?.contains("matches clips of 2 task answers (again.task.json, neon.task.json)") == true)
     }
 }

@@ -75,6 +75,11 @@ public enum BatchInventory {
             var track = BatchTrack(id: id, audio: audio, request: nil, origin: audio)
             if present.contains("\(id).request.json") {
                 track.request = .file(dir.appendingPathComponent("\(id).request.json"))
+            } else if case let matching = answers.filter({ $0.clip(for: id) != nil }), matching.count > 1 {
+                // One file, clips of two tasks: which task made it cannot be told.
+                track.problem = "\(audio): the name matches clips of \(matching.count) task answers ("
+                    + matching.map { "\($0.task).task.json" }.joined(separator: ", ") + "): name the task and clip in a manifest"
+                track.problemKind = .file(.missing)
             } else if let answer = answers.first(where: { $0.clip(for: id) != nil }) {
                 let clip = answer.clip(for: id)!
                 track.clip = clip
