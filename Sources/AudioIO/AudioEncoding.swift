@@ -16,12 +16,13 @@ public struct AudioEncoding: Sendable, Hashable, Codable {
     public let isLossy: Bool
 
     /// A stream decoded outside libsndfile (MPEG audio through libmpg123; AAC,
-    /// ALAC and others through FFmpeg), named as ffprobe names it.
-    init(container: String, codec: String, lossy: Bool = true) {
+    /// ALAC and others through FFmpeg), named as ffprobe names it: lossy
+    /// unless PCM or one of `losslessCodecs`.
+    init(container: String, codec: String) {
         self.container = container
         self.codec = codec
         self.bitDepth = nil
-        self.isLossy = lossy
+        self.isLossy = !Self.losslessCodecs.contains(codec) && !codec.hasPrefix("pcm_")
     }
 
     /// FFmpeg's names of lossless codecs found in the containers it decodes for TrackGate.

@@ -127,7 +127,6 @@ struct FFmpegOpenFailure: Error {
     let code: Int32
     let message: String
 
-    var containerUnreadable: Bool { stage == Int(TG_AV_NOT_OPENED) || stage == Int(TG_AV_NO_STREAM_INFO) }
     var noAudio: Bool { stage == Int(TG_AV_NO_AUDIO) }
     var noDecoder: Bool { stage == Int(TG_AV_NO_DECODER) || stage == Int(TG_AV_DECODER_FAILED) }
 }

@@ -119,17 +119,10 @@ public struct SoundFile: ~Copyable {
 
     private static func openFFmpeg(fd: Int32, path: String, fileSize: UInt64, probe: ContainerProbe) throws(AudioIOError) -> Opened {
         let format = formatName(probe.magic)
-        switch probe.finding {
-        case .truncatedStream(let sentence):
+        // The boxes or the segment size already tell a cut or damaged file.
+        if let error = findingError(probe.finding, path: path) {
             close(fd)
-            throw AudioIOError(.truncated, path: path, detail: "truncated: \(sentence) (an interrupted download?)")
-        case .inconsistent(let sentence):
-            close(fd)
-            throw AudioIOError(.corrupt, path: path, detail: sentence)
-        case .headerCut(let where_):
-            close(fd)
-            throw AudioIOError(.truncated, path: path, detail: "truncated header: \(where_)")
-        case .fine, .dataShort: break
+            throw error
         }
         let decoder: FFmpegDecoder
         do {
@@ -151,9 +144,7 @@ public struct SoundFile: ~Copyable {
         default: "mp4"
         }
         let info = AudioFileInfo(
-            path: path, encoding: AudioEncoding(container: container, codec: decoder.codec,
-                                                    lossy: !AudioEncoding.losslessCodecs.contains(decoder.codec)
-                                                        && !decoder.codec.hasPrefix("pcm_")),
+            path: path, encoding: AudioEncoding(container: container, codec: decoder.codec),
             sampleRate: decoder.sampleRate, channelCount: decoder.channels, frameCount: decoder.announcedFrames,
             channelLayout: nil, tags: decoder.tags, broadcastInfo: nil, cuePoints: [], fileSize: fileSize)
         // An MP4's length is exact (its edit list or media header) and decoding
@@ -176,10 +167,9 @@ public struct SoundFile: ~Copyable {
         let encoding = AudioEncoding(sfFormat: sfInfo.format)
         switch probe.finding {
         case .dataShort(let extent): throw Self.shortDataError(extent, path: path, info: sfInfo, encoding: encoding)
-        case .inconsistent(let sentence): throw AudioIOError(.corrupt, path: path, detail: sentence)
-        case .truncatedStream(let sentence):
-            throw AudioIOError(.truncated, path: path, detail: "truncated: \(sentence) (an interrupted download?)")
-        case .fine, .headerCut: break
+        // libsndfile read a header the probe saw cut: what it read stands.
+        case .headerCut: break
+        case .fine, .inconsistent, .truncatedStream: if let error = Self.findingError(probe.finding, path: path) { throw error }
         }
         guard sfInfo.channels > 0, sfInfo.samplerate > 0 else {
             throw AudioIOError(.corrupt, path: path,
@@ -282,6 +272,19 @@ extension SoundFile {
         return "\(whole).\(frac < 10 ? "0" : "")\(frac) s"
     }
 
+    /// The error a probe's finding is on its own, from the bytes alone: a cut
+    /// header or stream is `.truncated`, a contradiction `.corrupt`; nil for
+    /// nothing found, and for a short data chunk (whose sentence needs the format).
+    private static func findingError(_ finding: ContainerProbe.Finding, path: String) -> AudioIOError? {
+        switch finding {
+        case .headerCut(let where_): AudioIOError(.truncated, path: path, detail: "truncated header: \(where_)")
+        case .truncatedStream(let sentence):
+            AudioIOError(.truncated, path: path, detail: "truncated: \(sentence) (an interrupted download?)")
+        case .inconsistent(let sentence): AudioIOError(.corrupt, path: path, detail: sentence)
+        case .fine, .dataShort: nil
+        }
+    }
+
     /// The format the bytes announce, for messages.
     private static func formatName(_ magic: ContainerProbe.Magic) -> String {
         switch magic {
@@ -301,11 +304,10 @@ extension SoundFile {
     /// An error for a file libsndfile would not open: TrackGate's sentence first,
     /// libsndfile's own words after it in parentheses.
     private static func openError(_ failure: LibSndFile.OpenFailure, path: String, probe: ContainerProbe) -> AudioIOError {
-        if case .headerCut(let where_) = probe.finding {
-            return AudioIOError(.truncated, path: path, detail: "truncated header: \(where_)")
-        }
-        if case .truncatedStream(let sentence) = probe.finding {
-            return AudioIOError(.truncated, path: path, detail: "truncated: \(sentence) (an interrupted download?)")
+        // A cut file says so whatever libsndfile made of it; other findings leave its reason.
+        switch probe.finding {
+        case .headerCut, .truncatedStream: if let error = findingError(probe.finding, path: path) { return error }
+        case .fine, .dataShort, .inconsistent: break
         }
         let library = "(libsndfile: \(failure.message))"
         let format = formatName(probe.magic)
