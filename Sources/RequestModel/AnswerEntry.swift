@@ -24,16 +24,21 @@ public struct AnswerEntry: Sendable, Equatable {
         case failed
         /// The answer says nothing of it.
         case unknown
-    }
 
-    public var progress: Progress {
-        switch state?.lowercased() {
-        case nil: .unknown
-        case "succeeded", "success", "complete", "completed": .finished
-        case "failed": .failed
-        default: .unfinished
+        /// The one reading of the services' words: Nuro's and Sonic's
+        /// `succeeded` (and `complete`, `completed`, seen in the wild),
+        /// Producer's `SUCCESS`; `failed`, `FAILED`; anything else unfinished.
+        public init(state: String?) {
+            switch state {
+            case nil: self = .unknown
+            case "succeeded", "complete", "completed", "SUCCESS": self = .finished
+            case "failed", "FAILED": self = .failed
+            default: self = .unfinished
+            }
         }
     }
+
+    public var progress: Progress { Progress(state: state) }
 
     public init(service: GenerationService, id: String, duration: Double?, durationWasText: Bool = false,
                 model: String? = nil, state: String? = nil) {
@@ -43,6 +48,62 @@ public struct AnswerEntry: Sendable, Equatable {
         self.durationWasText = durationWasText
         self.model = model
         self.state = state
+    }
+}
+
+/// A task answer of any service, as read: Nuro's one task, or Sonic's or
+/// Producer's list of clips. What `validate` reports and the gate judges by.
+public enum ServiceAnswer: Sendable, Equatable {
+    case nuro(TaskAnswer)
+    case clips(ClipAnswer)
+
+    /// True when the JSON is a task answer of some service rather than a request.
+    public static func looksLikeAnswer(_ json: JSONValue) -> Bool {
+        ClipAnswer.looksLikeAnswer(json) || TaskAnswer.looksLikeTask(json)
+    }
+
+    /// Reads an answer of whichever service its fields show (a list of clips:
+    /// Sonic or Producer; otherwise Nuro's task).
+    ///
+    /// - Returns: the answer when it is usable, every issue found, and the
+    ///   service it is (for an unusable list of clips: Producer when it has a
+    ///   task `status`, Sonic otherwise).
+    public static func validate(_ json: JSONValue) -> (answer: ServiceAnswer?, issues: [ValidationIssue],
+                                                      service: GenerationService) {
+        if ClipAnswer.looksLikeAnswer(json) {
+            let result = ClipAnswer.validate(json)
+            return (result.answer.map(ServiceAnswer.clips), result.issues,
+                    result.answer?.service ?? (json["status"] != nil ? .producer : .sonic))
+        }
+        let result = TaskAnswer.validate(json)
+        return (result.answer.map(ServiceAnswer.nuro), result.issues, .nuro)
+    }
+
+    /// What the answer says of one track: the clip named by `clip`, or else
+    /// the one a name of the file (`fileStems`, tried in order) is
+    /// (`ClipAnswer.clip(forFileStem:)`); Nuro's answer is its one task.
+    ///
+    /// - Returns: the entry, and a sentence when a clip was looked for in vain
+    ///   or named to no purpose.
+    public func entry(clip: String?, fileStems: [String]) -> (entry: AnswerEntry?, note: String?) {
+        switch self {
+        case .nuro(let answer):
+            return (answer.entry, clip.map { "a clip (\($0)) was named, but a Nuro task answer describes one track: "
+                + "the clip was not used" })
+        case .clips(let answer):
+            let listed = answer.clips.map(\.clipID).joined(separator: ", ")
+            if let clip {
+                guard let named = answer.clips.first(where: { $0.clipID == clip }) else {
+                    return (nil, "the task answer lists no clip \(clip) (it lists \(listed))")
+                }
+                return (answer.entry(named), nil)
+            }
+            for stem in fileStems {
+                if let found = answer.clip(forFileStem: stem) { return (answer.entry(found), nil) }
+            }
+            return (nil, "the task answer lists \(answer.clips.count) clips (\(listed)) and none is this file: "
+                + "name the file by its clip_id, or say which with --clip (a manifest's \"clip\")")
+        }
     }
 }
 
@@ -56,7 +117,7 @@ extension ClipAnswer {
     public func entry(_ clip: Clip) -> AnswerEntry {
         // A failed or unfinished Producer task says so for all its clips; a clip's own state says more.
         let state = status == "SUCCESS" ? clip.state ?? status : status ?? clip.state
-        return AnswerEntry(service: service == .sonic ? .sonic : .producer, id: clip.clipID, duration: clip.duration,
+        return AnswerEntry(service: service, id: clip.clipID, duration: clip.duration,
                            durationWasText: clip.durationWasText, model: clip.model, state: state)
     }
 }

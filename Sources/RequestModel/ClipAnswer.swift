@@ -5,8 +5,6 @@ import Foundation
 /// save beside the clips they download. One task makes several clips (Sonic
 /// usually two, Producer one); each clip is a track, named by its `clip_id`.
 public struct ClipAnswer: Sendable, Equatable {
-    public enum Service: String, Sendable, Codable { case sonic, producer }
-
     public struct Clip: Sendable, Equatable {
         public var clipID: String
         public var title: String?
@@ -60,17 +58,18 @@ public struct ClipAnswer: Sendable, Equatable {
     /// gate then reports the broken rule).
     public static func clipNames(in json: JSONValue) -> [ClipName] {
         guard case .array(let items)? = json["data"] else { return [] }
-        let taskDone = json["status"].map { $0 == .string("SUCCESS") } ?? true
+        let taskDone = json["status"].map { AnswerEntry.Progress(state: $0.stringValue) == .finished } ?? true
         return items.compactMap { item in
             guard let id = item["clip_id"]?.stringValue, !id.isEmpty else { return nil }
             let url = item["audio_url"]?.stringValue ?? ""
             let state = item["state"]?.stringValue
-            let done = taskDone && !url.isEmpty && (state == nil || ["succeeded", "completed", "complete"].contains(state!))
+            let done = taskDone && !url.isEmpty && (state == nil || AnswerEntry.Progress(state: state) == .finished)
             return ClipName(id: id, stem: url.isEmpty ? nil : ClipName.stem(ofURL: url), delivered: done)
         }
     }
 
-    public var service: Service
+    /// `.sonic` or `.producer`.
+    public var service: GenerationService
     /// The answer's `code` (200 when the call succeeded).
     public var code: Int?
     /// Producer's task status: `PENDING`, `RUNNING`, `SUCCESS`, `FAILED`; nil for Sonic.
@@ -200,8 +199,8 @@ extension ClipAnswer {
                 error("\(path).duration", "\(Walker.figure(d)) s is not a track length")
                 clip.duration = nil
             }
-            let finished = producer ? answer.status == "SUCCESS" || answer.status == nil
-                : ["succeeded", "completed", "complete"].contains(clip.state ?? "")
+            let finished = producer ? [.finished, .unknown].contains(AnswerEntry.Progress(state: answer.status))
+                : AnswerEntry.Progress(state: clip.state) == .finished
             if finished {
                 if (clip.audioURL ?? "").isEmpty { error("\(path).audio_url", "a finished clip must carry its audio URL") }
                 // Sonic documents the duration (an integer); Producer's may be absent or null.

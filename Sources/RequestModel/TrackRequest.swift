@@ -20,16 +20,19 @@ public enum TrackRequest: Sendable, Equatable {
         case sonic
         case producer
 
-        /// "vocal request", "BGM v2.0 request", "Sonic request", ...
-        public var phrase: String {
+        /// "vocal", "BGM v2.0", "Sonic", ...
+        public var name: String {
             switch self {
-            case .vocal: "vocal request"
-            case .bgmV1: "BGM v1.0 request"
-            case .bgmV2: "BGM v2.0 request"
-            case .sonic: "Sonic request"
-            case .producer: "Producer request"
+            case .vocal: "vocal"
+            case .bgmV1: "BGM v1.0"
+            case .bgmV2: "BGM v2.0"
+            case .sonic: "Sonic"
+            case .producer: "Producer"
             }
         }
+
+        /// "vocal request", "BGM v2.0 request", "Sonic request", ...
+        public var phrase: String { "\(name) request" }
     }
 
     public var kind: Kind {

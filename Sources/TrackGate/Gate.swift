@@ -86,7 +86,7 @@ public struct Gate: Sendable {
                 return outcome
             }
             outcome.request = readable
-            let kind = readable.kind.phrase.replacingOccurrences(of: " request", with: "")
+            let kind = readable.kind.name
             if validation.isValid && !document.warnings.isEmpty {
                 // A key given twice: which value did the service use? The gate
                 // judges by the last, and says so.
@@ -113,42 +113,14 @@ public struct Gate: Sendable {
                 return outcome
             case .success(let document):
                 outcome.taskJSON = document.value
-                if ClipAnswer.looksLikeAnswer(document.value) {
-                    let validation = ClipAnswer.validate(document.value)
-                    guard let answer = validation.answer else {
-                        outcome.report.error = "\(task.origin): invalid task answer: "
-                            + validation.issues.filter { $0.severity == .error }.map(\.description).joined(separator: "; ")
-                        outcome.report.errorKind = .invalidTask
-                        return outcome
-                    }
-                    if let clip {
-                        if let named = answer.clips.first(where: { $0.clipID == clip }) {
-                            outcome.task = answer.entry(named)
-                        } else {
-                            outcome.taskNote = "the task answer lists no clip \(clip) (it lists "
-                                + answer.clips.map(\.clipID).joined(separator: ", ") + ")"
-                        }
-                    } else if let found = answer.clip(forFileStem: id)
-                                ?? answer.clip(forFileStem: TrackID.of(audioPath: audioPath)) {
-                        outcome.task = answer.entry(found)
-                    } else {
-                        outcome.taskNote = "the task answer lists \(answer.clips.count) clips ("
-                            + answer.clips.map(\.clipID).joined(separator: ", ") + ") and none is this file: "
-                            + "name the file by its clip_id, or say which with --clip (a manifest's \"clip\")"
-                    }
-                } else {
-                    let validation = TaskAnswer.validate(document.value)
-                    guard let answer = validation.answer else {
-                        outcome.report.error = "\(task.origin): invalid task answer: " + validation.issues.map(\.description).joined(separator: "; ")
-                        outcome.report.errorKind = .invalidTask
-                        return outcome
-                    }
-                    outcome.task = answer.entry
-                    if let clip {
-                        outcome.taskNote = "a clip (\(clip)) was named, but a Nuro task answer describes one track: "
-                            + "the clip was not used"
-                    }
+                let reading = ServiceAnswer.validate(document.value)
+                guard let answer = reading.answer else {
+                    outcome.report.error = "\(task.origin): invalid task answer: "
+                        + reading.issues.filter { $0.severity == .error }.map(\.description).joined(separator: "; ")
+                    outcome.report.errorKind = .invalidTask
+                    return outcome
                 }
+                (outcome.task, outcome.taskNote) = answer.entry(clip: clip, fileStems: [id, TrackID.of(audioPath: audioPath)])
             }
         }
         do throws(AudioIOError) {

@@ -58,16 +58,10 @@ public struct RequestReport: Sendable, Codable, Equatable {
         let json = document.value
         // What reading noticed (a key given twice, UTF-16 text) comes first, as warnings.
         let readingIssues = document.warnings.map { ValidationIssue(.warning, path: $0.path, $0.message) }
-        if ClipAnswer.looksLikeAnswer(json) {
-            let result = ClipAnswer.validate(json)
-            let service = result.answer?.service.rawValue
-                ?? (json["status"] != nil ? "producer" : "sonic")
-            return RequestReport(file: path, kind: "\(service)_task", valid: result.isValid,
-                                 issues: readingIssues + result.issues, expected: nil, error: nil, errorKind: nil)
-        }
-        if TaskAnswer.looksLikeTask(json) {
-            let result = TaskAnswer.validate(json)
-            return RequestReport(file: path, kind: "task", valid: result.isValid, issues: readingIssues + result.issues,
+        if ServiceAnswer.looksLikeAnswer(json) {
+            let result = ServiceAnswer.validate(json)
+            let kind = result.service == .nuro ? "task" : "\(result.service.rawValue.lowercased())_task"
+            return RequestReport(file: path, kind: kind, valid: result.answer != nil, issues: readingIssues + result.issues,
                                  expected: nil, error: nil, errorKind: nil)
         }
         let result = RequestValidator().validate(json)
@@ -96,16 +90,14 @@ public struct RequestReport: Sendable, Codable, Equatable {
 
     public var exitStatus: ExitStatus { error != nil ? .unreadable : valid ? .success : .failed }
 
-    private static let kindNames = ["vocal": "vocal request", "bgm_v1": "BGM v1.0 request",
-                                    "bgm_v2": "BGM v2.0 request", "sonic": "Sonic request", "producer": "Producer request",
-                                    "task": "task answer", "sonic_task": "Sonic task answer",
-                                    "producer_task": "Producer task answer"]
+    private static let answerNames = ["task": "task answer", "sonic_task": "Sonic task answer",
+                                      "producer_task": "Producer task answer"]
 
     /// The verdict line, then one indented line per issue (and its allowed values).
     public func renderText() -> String {
         let file = TerminalText.field(self.file)
         if let error { return "\(file): \(TerminalText.field(error))" }
-        let what = kind.flatMap { Self.kindNames[$0] } ?? "request"
+        let what = kind.flatMap { TrackRequest.Kind(rawValue: $0)?.phrase ?? Self.answerNames[$0] } ?? "request"
         var head = "\(file): \(valid ? "valid" : "INVALID") \(what)"
         if let expected, let duration = expected.durationS {
             head += ", \(DurationText.seconds(duration))"
