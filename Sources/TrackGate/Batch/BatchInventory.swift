@@ -73,15 +73,19 @@ public enum BatchInventory {
             audioIDs.insert(id)
             let audio = dir.appendingPathComponent(name)
             var track = BatchTrack(id: id, audio: audio, request: nil, origin: audio)
+            // The clips of other tasks' answers this file's name is.
+            let matching = answers.compactMap { answer in answer.clip(for: id).map { (answer: answer, clip: $0) } }
+            // The clip the file is, in a task's answer: the one it is paired with, or its own NAME.task.json's.
+            var owned: (answer: FolderAnswer, clip: String)?
             if present.contains("\(id).request.json") {
                 track.request = .file(dir.appendingPathComponent("\(id).request.json"))
-            } else if case let matching = answers.filter({ $0.clip(for: id) != nil }), matching.count > 1 {
+            } else if matching.count > 1 {
                 // One file, clips of two tasks: which task made it cannot be told.
                 track.problem = "\(audio): the name matches clips of \(matching.count) task answers ("
-                    + matching.map { "\($0.task).task.json" }.joined(separator: ", ") + "): name the task and clip in a manifest"
+                    + matching.map { "\($0.answer.task).task.json" }.joined(separator: ", ") + "): name the task and clip in a manifest"
                 track.problemKind = .file(.missing)
-            } else if let answer = answers.first(where: { $0.clip(for: id) != nil }) {
-                let clip = answer.clip(for: id)!
+            } else if let (answer, clip) = matching.first {
+                owned = (answer, clip)
                 track.clip = clip
                 track.task = .file(dir.appendingPathComponent("\(answer.task).task.json"))
                 if let first = pairedClips["\(answer.task)\u{0}\(clip)"], first != audio {
@@ -102,12 +106,13 @@ public enum BatchInventory {
             }
             if track.task == nil, present.contains("\(id).task.json") {
                 track.task = .file(dir.appendingPathComponent("\(id).task.json"))
+                if let answer = answers.first(where: { $0.task == id }),
+                   let clip = answer.clip(for: id) ?? (answer.clips.count == 1 ? answer.clips[0].id : nil) {
+                    owned = (answer, clip)
+                }
             }
-            // The clip this file is, in its own task's answer or the one it was paired with.
-            if let answer = answers.first(where: { $0.task == id }) ?? answers.first(where: { "\($0.task).task.json" == track.task?.fileName }),
-               let clip = track.clip ?? answer.clip(for: id) ?? (answer.clips.count == 1 ? answer.clips[0].id : nil),
-               pairedClips["\(answer.task)\u{0}\(clip)"] == nil {
-                pairedClips["\(answer.task)\u{0}\(clip)"] = audio
+            if let owned, pairedClips["\(owned.answer.task)\u{0}\(owned.clip)"] == nil {
+                pairedClips["\(owned.answer.task)\u{0}\(owned.clip)"] = audio
             }
             if let problem = TrackID.problem(id) {
                 track.problem = "\(audio): \(problem)"

@@ -28,14 +28,6 @@ public struct BatchTrack: Sendable, Equatable {
     }
 }
 
-extension JSONSource {
-    /// The file name of a source read from a file; nil for an inline object.
-    var fileName: String? {
-        if case .file(let path) = self { return path.split(separator: "/").last.map(String.init) }
-        return nil
-    }
-}
-
 extension BatchTrack {
     /// The report of a track that cannot be run (`problem` set, or no audio or
     /// request): verdict `error`, exit code 2. Such a track has no sidecar.
