@@ -40,6 +40,12 @@ public struct AudioTags: Sendable, Hashable, Codable {
         Self.fields.compactMap { field in self[keyPath: field.path].map { (field.key, $0) } }
     }
 
+    /// The set fields under their Vorbis comment names (libsndfile's mapping:
+    /// `software` is `ENCODER`), as `TagEditor` stores them.
+    public var vorbisFields: [TagField] {
+        Self.fields.compactMap { field in self[keyPath: field.path].map { TagField(field.vorbisName, $0) } }
+    }
+
     struct Field: Sendable {
         let key: String
         let path: WritableKeyPath<AudioTags, String?> & Sendable
@@ -48,6 +54,13 @@ public struct AudioTags: Sendable, Hashable, Codable {
             self.key = key
             self.path = path
             self.sfType = Int32(sfType)
+        }
+        var vorbisName: String {
+            switch key {
+            case "software": "ENCODER"
+            case "track_number": "TRACKNUMBER"
+            default: key.uppercased()
+            }
         }
     }
 

@@ -151,32 +151,3 @@ public enum MetadataPatch {
         throw AudioIOError(.invalidArgument, path: path, detail: "no bext chunk to hold the loudness")
     }
 }
-
-/// A file opened for reading and writing in place, closed when dropped.
-private struct PatchedFile: ~Copyable {
-    let path: String
-    let fd: Int32
-
-    init(path: String) throws(AudioIOError) {
-        self.path = path
-        fd = open(path, O_RDWR)
-        guard fd >= 0 else {
-            throw AudioIOError(.writeFailed, path: path, detail: "cannot open to update its tags: \(String(cString: strerror(errno)))")
-        }
-    }
-
-    deinit { close(fd) }
-
-    func read(_ buffer: inout [UInt8], at offset: Int) throws(AudioIOError) -> Int {
-        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
-        guard n >= 0 else { throw AudioIOError(.readFailed, path: path, detail: String(cString: strerror(errno))) }
-        return n
-    }
-
-    func write(_ bytes: [UInt8], at offset: Int) throws(AudioIOError) {
-        let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(offset)) }
-        guard n == bytes.count else {
-            throw AudioIOError(.writeFailed, path: path, detail: "cannot update its tags: \(String(cString: strerror(errno)))")
-        }
-    }
-}

@@ -1,8 +1,8 @@
 import AudioCore
 import CSndFile
 
-/// Writes a WAV or FLAC file atomically: the single owner of a libsndfile
-/// write handle and of the temporary file behind it.
+/// Writes a WAV, FLAC, MP3 or Opus file atomically: the single owner of a
+/// libsndfile write handle and of the temporary file behind it.
 ///
 /// Everything that describes the file (format, tags, the `bext` chunk) is given
 /// to the initialiser, because libsndfile drops FLAC and Ogg string tags set
@@ -29,6 +29,8 @@ public struct SoundFileWriter: ~Copyable {
     private let interleaved: UnsafeMutableBufferPointer<Float>
     private let quantised: UnsafeMutableBufferPointer<Int32>
     private var quantizer: Quantizer?
+    /// Tags set in the finished file by `TagEditor` (MP3's ID3v2 tag).
+    private let laterTags: [TagField]
     private let scratchFrames = 8192
     public private(set) var framesWritten = 0
 
@@ -39,8 +41,11 @@ public struct SoundFileWriter: ~Copyable {
         guard (1...655_350).contains(sampleRate) else {
             throw AudioIOError(.invalidArgument, path: path, detail: "sample rate \(sampleRate) Hz is out of range")
         }
-        guard (1...(format.container == .flac ? 8 : 1024)).contains(channelCount) else {
+        guard (1...format.container.maximumChannels).contains(channelCount) else {
             throw AudioIOError(.invalidArgument, path: path, detail: "\(channelCount) channels cannot be written as \(format)")
+        }
+        if let problem = format.encoderProblem(sampleRate: sampleRate, channelCount: channelCount) {
+            throw AudioIOError(.invalidArgument, path: path, detail: problem)
         }
         if broadcastInfo != nil && format.container != .wav {
             throw AudioIOError(.invalidArgument, path: path, detail: "a bext chunk can only be written to WAV")
@@ -68,8 +73,12 @@ public struct SoundFileWriter: ~Copyable {
 
         // Metadata before the first frame: libsndfile ignores it afterwards for FLAC.
         do throws(AudioIOError) {
+            if let kbps = format.bitrateKbps(sampleRate: sampleRate, channelCount: channelCount) {
+                try Self.setBitrate(kbps, format: format, handle: handle, path: path, sampleRate: sampleRate, channelCount: channelCount)
+            }
             if let broadcastInfo { try Self.setBroadcastInfo(broadcastInfo, handle: handle, path: path) }
-            try Self.setTags(tags, handle: handle, path: path, format: format)
+            // libsndfile puts MP3 tags in a 30-character ID3v1 trailer only; they go in an ID3v2 tag at `close()`.
+            if format.container != .mp3 { try Self.setTags(tags, handle: handle, path: path, format: format) }
             if !cuePoints.isEmpty {
                 let positions = cuePoints.map { UInt32($0) }
                 guard tg_set_cues(handle, positions, Int32(positions.count)) != 0 else {
@@ -86,12 +95,30 @@ public struct SoundFileWriter: ~Copyable {
         self.sampleRate = sampleRate
         self.channelCount = channelCount
         self.handle = handle
+        self.laterTags = format.container == .mp3 ? tags.vorbisFields : []
         self.output = consume output
         self.interleaved = .allocate(capacity: scratchFrames * channelCount)
         self.quantised = .allocate(capacity: format.sampleFormat.isFloat ? 0 : scratchFrames * channelCount)
         // Float output keeps every value; dither only ever applies to integers.
         self.quantizer = format.sampleFormat.isFloat ? nil
             : Quantizer(bits: format.sampleFormat.bitDepth, dithered: dither, seed: ditherSeed)
+    }
+
+    /// CBR for MP3 (a player's duration and seeking come out exact), libopus's
+    /// default VBR for Opus, at the bit rate's compression level.
+    private static func setBitrate(_ kbps: Int, format: OutputFormat, handle: OpaquePointer, path: String,
+                                   sampleRate: Int, channelCount: Int) throws(AudioIOError) {
+        var level = format.compressionLevel(kbps: kbps, sampleRate: sampleRate, channelCount: channelCount)
+        guard sf_command(handle, Int32(SFC_SET_COMPRESSION_LEVEL), &level, Int32(MemoryLayout<Double>.size)) == SF_TRUE else {
+            throw AudioIOError(.writeFailed, path: path, detail: "the \(format) encoder refused \(kbps) kbit/s")
+        }
+        // After the level: libsndfile reads the level again for the mode, and refuses a mode with no level set.
+        if format.container == .mp3 {
+            var mode = Int32(SF_BITRATE_MODE_CONSTANT)
+            guard sf_command(handle, Int32(SFC_SET_BITRATE_MODE), &mode, Int32(MemoryLayout<Int32>.size)) == SF_TRUE else {
+                throw AudioIOError(.writeFailed, path: path, detail: "the MP3 encoder refused constant bit rate")
+            }
+        }
     }
 
     private static func setTags(_ tags: AudioTags, handle: OpaquePointer, path: String,
@@ -184,7 +211,8 @@ public struct SoundFileWriter: ~Copyable {
             throw AudioIOError(.writeFailed, path: path, detail: "finishing the file failed (libsndfile error \(closeCode))")
         }
         let file = output.take()!
-        if framesWritten == 0 { try MetadataPatch.correctRIFFSize(path: file.temporaryPath) }
+        if framesWritten == 0 && format.container == .wav { try MetadataPatch.correctRIFFSize(path: file.temporaryPath) }
+        if !laterTags.isEmpty { try TagEditor.set(laterTags, path: file.temporaryPath) }
         return FinishedOutputFile(file: file)
     }
 

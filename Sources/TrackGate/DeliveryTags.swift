@@ -89,6 +89,13 @@ public struct DeliveryTags: Sendable {
         cuePoints = structure.boundaries.prefix(SoundFileWriter.maximumCuePoints).map { Int(($0 * Double(outputRate)).rounded()) }
     }
 
+    /// The comment with the loudness sentence of the written file in place of
+    /// the placeholder: what `TagEditor` sets in FLAC, MP3 and Opus deliveries
+    /// (WAV's fixed-width INFO text is patched in place instead).
+    public func comment(measured: LoudnessReport) -> TagField {
+        TagField("COMMENT", (tags.comment ?? "").replacingOccurrences(of: loudnessPlaceholder, with: Self.loudnessSentence(measured)))
+    }
+
     /// The comment's loudness sentence; with `placeholder`, the space reserved
     /// for it: every field at its widest, and 4 bytes more, so `MetadataPatch` can
     /// always end a FLAC comment early with a PADDING block.

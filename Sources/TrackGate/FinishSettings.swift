@@ -31,6 +31,10 @@ public struct FinishSettings: Sendable, Equatable {
     public var resampleQuality: ResampleQuality = .medium
     /// TPDF dither when quantising to 16 or 24 bits (float output is never dithered).
     public var dither = true
+    /// Player gain tags; nil for the format's standard (`GainTagStyle.standard(for:)`).
+    public var gainTags: GainTagStyle?
+    /// The gain tags the delivery gets.
+    public var gainTagStyle: GainTagStyle { gainTags ?? .standard(for: format.container) }
     /// How close the written file's integrated loudness must come to the target, LU.
     public var loudnessTolerance = 0.1
     /// Headroom both peak modes keep below the ceiling, dB: the limiter's margin
@@ -39,10 +43,17 @@ public struct FinishSettings: Sendable, Equatable {
     public static let peakMargin = LimiterParameters.defaultMargin
 
     /// The limiter that `--peak limit` runs: the ceiling, standard timing and margin.
-    public var limiterParameters: LimiterParameters { LimiterParameters(ceilingDBTP: ceilingDBTP, margin: Self.peakMargin) }
+    public var limiterParameters: LimiterParameters { limiterParameters(headroomDB: 0) }
+
+    /// The limiter with its ceiling `headroomDB` lower: the room a lossy
+    /// encoder's overshoot takes (`Finisher.Plan.headroomDB`).
+    public func limiterParameters(headroomDB: Double) -> LimiterParameters {
+        LimiterParameters(ceilingDBTP: ceilingDBTP - headroomDB, margin: Self.peakMargin)
+    }
 
     public init() {}
 
-    /// The output rate for a source rate.
-    public func outputRate(for sourceRate: Int) -> Int { sampleRate ?? sourceRate }
+    /// The output rate for a source rate: `sampleRate`, or the source's rate when
+    /// the format stores it (48 kHz for Opus or MP3 from a rate they cannot take).
+    public func outputRate(for sourceRate: Int) -> Int { sampleRate ?? format.container.deliveryRate(forSource: sourceRate) }
 }

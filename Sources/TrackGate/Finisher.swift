@@ -31,16 +31,22 @@ public struct Finisher: Sendable {
         public var needsLimiting = false
         /// Why the track is not normalised (a silent track has no loudness).
         public var skipped: String?
+        /// Room kept under the ceiling for a lossy encoder's overshoot, dB: the
+        /// limiter's ceiling (or the cap) is this much lower. 0 until a decoded
+        /// delivery measures over the ceiling.
+        public var headroomDB: Double = 0
     }
 
     /// One static gain to the target; `cap` lowers it under the ceiling,
     /// `limit` keeps it and lets the limiter deal with the peaks.
-    public func plan(_ loudness: LoudnessReport) -> Plan {
+    ///
+    /// - Parameter headroomDB: room to keep under the ceiling for a lossy encoder (`Plan.headroomDB`).
+    public func plan(_ loudness: LoudnessReport, headroomDB: Double = 0) -> Plan {
         guard let integrated = loudness.integratedLUFS else {
-            return Plan(gainDB: 0, skipped: "no measurable loudness (silent track): left at its level")
+            return Plan(gainDB: 0, skipped: "no measurable loudness (silent track): left at its level", headroomDB: headroomDB)
         }
-        var plan = Plan(gainDB: settings.targetLUFS - integrated)
-        let allowed = settings.ceilingDBTP - FinishSettings.peakMargin
+        var plan = Plan(gainDB: settings.targetLUFS - integrated, headroomDB: headroomDB)
+        let allowed = settings.ceilingDBTP - FinishSettings.peakMargin - headroomDB
         if let peak = loudness.truePeakDBTP, peak + plan.gainDB > allowed {
             switch settings.peakHandling {
             case .cap:
@@ -72,7 +78,8 @@ public struct Finisher: Sendable {
     ///   gain known, for up to `LimiterPreview.defaultHeadroomDB` of make-up.
     public func makeup(for plan: Plan, preview: LimiterPreview?, source: AudioSource) throws(AudioIOError) -> Makeup {
         guard plan.needsLimiting, plan.skipped == nil else { return Makeup(makeupDB: 0, slope: 1) }
-        if let preview, preview.parameters == settings.limiterParameters, preview.goal.targetLUFS == settings.targetLUFS,
+        let parameters = settings.limiterParameters(headroomDB: plan.headroomDB)
+        if let preview, preview.parameters == parameters, preview.goal.targetLUFS == settings.targetLUFS,
            let found = Self.searchMakeup(preview, gainDB: plan.gainDB, targetLUFS: settings.targetLUFS,
                                          limit: preview.reliableGainDB - plan.gainDB - Self.slopeStepDB) {
             return found
@@ -85,7 +92,7 @@ public struct Finisher: Sendable {
         var fresh = LimiterPreview(
             channelCount: info.channelCount, sampleRate: info.sampleRate,
             channelWeights: ChannelWeighting.weights(layout: info.channelLayout, channelCount: info.channelCount),
-            parameters: settings.limiterParameters, goal: .init(targetLUFS: settings.targetLUFS, knownGainDB: plan.gainDB))
+            parameters: parameters, goal: .init(targetLUFS: settings.targetLUFS, knownGainDB: plan.gainDB))
         var block = AudioBlock(channelCount: info.channelCount, capacity: 16_384)
         while try file.read(into: &block) {
             block.feed(&fresh)
@@ -136,7 +143,8 @@ public struct Finisher: Sendable {
             next.makeupDB = makeup
         case .cap:
             let toTarget = settings.targetLUFS - integrated
-            let toCeiling = measured.truePeakDBTP.map { settings.ceilingDBTP - FinishSettings.peakMargin - $0 } ?? toTarget
+            let allowed = settings.ceilingDBTP - FinishSettings.peakMargin - plan.headroomDB
+            let toCeiling = measured.truePeakDBTP.map { allowed - $0 } ?? toTarget
             let step = min(toTarget, toCeiling)
             let shortfall = settings.targetLUFS - (integrated + step)
             let wasShort = plan.shortfallLU ?? 0
@@ -167,7 +175,7 @@ public struct Finisher: Sendable {
                                          cuePoints: tags.cuePoints, dither: settings.dither, replaceExisting: replaceExisting)
         var limiter: TruePeakLimiter? = settings.peakHandling == .limit
             ? TruePeakLimiter(channelCount: channels, sampleRate: outputRate,
-                              parameters: settings.limiterParameters)
+                              parameters: settings.limiterParameters(headroomDB: plan.headroomDB))
             : nil
 
         // The writer dithers and quantises as it interleaves.

@@ -10,7 +10,10 @@ public struct OutputReport: Sendable, Encodable {
     /// Why no audio was written (a failing or erroneous track without `--force`).
     public var notWritten: String?
     public var format: String
-    public var bitDepth: String
+    /// `16`, `24` or `32f`; nil for a lossy format, which stores no samples.
+    public var bitDepth: String?
+    /// The encoder's bit rate, kbit/s, for a lossy format.
+    public var bitrateKbps: Int?
     public var sampleRate: Int
     public var sourceSampleRate: Int
     /// `engine` and `quality`, or nil when the rate was kept.
@@ -39,7 +42,13 @@ public struct OutputReport: Sendable, Encodable {
     public var limiterActiveS: Double?
     /// With `--peak cap`: how far the loudness stays below the target, LU.
     public var shortfallLU: Double?
-    /// The written file's own measurement, read back from disk.
+    /// For a lossy format: how far under the ceiling the limiter (or the cap)
+    /// had to aim so the decoded delivery stays under it, dB; 0 when the
+    /// encoder's overshoot fit in the margin.
+    public var encodedHeadroomDB: Double?
+    /// The player gain tags written (`REPLAYGAIN_TRACK_GAIN`, `R128_TRACK_GAIN`, ...), by name.
+    public var gainTags: [String: String]?
+    /// The written file's own measurement, read back from disk (decoded, for a lossy format).
     public var loudness: LoudnessReport?
     /// True when the written file met the target and the ceiling.
     public var verified: Bool
@@ -49,7 +58,8 @@ public struct OutputReport: Sendable, Encodable {
     public var notes: [String] = []
 
     enum CodingKeys: String, CodingKey {
-        case audio, report, notWritten = "not_written", format, bitDepth = "bit_depth", sampleRate = "sample_rate"
+        case audio, report, notWritten = "not_written", format, bitDepth = "bit_depth", bitrateKbps = "bitrate_kbps"
+        case sampleRate = "sample_rate", encodedHeadroomDB = "encoded_headroom_db", gainTags = "gain_tags"
         case sourceSampleRate = "source_sample_rate", resampler, dither, targetLUFS = "target_lufs"
         case ceilingDBTP = "ceiling_dbtp", gainDB = "gain_db", makeupDB = "makeup_db", peakHandling = "peak_handling"
         case limiterMaxReductionDB = "limiter_max_reduction_db", limiterActiveS = "limiter_active_s"
@@ -64,6 +74,7 @@ public struct OutputReport: Sendable, Encodable {
         if let notWritten { try c.encode(notWritten, forKey: .notWritten) }
         try c.encode(format, forKey: .format)
         try c.encode(bitDepth, forKey: .bitDepth)
+        if let bitrateKbps { try c.encode(bitrateKbps, forKey: .bitrateKbps) }
         try c.encode(sampleRate, forKey: .sampleRate)
         try c.encode(sourceSampleRate, forKey: .sourceSampleRate)
         try c.encode(resampler, forKey: .resampler)
@@ -76,6 +87,8 @@ public struct OutputReport: Sendable, Encodable {
         try c.encode(rounded(limiterMaxReductionDB), forKey: .limiterMaxReductionDB)
         try c.encode(rounded(limiterActiveS), forKey: .limiterActiveS)
         try c.encode(rounded(shortfallLU), forKey: .shortfallLU)
+        if let encodedHeadroomDB { try c.encode(rounded(encodedHeadroomDB), forKey: .encodedHeadroomDB) }
+        if let gainTags { try c.encode(gainTags, forKey: .gainTags) }
         try c.encode(loudness, forKey: .loudness)
         try c.encode(verified, forKey: .verified)
         if !notes.isEmpty { try c.encode(notes, forKey: .notes) }

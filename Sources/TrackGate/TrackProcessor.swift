@@ -56,7 +56,9 @@ public struct TrackProcessor: Sendable {
         let outputRate = settings.outputRate(for: sourceRate)
         var output = OutputReport(
             audio: nil, report: reportOut, notWritten: nil, format: settings.format.container.rawValue,
-            bitDepth: settings.format.sampleFormat.rawValue, sampleRate: outputRate,
+            bitDepth: settings.format.bitDepth?.rawValue,
+            bitrateKbps: settings.format.bitrateKbps(sampleRate: outputRate, channelCount: outcome.analysis?.info.channelCount ?? 2),
+            sampleRate: outputRate,
             sourceSampleRate: sourceRate,
             resampler: outputRate == sourceRate ? nil
                 : ["engine": settings.resampler.rawValue, "quality": settings.resampleQuality.rawValue],
@@ -136,18 +138,40 @@ public struct TrackProcessor: Sendable {
         // `MakeupSearch.precision` or more. Without limiting one correction is exact.
         var search = MakeupSearch(targetLUFS: settings.targetLUFS, initialSlope: makeup.slope)
         var attempt = try renderAndMeasure(source: source, plan: plan, tags: tags, audioOut: audioOut)
-        for _ in 0..<3 {
-            guard let corrected = finisher.correct(plan, measured: attempt.measured, search: &search) else { break }
-            plan = corrected
+        // A lossy encoder puts peaks back over the ceiling (0.5-1.5 dB is common
+        // at 128-192 kbit/s): what is verified is the decoded file, so each
+        // overshoot lowers the limiter's ceiling (or the cap) by that much and
+        // a little more, and the track is rendered and encoded again.
+        let lossy = settings.format.isLossy
+        for _ in 0..<(lossy ? Self.lossyRenders : Self.pcmRenders) - 1 {
+            if lossy, let peak = attempt.measured.truePeakDBTP, peak > settings.ceilingDBTP {
+                var next = finisher.plan(analysis.loudness, headroomDB: plan.headroomDB + peak - settings.ceilingDBTP
+                                                                          + Self.encoderHeadroomStepDB)
+                let more = try finisher.makeup(for: next, preview: analysis.limiterPreview, source: source)
+                next.makeupDB = more.makeupDB
+                search = MakeupSearch(targetLUFS: settings.targetLUFS, initialSlope: more.slope)
+                plan = next
+            } else if let corrected = finisher.correct(plan, measured: attempt.measured, search: &search) {
+                plan = corrected
+            } else {
+                break
+            }
             // The earlier attempt's temporary file goes as it is replaced.
             attempt = try renderAndMeasure(source: source, plan: plan, tags: tags, audioOut: audioOut)
         }
         let measured = attempt.measured
-        try MetadataPatch.replaceText(tags.loudnessPlaceholder, with: DeliveryTags.loudnessSentence(measured),
-                                      path: attempt.rendering.file.temporaryPath)
-        if tags.broadcastInfo != nil {
-            try MetadataPatch.setLoudness(DeliveryTags.broadcastLoudness(measured), path: attempt.rendering.file.temporaryPath)
+        let written = attempt.rendering.file.temporaryPath
+        let gainTags = GainTags.fields(settings.gainTagStyle, track: measured)
+        if settings.format.container == .wav {
+            try MetadataPatch.replaceText(tags.loudnessPlaceholder, with: DeliveryTags.loudnessSentence(measured), path: written)
+            if tags.broadcastInfo != nil {
+                try MetadataPatch.setLoudness(DeliveryTags.broadcastLoudness(measured), path: written)
+            }
+        } else {
+            try TagEditor.set([tags.comment(measured: measured)] + gainTags, path: written)
         }
+        output.gainTags = gainTags.isEmpty ? nil : Dictionary(gainTags.map { ($0.name, $0.value) }) { a, _ in a }
+        output.encodedHeadroomDB = lossy ? plan.headroomDB : nil
 
         let checks = finisher.verify(measured, plan: plan)
         report.checks += checks
@@ -195,6 +219,15 @@ public struct TrackProcessor: Sendable {
         }
         return notes
     }
+
+    /// Renders per delivery at most: PCM needs one correction at most without
+    /// limiting and rarely two with it; a lossy delivery may first need room
+    /// for the encoder's overshoot, then the loudness it costs made up.
+    static let pcmRenders = 4
+    static let lossyRenders = 7
+    /// How much more room than the measured overshoot a lossy delivery takes, dB:
+    /// the overshoot moves a little as the make-up changes what the encoder gets.
+    static let encoderHeadroomStepDB = 0.1
 
     /// A rendered temporary file and its loudness, read back from disk as any later user will.
     private struct Attempt: ~Copyable {

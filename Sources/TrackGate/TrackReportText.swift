@@ -51,7 +51,9 @@ extension OutputReport {
     func renderText() -> [String] {
         var lines: [String] = []
         if let audio {
-            var what = "  wrote    \(TerminalText.field(audio)) (\(format.uppercased()) \(bitDepth == "32f" ? "32-bit float" : bitDepth + "-bit"), \(sampleRate) Hz"
+            let coding = if let bitDepth { bitDepth == "32f" ? "32-bit float" : bitDepth + "-bit" }
+                else { bitrateKbps.map { "\($0) kbit/s" } ?? "lossy" }
+            var what = "  wrote    \(TerminalText.field(audio)) (\(format.uppercased()) \(coding), \(sampleRate) Hz"
             if let resampler { what += ", resampled from \(sourceSampleRate) Hz by \(resampler["engine"] ?? "?") \(resampler["quality"] ?? "?")" }
             lines.append(what + ")")
         } else if let notWritten {
@@ -76,6 +78,13 @@ extension OutputReport {
             lines.append(String(format: "  output   %@ LUFS, LRA %@ LU, true peak %@ dBTP%@",
                                 Self.number(l.integratedLUFS), Self.number(l.loudnessRangeLU), Self.number(l.truePeakDBTP),
                                 verified ? ", verified" : ", NOT verified"))
+            if let headroom = encodedHeadroomDB {
+                lines[lines.count - 1] += " after decoding" + (headroom > 0
+                    ? String(format: " (%.2f dB of headroom taken for the encoder's overshoot)", headroom) : "")
+            }
+        }
+        if let gainTags, !gainTags.isEmpty {
+            lines.append("  tags     " + gainTags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
         }
         for note in notes { lines.append("  note     \(TerminalText.field(note))") }
         lines.append("  report   \(TerminalText.field(report))")

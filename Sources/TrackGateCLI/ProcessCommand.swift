@@ -9,32 +9,53 @@ extension ResampleQuality: ExpressibleByArgument {}
 extension OutputFormat.Container: ExpressibleByArgument {}
 extension OutputFormat.SampleFormat: ExpressibleByArgument {}
 
+extension GainTagStyle: ExpressibleByArgument {}
+extension DeliveryPreset: ExpressibleByArgument {}
+
 /// The finishing options `process` and `batch` share.
 struct FinishOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "A platform's target and ceiling (the README cites each); --target-lufs and --true-peak-dbtp override it.",
+        valueName: DeliveryPreset.allCases.map(\.rawValue).joined(separator: "|")))
+    var preset: DeliveryPreset?
+
     // Loudness targets and ceilings are negative: `.unconditional` takes the next
     // word as the value even when it starts with '-' (`--target-lufs -16`).
-    @Option(parsing: .unconditional, help: ArgumentHelp("Integrated loudness to normalise to, LUFS (e.g. --target-lufs -16).",
-                                                          valueName: "lufs"))
-    var targetLufs: Double = -14
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Integrated loudness to normalise to, LUFS (default -14, or the preset's; e.g. --target-lufs -16).", valueName: "lufs"))
+    var targetLufs: Double?
 
-    @Option(name: .customLong("true-peak-dbtp"), parsing: .unconditional,
-            help: ArgumentHelp("Highest true peak of the output, dBTP (e.g. --true-peak-dbtp -2).", valueName: "dbtp"))
-    var truePeakDBTP: Double = -1
+    @Option(name: .customLong("true-peak-dbtp"), parsing: .unconditional, help: ArgumentHelp(
+        "Highest true peak of the output, dBTP (default -1, or the preset's; e.g. --true-peak-dbtp -2). For MP3 and Opus it "
+            + "holds for the decoded file.", valueName: "dbtp"))
+    var truePeakDBTP: Double?
 
     @Option(help: ArgumentHelp(
         "When the gain would cross the ceiling: 'limit' applies it and a true-peak limiter takes only the peaks down; 'cap' lowers the gain instead and reports the shortfall.",
         valueName: "limit|cap"))
     var peak: PeakHandling = .limit
 
-    @Option(parsing: .unconditional,
-            help: ArgumentHelp("Delivery sample rate, Hz (default: keep the source rate; nothing is resampled).", valueName: "hz"))
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Delivery sample rate, Hz (default: keep the source rate, nothing is resampled; Opus and MP3 from a rate they cannot "
+            + "store get 48000).", valueName: "hz"))
     var sampleRate: Int?
 
-    @Option(help: ArgumentHelp("Output container.", valueName: "wav|flac"))
+    @Option(help: ArgumentHelp("Output format: PCM in WAV or FLAC, or lossy MP3 or Opus (verified after decoding).",
+                               valueName: "wav|flac|mp3|opus"))
     var format: OutputFormat.Container = .wav
 
-    @Option(help: ArgumentHelp("Output samples: 16 or 24-bit integer (TPDF dithered) or 32-bit float.", valueName: "16|24|32f"))
-    var bitDepth: OutputFormat.SampleFormat = .pcm24
+    @Option(help: ArgumentHelp("WAV and FLAC samples: 16 or 24-bit integer (TPDF dithered) or 32-bit float (default 24).",
+                               valueName: "16|24|32f"))
+    var bitDepth: OutputFormat.SampleFormat?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "MP3 and Opus bit rate, kbit/s for all channels (default: MP3 320 CBR; Opus 64 per channel, VBR).", valueName: "kbit"))
+    var bitrate: Int?
+
+    @Option(help: ArgumentHelp(
+        "Player gain tags measured on the delivery: ReplayGain 2.0 (FLAC, MP3; the default there), R128 (Opus; the default "
+            + "there), or none (the default for WAV).", valueName: "replaygain|r128|none"))
+    var gainTags: GainTagStyle?
 
     @Option(help: ArgumentHelp("Resampling library, used only when --sample-rate differs from the source.", valueName: "libsamplerate|soxr"))
     var resampler: ResamplerEngine = .libsamplerate
@@ -46,28 +67,55 @@ struct FinishOptions: ParsableArguments {
     var noDither = false
 
     func validate() throws {
-        guard (-70 ... -1).contains(targetLufs) else {
-            throw ValidationError("--target-lufs \(targetLufs) is outside -70 to -1 LUFS")
+        let s = settings
+        guard (-70 ... -1).contains(s.targetLUFS) else {
+            throw ValidationError("--target-lufs \(s.targetLUFS) is outside -70 to -1 LUFS")
         }
-        guard (-20...0).contains(truePeakDBTP) else {
-            throw ValidationError("--true-peak-dbtp \(truePeakDBTP) is outside -20 to 0 dBTP")
+        guard (-20...0).contains(s.ceilingDBTP) else {
+            throw ValidationError("--true-peak-dbtp \(s.ceilingDBTP) is outside -20 to 0 dBTP")
         }
         if let sampleRate, !(8_000...384_000).contains(sampleRate) {
             throw ValidationError("--sample-rate \(sampleRate) is outside 8000 to 384000 Hz")
         }
-        if format == .flac && bitDepth == .float32 {
-            throw ValidationError("FLAC stores integer samples only: use --bit-depth 16 or 24, or --format wav")
+        if format.isLossy {
+            if bitDepth != nil {
+                throw ValidationError("--bit-depth is for wav and flac: \(format.rawValue) is lossy, set its --bitrate instead")
+            }
+            if let sampleRate, let rates = format.sampleRates, !rates.contains(sampleRate) {
+                throw ValidationError("--format \(format.rawValue) stores \(rates.map(String.init).joined(separator: ", ")) Hz, "
+                                      + "not --sample-rate \(sampleRate)")
+            }
+            if let bitrate {
+                // The channel count is the file's; a bit rate no file could take is a usage error now.
+                let possible = format == .mp3 ? Set(OutputFormat.mp3Bitrates(sampleRate: 48_000) + OutputFormat.mp3Bitrates(sampleRate: 22_050)).contains(bitrate)
+                    : (OutputFormat.opusBitratePerChannel.lowerBound ... OutputFormat.opusBitratePerChannel.upperBound * 8).contains(bitrate)
+                if !possible {
+                    throw ValidationError(format == .mp3
+                        ? "--bitrate \(bitrate) is not an MP3 bit rate (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256 or 320 kbit/s at 32-48 kHz)"
+                        : "--bitrate \(bitrate) is outside Opus's 6 to 256 kbit/s per channel")
+                }
+            }
+        } else {
+            if bitrate != nil {
+                throw ValidationError("--bitrate is for mp3 and opus: \(format.rawValue) is lossless, set its --bit-depth instead")
+            }
+            if format == .flac && bitDepth == .float32 {
+                throw ValidationError("FLAC stores integer samples only: use --bit-depth 16 or 24, or --format wav")
+            }
         }
+        if let problem = s.gainTagStyle.problem(in: format) { throw ValidationError(problem) }
         try checkSourceDateEpoch()
     }
 
     var settings: FinishSettings {
         var s = FinishSettings()
-        s.targetLUFS = targetLufs
-        s.ceilingDBTP = truePeakDBTP
+        s.targetLUFS = targetLufs ?? preset?.targetLUFS ?? s.targetLUFS
+        s.ceilingDBTP = truePeakDBTP ?? preset?.ceilingDBTP ?? s.ceilingDBTP
         s.peakHandling = peak
         s.sampleRate = sampleRate
-        s.format = (try? OutputFormat(format, bitDepth)) ?? .wav24
+        s.format = format.isLossy ? ((try? OutputFormat(lossy: format, bitrateKbps: bitrate)) ?? .mp3)
+            : ((try? OutputFormat(format, bitDepth ?? .pcm24)) ?? .wav24)
+        s.gainTags = gainTags
         s.resampler = resampler
         s.resampleQuality = resampleQuality
         s.dither = !noDither

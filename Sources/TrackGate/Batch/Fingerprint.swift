@@ -103,6 +103,7 @@ extension FinishSettings: Encodable {
         case targetLUFS = "target_lufs", ceilingDBTP = "ceiling_dbtp", peakHandling = "peak_handling"
         case sampleRate = "sample_rate", container, sampleFormat = "sample_format", resampler
         case resampleQuality = "resample_quality", dither, loudnessTolerance = "loudness_tolerance"
+        case bitrateKbps = "bitrate_kbps", gainTags = "gain_tags"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -117,5 +118,8 @@ extension FinishSettings: Encodable {
         try c.encode(resampleQuality, forKey: .resampleQuality)
         try c.encode(dither, forKey: .dither)
         try c.encode(loudnessTolerance, forKey: .loudnessTolerance)
+        // Only when they apply, so earlier runs' WAV deliveries (no bit rate, no gain tags) stay current.
+        if let kbps = format.bitrateKbps { try c.encode(kbps, forKey: .bitrateKbps) }
+        if gainTagStyle != .none { try c.encode(gainTagStyle, forKey: .gainTags) }
     }
 }
