@@ -41,7 +41,7 @@ public struct SoundFileWriter: ~Copyable {
         guard (1...655_350).contains(sampleRate) else {
             throw AudioIOError(.invalidArgument, path: path, detail: "sample rate \(sampleRate) Hz is out of range")
         }
-        guard (1...format.container.maximumChannels).contains(channelCount) else {
+        guard channelCount >= 1 else {
             throw AudioIOError(.invalidArgument, path: path, detail: "\(channelCount) channels cannot be written as \(format)")
         }
         if let problem = format.encoderProblem(sampleRate: sampleRate, channelCount: channelCount) {

@@ -57,14 +57,32 @@ public enum ExternalTool {
         return (i, peak)
     }
 
-    /// ffprobe's view of a file's format tags, keys lower-cased.
+    /// ffprobe's view of a file's tags, keys lower-cased: the format's (RIFF
+    /// INFO, ID3v2, FLAC's comment) and the first stream's (Ogg comment headers).
     public static func ffprobeTags(_ path: String) throws -> [String: String] {
-        let result = try run("ffprobe", ["-v", "error", "-show_entries", "format_tags", "-of", "json", path])
+        let result = try run("ffprobe", ["-v", "error", "-show_entries", "format_tags:stream_tags", "-of", "json", path])
         guard result.status == 0,
-              let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
-              let format = object["format"] as? [String: Any] else { return [:] }
-        let tags = format["tags"] as? [String: Any] ?? [:]
-        return Dictionary(uniqueKeysWithValues: tags.map { ($0.key.lowercased(), "\($0.value)") })
+              let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else { return [:] }
+        var tags = (object["format"] as? [String: Any])?["tags"] as? [String: Any] ?? [:]
+        let stream = ((object["streams"] as? [[String: Any]])?.first?["tags"] as? [String: Any]) ?? [:]
+        tags.merge(stream) { format, _ in format }
+        return Dictionary(tags.map { ($0.key.lowercased(), "\($0.value)") }) { a, _ in a }
+    }
+
+    /// ffprobe's figure for the first audio stream: `bit_rate`, `sample_rate`, `codec_name`, ...
+    public static func ffprobeStream(_ path: String, _ entry: String) throws -> String? {
+        let result = try run("ffprobe", ["-v", "error", "-select_streams", "a:0", "-show_entries", "stream=\(entry)",
+                                         "-of", "default=noprint_wrappers=1:nokey=1", path])
+        guard result.status == 0 else { return nil }
+        let value = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        return value.isEmpty || value == "N/A" ? nil : value
+    }
+
+    /// The number of frames ffmpeg decodes from a file (as 32-bit float, at its own rate and channels).
+    public static func ffmpegDecodedFrames(_ path: String, channels: Int) throws -> Int? {
+        let result = try run("sh", ["-c", "ffmpeg -v error -i \"$0\" -f f32le - | wc -c", path])
+        guard result.status == 0, let bytes = Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
+        return bytes / (4 * channels)
     }
 }
 
