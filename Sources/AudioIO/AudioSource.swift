@@ -103,4 +103,38 @@ public final class AudioSource: Sendable {
         }
         return (fd, UInt64(identity.size))
     }
+
+    /// Copies the source's bytes, exactly, to `outputPath`: through a temporary
+    /// that `edit` may change (tags set with `TagEditor`) before it takes its
+    /// name; nothing appears under `outputPath` if anything fails, and the
+    /// source is checked unchanged after the copy.
+    /// - Throws: `.readFailed`/`.changed` for the source, `.writeFailed` for the copy, and what `edit` throws.
+    public func copy(to outputPath: String, replaceExisting: Bool,
+                     edit: (_ temporaryPath: String) throws(AudioIOError) -> Void) throws(AudioIOError) {
+        let (fd, _) = try duplicateDescriptor()
+        defer { close(fd) }
+        let output = try AtomicOutputFile(path: outputPath, replaceExisting: replaceExisting)
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var offset: UInt64 = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { SystemCall.pread(fd, $0, offset: offset) }
+            guard n >= 0 else { throw AudioIOError(.readFailed, path: path, detail: SystemCall.describe(errno)) }
+            if n == 0 { break }
+            let failed = buffer.withUnsafeBytes { raw -> Bool in
+                var done = 0
+                while done < n {
+                    let w = write(output.descriptor, raw.baseAddress! + done, n - done)
+                    if w < 0 && errno == EINTR { continue }
+                    guard w > 0 else { return true }
+                    done += w
+                }
+                return false
+            }
+            if failed { throw AudioIOError(.writeFailed, path: outputPath, detail: "copying failed: \(SystemCall.describe(errno))") }
+            offset += UInt64(n)
+        }
+        try checkUnchanged()
+        try edit(output.temporaryPath)
+        try output.commit()
+    }
 }

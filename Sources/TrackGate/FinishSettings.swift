@@ -35,6 +35,12 @@ public struct FinishSettings: Sendable, Equatable {
     public var gainTags: GainTagStyle?
     /// The gain tags the delivery gets.
     public var gainTagStyle: GainTagStyle { gainTags ?? .standard(for: format.container) }
+    /// Measure and set gain tags in a copy of the source, leaving its audio
+    /// (and format) as it is: FLAC, Ogg and MP3 sources only.
+    public var tagsOnly = false
+    /// A source this close to the target (LU), under the ceiling and already in
+    /// the delivery format and rate, is copied unchanged (gain tags set) instead of finished.
+    public var skipIfWithinLU: Double?
     /// How close the written file's integrated loudness must come to the target, LU.
     public var loudnessTolerance = 0.1
     /// Headroom both peak modes keep below the ceiling, dB: the limiter's margin

@@ -24,6 +24,16 @@ public enum GainTagStyle: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// The container whose gain-tag rules a source file follows, for
+    /// `--tags-only`: Ogg Opus is Opus's, Ogg Vorbis takes ReplayGain as FLAC does.
+    public static func rules(for kind: TagEditor.Kind, codec: String) -> OutputFormat.Container {
+        switch kind {
+        case .flac: .flac
+        case .mp3: .mp3
+        case .ogg: codec == "opus" ? .opus : .flac
+        }
+    }
+
     /// Why this style cannot go in the container, or nil when it can.
     public func problem(in container: OutputFormat.Container) -> String? {
         switch (self, container) {

@@ -41,7 +41,7 @@ public struct TrackProcessor: Sendable {
                         source: AudioSource? = nil) -> TrackReport {
         let id = id ?? TrackID.of(audioPath: audioPath)
         let settings = finisher.settings
-        let (audioOut, reportOut, plotOut) = outputPaths(id: id, directory: outputDirectory)
+        let (audioOut, reportOut, plotOut) = outputPaths(id: id, directory: outputDirectory, audioPath: audioPath)
 
         if let problem = outputProblem(audioPath: audioPath, id: id, directory: outputDirectory) {
             return TrackReport(id: id, file: audioPath, error: problem, errorKind: .file(.invalidArgument), unreadable: true)
@@ -72,8 +72,26 @@ public struct TrackProcessor: Sendable {
             output.notWritten = "the gate failed the track (--force writes it anyway)"
         } else if let analysis = outcome.analysis, let request = outcome.request, let source = outcome.source {
             do throws(AudioIOError) {
-                try finish(analysis: analysis, request: request, task: outcome.task, source: source,
-                           audioOut: audioOut, report: &report, output: &output)
+                if settings.tagsOnly {
+                    try copyWithGainTags(analysis: analysis, source: source, audioOut: audioOut, output: &output)
+                    output.notes.append("tags only: the audio and its format are the source's, unchanged; the gain tags are its measurement")
+                } else if let onTarget = alreadyOnTarget(analysis) {
+                    try copyWithGainTags(analysis: analysis, source: source, audioOut: audioOut, output: &output)
+                    report.checks += finisher.verify(analysis.loudness, plan: finisher.plan(analysis.loudness)).map {
+                        TrackReport.Check(id: $0.id, status: $0.status, message: $0.message + " (the source, copied)")
+                    }
+                    report.verdict = gate.verdict(report.checks)
+                    output.notes.append(onTarget)
+                } else {
+                    try finish(analysis: analysis, request: request, task: outcome.task, source: source,
+                               audioOut: audioOut, report: &report, output: &output)
+                    if let within = settings.skipIfWithinLU, let integrated = analysis.loudness.integratedLUFS,
+                       abs(integrated - settings.targetLUFS) <= within {
+                        output.notes.append(String(format: "within %.2f LU of the target but not a delivery as it is "
+                            + "(%@ at %d Hz, true peak %@): finished as usual", within, "\(analysis.info.encoding.codec) in \(analysis.info.encoding.container)",
+                            analysis.info.sampleRate, analysis.loudness.truePeakDBTP.map { String(format: "%.2f dBTP", $0) } ?? "n/a"))
+                    }
+                }
             } catch {
                 // Unwritable (a full disk) or unreadable mid-run: exit code 2, as when found while listing.
                 report.verdict = .error
@@ -97,13 +115,17 @@ public struct TrackProcessor: Sendable {
         return report
     }
 
-    /// Removes the track's audio outputs (`ID.wav`, `ID.flac`) other than the one
+    /// The extensions of audio outputs: the delivery formats', and those of
+    /// the Ogg files `--tags-only` copies.
+    static let audioExtensions = OutputFormat.Container.allCases.map(\.fileExtension) + ["ogg", "oga"]
+
+    /// Removes the track's audio outputs (`ID.wav`, `ID.flac`, ...) other than the one
     /// this run wrote: a file an earlier run wrote and this one did not would
     /// outlive the report that now describes the track. Never the input.
     private func removeEarlierAudio(id: String, directory: String, except written: String?, input: String) {
         let source = FilePaths.resolved(input)
-        for container in OutputFormat.Container.allCases {
-            let path = (directory as NSString).appendingPathComponent("\(id).\(container.fileExtension)")
+        for ext in Self.audioExtensions {
+            let path = (directory as NSString).appendingPathComponent("\(id).\(ext)")
             guard path != written, FilePaths.resolved(path) != source,
                   FileManager.default.fileExists(atPath: path) else { continue }
             try? FileManager.default.removeItem(atPath: path)
@@ -114,8 +136,8 @@ public struct TrackProcessor: Sendable {
     /// those a live run is writing, see `AtomicFile.removeIfAbandoned`). Reads
     /// the output folder: for one track (`process`); a batch lists its folder
     /// once instead (`OutputFolder`).
-    public func removeAbandonedTemporaries(id: String, directory: String) {
-        let (audioOut, reportOut, plotOut) = outputPaths(id: id, directory: directory)
+    public func removeAbandonedTemporaries(id: String, directory: String, audioPath: String? = nil) {
+        let (audioOut, reportOut, plotOut) = outputPaths(id: id, directory: directory, audioPath: audioPath)
         for output in [audioOut, reportOut, plotOut] { AtomicFile.removeTemporaries(of: output) }
     }
 
@@ -220,6 +242,62 @@ public struct TrackProcessor: Sendable {
         return notes
     }
 
+    /// Why the source can be delivered as it is (`--skip-if-within`): close
+    /// enough to the target, under the ceiling, and already in the delivery's
+    /// container, rate and (for PCM) bit depth. Nil when it must be finished.
+    private func alreadyOnTarget(_ analysis: TrackAnalysis) -> String? {
+        let settings = finisher.settings
+        guard let within = settings.skipIfWithinLU, let integrated = analysis.loudness.integratedLUFS,
+              abs(integrated - settings.targetLUFS) <= within,
+              let peak = analysis.loudness.truePeakDBTP, peak <= settings.ceilingDBTP else { return nil }
+        let encoding = analysis.info.encoding
+        let container = settings.format.container
+        let sameContainer = switch container {
+        case .opus: encoding.codec == "opus"
+        case .mp3: encoding.container == "mp3"
+        case .wav, .flac: encoding.container == container.rawValue && encoding.bitDepth == settings.format.sampleFormat.bitDepth
+            && encoding.codec.hasPrefix("pcm") == (container == .wav) && (encoding.codec == "pcm_f32") == settings.format.sampleFormat.isFloat
+        }
+        guard sameContainer, settings.outputRate(for: analysis.info.sampleRate) == analysis.info.sampleRate else { return nil }
+        return String(format: "the source is %.2f LU from the target and its true peak %.2f dBTP is under the ceiling "
+            + "(--skip-if-within %.2f): copied unchanged", integrated - settings.targetLUFS, peak, within)
+    }
+
+    /// Copies the source to `audioOut` byte for byte, with the gain tags of its
+    /// own measurement set (`--tags-only`, `--skip-if-within`).
+    private func copyWithGainTags(analysis: TrackAnalysis, source: AudioSource, audioOut: String,
+                                  output: inout OutputReport) throws(AudioIOError) {
+        let settings = finisher.settings
+        var fields: [TagField] = []
+        if let kind = try TagEditor.kind(path: source.path) {
+            let rules = GainTagStyle.rules(for: kind, codec: analysis.info.encoding.codec)
+            let style = settings.tagsOnly ? settings.gainTags ?? .standard(for: rules) : settings.gainTagStyle
+            if let problem = style.problem(in: rules) {
+                throw AudioIOError(.invalidArgument, path: source.path, detail: problem)
+            }
+            fields = GainTags.fields(style, track: analysis.loudness)
+        } else if settings.tagsOnly {
+            throw AudioIOError(.invalidArgument, path: source.path, detail: "--tags-only sets tags in FLAC, Ogg and MP3 "
+                + "files; this is \(analysis.info.encoding.codec) in \(analysis.info.encoding.container), which has no standard place for gain tags")
+        }
+        try source.copy(to: audioOut, replaceExisting: overwrite) { (temporary) throws(AudioIOError) in
+            if !fields.isEmpty { try TagEditor.set(fields, path: temporary) }
+        }
+        var loudness = analysis.loudness
+        loudness.file = audioOut
+        output.audio = audioOut
+        output.loudness = loudness
+        output.format = settings.tagsOnly ? (audioOut as NSString).pathExtension : output.format
+        let encoding = analysis.info.encoding
+        output.bitDepth = encoding.isLossy ? nil : encoding.bitDepth.map { encoding.codec == "pcm_f32" ? "32f" : String($0) }
+        if encoding.isLossy && settings.tagsOnly { output.bitrateKbps = nil }
+        output.sampleRate = analysis.info.sampleRate
+        output.resampler = nil
+        output.dither = "none"
+        output.gainTags = fields.isEmpty ? nil : Dictionary(fields.map { ($0.name, $0.value) }) { a, _ in a }
+        output.verified = true
+    }
+
     /// Renders per delivery at most: PCM needs one correction at most without
     /// limiting and rarely two with it; a lossy delivery may first need room
     /// for the encoder's overshoot, then the loudness it costs made up.
@@ -246,17 +324,23 @@ public struct TrackProcessor: Sendable {
         return Attempt(rendering: rendering, measured: measured)
     }
 
-    /// `DIR/ID.<wav|flac>`, `DIR/ID.json` and `DIR/ID.svg`.
-    public func outputPaths(id: String, directory: String) -> (audio: String, report: String, plot: String) {
+    /// `DIR/ID.<wav|flac|mp3|opus>` (with `--tags-only`, the source's own
+    /// extension, lower-cased), `DIR/ID.json` and `DIR/ID.svg`.
+    public func outputPaths(id: String, directory: String, audioPath: String? = nil) -> (audio: String, report: String, plot: String) {
         let dir = directory as NSString
-        return (dir.appendingPathComponent("\(id).\(finisher.settings.format.container.fileExtension)"),
+        var ext = finisher.settings.format.container.fileExtension
+        if finisher.settings.tagsOnly, let audioPath {
+            let own = (audioPath as NSString).pathExtension.lowercased()
+            ext = own.isEmpty || own == "json" || own == "svg" ? "audio" : own
+        }
+        return (dir.appendingPathComponent("\(id).\(ext)"),
                 dir.appendingPathComponent("\(id).json"), dir.appendingPathComponent("\(id).svg"))
     }
 
     /// Why the outputs cannot be written (they exist, or would replace the input),
     /// checked before any work is done; creates a missing output folder.
     public func outputProblem(audioPath: String, id: String, directory: String) -> String? {
-        let (audioOut, reportOut, plotOut) = outputPaths(id: id, directory: directory)
+        let (audioOut, reportOut, plotOut) = outputPaths(id: id, directory: directory, audioPath: audioPath)
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         if fm.fileExists(atPath: directory, isDirectory: &isDirectory) {

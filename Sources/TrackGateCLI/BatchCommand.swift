@@ -167,7 +167,10 @@ struct BatchCommand: ParsableCommand {
         if !checkOnly {
             rows += [("target", String(format: "%.1f LUFS", f.targetLUFS)), ("true-peak ceiling", String(format: "%.1f dBTP", f.ceilingDBTP)),
                      ("peaks", f.peakHandling.rawValue), ("sample rate", f.sampleRate.map { "\($0) Hz" } ?? "source rate"),
-                     ("format", "\(f.format.container.rawValue), \(f.format.sampleFormat.rawValue)"),
+                     ("format", f.tagsOnly ? "the source's (tags only)" : f.format.isLossy
+                        ? "\(f.format.container.rawValue), \(f.format.bitrateKbps.map { "\($0) kbit/s" } ?? "default bit rate")"
+                        : "\(f.format.container.rawValue), \(f.format.sampleFormat.rawValue)"),
+                     ("gain tags", f.gainTagStyle.rawValue),
                      ("resampler", "\(f.resampler.rawValue) \(f.resampleQuality.rawValue)"), ("dither", f.dither ? "TPDF" : "none"),
                      ("force", force ? "yes" : "no")]
         } else if !plotOptions.noPlots {

@@ -42,7 +42,7 @@ struct FinishOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Output format: PCM in WAV or FLAC, or lossy MP3 or Opus (verified after decoding).",
                                valueName: "wav|flac|mp3|opus"))
-    var format: OutputFormat.Container = .wav
+    var format: OutputFormat.Container?
 
     @Option(help: ArgumentHelp("WAV and FLAC samples: 16 or 24-bit integer (TPDF dithered) or 32-bit float (default 24).",
                                valueName: "16|24|32f"))
@@ -66,8 +66,29 @@ struct FinishOptions: ParsableArguments {
     @Flag(help: "Round to 16 or 24 bits without dither (not recommended: low-level detail turns into distortion).")
     var noDither = false
 
+    @Flag(help: ArgumentHelp(
+        "Copy each FLAC, Ogg or MP3 source unchanged with gain tags of its own measurement (--gain-tags); no audio is "
+            + "changed, so the target and ceiling only draw the picture. The copy keeps the source's extension."))
+    var tagsOnly = false
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Copy a source unchanged (gain tags set) when its loudness is within this many LU of the target, its true peak is "
+            + "under the ceiling and it is already in the delivery format, rate and bit depth.", valueName: "lu"))
+    var skipIfWithin: Double?
+
     func validate() throws {
         let s = settings
+        let format = s.format.container
+        if tagsOnly {
+            let changing = [(self.format != nil, "--format"), (bitDepth != nil, "--bit-depth"), (bitrate != nil, "--bitrate"),
+                            (sampleRate != nil, "--sample-rate"), (skipIfWithin != nil, "--skip-if-within")]
+            if let (_, option) = changing.first(where: { $0.0 }) {
+                throw ValidationError("--tags-only keeps the source's audio and format: \(option) does not apply")
+            }
+        }
+        if let skipIfWithin, !(0...10).contains(skipIfWithin) {
+            throw ValidationError("--skip-if-within \(skipIfWithin) is outside 0 to 10 LU")
+        }
         guard (-70 ... -1).contains(s.targetLUFS) else {
             throw ValidationError("--target-lufs \(s.targetLUFS) is outside -70 to -1 LUFS")
         }
@@ -103,7 +124,7 @@ struct FinishOptions: ParsableArguments {
                 throw ValidationError("FLAC stores integer samples only: use --bit-depth 16 or 24, or --format wav")
             }
         }
-        if let problem = s.gainTagStyle.problem(in: format) { throw ValidationError(problem) }
+        if !tagsOnly, let problem = s.gainTagStyle.problem(in: format) { throw ValidationError(problem) }
         try checkSourceDateEpoch()
     }
 
@@ -113,8 +134,11 @@ struct FinishOptions: ParsableArguments {
         s.ceilingDBTP = truePeakDBTP ?? preset?.ceilingDBTP ?? s.ceilingDBTP
         s.peakHandling = peak
         s.sampleRate = sampleRate
+        let format = self.format ?? .wav
         s.format = format.isLossy ? ((try? OutputFormat(lossy: format, bitrateKbps: bitrate)) ?? .mp3)
             : ((try? OutputFormat(format, bitDepth ?? .pcm24)) ?? .wav24)
+        s.tagsOnly = tagsOnly
+        s.skipIfWithinLU = skipIfWithin
         s.gainTags = gainTags
         s.resampler = resampler
         s.resampleQuality = resampleQuality
@@ -176,7 +200,7 @@ struct ProcessCommand: ParsableCommand {
                                        force: force, overwrite: overwrite, plots: !plotOptions.noPlots)
         // What a killed run left goes first, whatever follows; then outputs that exist
         // (without --overwrite) or would replace the input are a usage problem.
-        processor.removeAbandonedTemporaries(id: TrackID.of(audioPath: track.audio), directory: out)
+        processor.removeAbandonedTemporaries(id: TrackID.of(audioPath: track.audio), directory: out, audioPath: track.audio)
         if let problem = processor.outputProblem(audioPath: track.audio, id: TrackID.of(audioPath: track.audio), directory: out) {
             printError(problem)
             throw ExitCode(ExitStatus.usage.rawValue)

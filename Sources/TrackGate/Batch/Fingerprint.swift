@@ -103,7 +103,7 @@ extension FinishSettings: Encodable {
         case targetLUFS = "target_lufs", ceilingDBTP = "ceiling_dbtp", peakHandling = "peak_handling"
         case sampleRate = "sample_rate", container, sampleFormat = "sample_format", resampler
         case resampleQuality = "resample_quality", dither, loudnessTolerance = "loudness_tolerance"
-        case bitrateKbps = "bitrate_kbps", gainTags = "gain_tags"
+        case bitrateKbps = "bitrate_kbps", gainTags = "gain_tags", tagsOnly = "tags_only", skipIfWithinLU = "skip_if_within_lu"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -121,5 +121,7 @@ extension FinishSettings: Encodable {
         // Only when they apply, so earlier runs' WAV deliveries (no bit rate, no gain tags) stay current.
         if let kbps = format.bitrateKbps { try c.encode(kbps, forKey: .bitrateKbps) }
         if gainTagStyle != .none { try c.encode(gainTagStyle, forKey: .gainTags) }
+        if tagsOnly { try c.encode(tagsOnly, forKey: .tagsOnly) }
+        if let skipIfWithinLU { try c.encode(skipIfWithinLU, forKey: .skipIfWithinLU) }
     }
 }

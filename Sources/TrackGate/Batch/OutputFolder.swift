@@ -23,7 +23,7 @@ struct OutputFolder: Sendable {
     /// track's own, and only those no live process is writing (another shard,
     /// or the same batch started twice, may be writing into this folder).
     func removeLeftovers(of id: String) {
-        let outputs = OutputFormat.Container.allCases.map(\.fileExtension) + ["json", "svg"]
+        let outputs = TrackProcessor.audioExtensions + ["json", "svg"]
         for name in outputs.flatMap({ leftovers[AtomicFile.temporaryStem(of: "\(id).\($0)")] ?? [] }) {
             AtomicFile.removeIfAbandoned((path as NSString).appendingPathComponent(name))
         }
