@@ -1,15 +1,17 @@
-/// A platform's published loudness target and true-peak ceiling, so a user
-/// can name the platform instead of remembering its figures. Explicit
-/// `--target-lufs` / `--true-peak-dbtp` override the preset's.
+/// A platform's loudness target and true-peak ceiling, so a user can name
+/// the platform instead of remembering its figures. Explicit `--target-lufs` /
+/// `--true-peak-dbtp` override the preset's.
 ///
-/// Sources (cited again in the README's table):
+/// Sources (the README's preset table cites them; platforms change their
+/// figures, and some publish none):
 /// - `spotify`: -14 LUFS, -1 dBTP: Spotify for Artists, "Loudness normalization".
-/// - `apple`: -16 LUFS, -1 dBTP: Apple, "Apple Digital Masters" (Sound Check's level).
-/// - `youtube`: -14 LUFS, -1 dBTP: YouTube's playback normalisation level as measured
-///   and published by its users' loudness meters; YouTube publishes no ceiling, -1 dBTP as for the others.
-/// - `ebu-r128`: -23 LUFS, -1 dBTP: EBU R 128 (2020) s2 and s4.
-/// - `atsc-a85`: -24 LKFS, -2 dBTP: ATSC A/85:2013 s5.1 and Annex .
-/// - `podcast`: -16 LUFS, -1 dBTP: Apple Podcasts' audio requirements, and AES TD1004.1.15-10.
+/// - `apple`: -16 LUFS, -1 dBTP: Sound Check's level as the trade press reports it
+///   (Apple publishes no figure); -1 dBTP as headroom for the AAC encode.
+/// - `youtube`: -14 LUFS, -1 dBTP: the playback level as measured (the player
+///   reports `loudnessTargetLkfs: -14`); no published ceiling.
+/// - `ebu-r128`: -23 LUFS, -1 dBTP: EBU R 128 version 4.0 (2020).
+/// - `atsc-a85`: -24 LKFS, -2 dBTP: ATSC A/85:2013.
+/// - `podcast`: -16 LUFS, -1 dBTP: Apple Podcasts' audio requirements.
 public enum DeliveryPreset: String, Sendable, CaseIterable, Codable {
     case spotify, apple, youtube
     case ebuR128 = "ebu-r128"
