@@ -78,7 +78,8 @@ struct FinishOptions: ParsableArguments {
 
     func validate() throws {
         let s = settings
-        let format = s.format.container
+        // As typed: `settings` falls back to WAV for a combination that cannot be made (FLAC with float samples).
+        let format = self.format ?? .wav
         if tagsOnly {
             let changing = [(self.format != nil, "--format"), (bitDepth != nil, "--bit-depth"), (bitrate != nil, "--bitrate"),
                             (sampleRate != nil, "--sample-rate"), (skipIfWithin != nil, "--skip-if-within")]
