@@ -65,6 +65,13 @@ struct AtomicOutputFile: ~Copyable {
         }
     }
 
+    /// Appends `raw` to the temporary.
+    func write(_ raw: UnsafeRawBufferPointer) throws(AudioIOError) {
+        if let failure = SystemCall.writeAll(descriptor, raw) {
+            throw AudioIOError(.writeFailed, path: finalPath, detail: "writing failed: \(SystemCall.describe(failure))")
+        }
+    }
+
     /// Flushes to disk and moves the file to its final name.
     consuming func commit() throws(AudioIOError) {
         guard fsync(descriptor) == 0 else {
@@ -103,19 +110,7 @@ public struct AtomicFileStream: ~Copyable {
     }
 
     public func write(_ raw: UnsafeRawBufferPointer) throws(AudioIOError) {
-        let failure: Int32? = {
-            var done = 0
-            while done < raw.count {
-                let n = Glibc.write(file.descriptor, raw.baseAddress! + done, raw.count - done)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return errno }
-                done += n
-            }
-            return nil
-        }()
-        if let failure {
-            throw AudioIOError(.writeFailed, path: file.finalPath, detail: "writing failed: \(String(cString: strerror(failure)))")
-        }
+        try file.write(raw)
     }
 
     /// Flushes and moves the file to its name.

@@ -120,17 +120,10 @@ public final class AudioSource: Sendable {
             let n = buffer.withUnsafeMutableBytes { SystemCall.pread(fd, $0, offset: offset) }
             guard n >= 0 else { throw AudioIOError(.readFailed, path: path, detail: SystemCall.describe(errno)) }
             if n == 0 { break }
-            let failed = buffer.withUnsafeBytes { raw -> Bool in
-                var done = 0
-                while done < n {
-                    let w = write(output.descriptor, raw.baseAddress! + done, n - done)
-                    if w < 0 && errno == EINTR { continue }
-                    guard w > 0 else { return true }
-                    done += w
-                }
-                return false
+            let written = buffer.withUnsafeBytes { raw in
+                Result { () throws(AudioIOError) in try output.write(UnsafeRawBufferPointer(rebasing: raw[..<n])) }
             }
-            if failed { throw AudioIOError(.writeFailed, path: outputPath, detail: "copying failed: \(SystemCall.describe(errno))") }
+            try written.get()
             offset += UInt64(n)
         }
         try checkUnchanged()

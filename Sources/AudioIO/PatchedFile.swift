@@ -15,7 +15,7 @@ struct PatchedFile: ~Copyable {
         fd = open(path, readOnly ? O_RDONLY : O_RDWR)
         guard fd >= 0 else {
             throw AudioIOError(readOnly ? .unreadable : .writeFailed, path: path,
-                               detail: "cannot open it\(readOnly ? "" : " to update its tags"): \(String(cString: strerror(errno)))")
+                               detail: "cannot open it\(readOnly ? "" : " to update its tags"): \(SystemCall.describe(errno))")
         }
     }
 
@@ -24,7 +24,7 @@ struct PatchedFile: ~Copyable {
     /// The file's length in bytes.
     func size() throws(AudioIOError) -> Int {
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw AudioIOError(.readFailed, path: path, detail: String(cString: strerror(errno))) }
+        guard fstat(fd, &st) == 0 else { throw AudioIOError(.readFailed, path: path, detail: SystemCall.describe(errno)) }
         return Int(st.st_size)
     }
 
@@ -45,18 +45,8 @@ struct PatchedFile: ~Copyable {
     }
 
     func write(_ bytes: [UInt8], at offset: Int) throws(AudioIOError) {
-        let failed = bytes.withUnsafeBytes { raw -> Bool in
-            var done = 0
-            while done < raw.count {
-                let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(offset + done))
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return true }
-                done += n
-            }
-            return false
-        }
-        guard !failed else {
-            throw AudioIOError(.writeFailed, path: path, detail: "cannot update its tags: \(String(cString: strerror(errno)))")
+        if let failure = bytes.withUnsafeBytes({ SystemCall.writeAll(fd, $0, offset: UInt64(offset)) }) {
+            throw AudioIOError(.writeFailed, path: path, detail: "cannot update its tags: \(SystemCall.describe(failure))")
         }
     }
 
@@ -88,7 +78,7 @@ struct PatchedFile: ~Copyable {
                 start += n
             }
             guard ftruncate(fd, off_t(total + shift)) == 0 else {
-                throw AudioIOError(.writeFailed, path: path, detail: "cannot shorten it: \(String(cString: strerror(errno)))")
+                throw AudioIOError(.writeFailed, path: path, detail: "cannot shorten it: \(SystemCall.describe(errno))")
             }
         }
         try write(replacement, at: range.lowerBound)

@@ -30,6 +30,30 @@ enum SystemCall {
         return done
     }
 
+    /// Writes all of `bytes`, at `offset` (pwrite) or at the descriptor's
+    /// position (write), continuing after short writes and interruptions.
+    /// Returns nil when everything was written, or the `errno` of the failure.
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, offset: UInt64? = nil) -> Int32? {
+        guard let base = bytes.baseAddress else { return nil }
+        var done = 0
+        while done < bytes.count {
+            let n: Int
+            if let offset {
+                n = pwrite(fd, base + done, bytes.count - done, off_t(offset + UInt64(done)))
+            } else {
+                #if canImport(Glibc)
+                n = Glibc.write(fd, base + done, bytes.count - done)
+                #else
+                n = Darwin.write(fd, base + done, bytes.count - done)
+                #endif
+            }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return n == 0 ? EIO : errno }
+            done += n
+        }
+        return nil
+    }
+
     /// The result of `call`, made again while a signal interrupts it (EINTR);
     /// negative with `errno` set when it fails otherwise.
     @inline(__always)
