@@ -11,7 +11,6 @@ struct OggPage {
     var lacing: [UInt8]
     var body: [UInt8]
 
-    var continued: Bool { flags & 0x01 != 0 }
     var byteCount: Int { Self.headerLength + lacing.count + body.count }
 
     /// Reads the page at `offset`; nil at the end of the file.

@@ -70,7 +70,7 @@ public struct OutputFormat: Sendable, Hashable, CustomStringConvertible {
 
     /// A lossy format at a bit rate (kbit/s), or at the codec's default with nil.
     /// Whether the rate suits the sample rate and channels is checked when the
-    /// file is opened (`checkEncoder(sampleRate:channelCount:)`).
+    /// file is opened (`encoderProblem(sampleRate:channelCount:)`).
     /// - Throws: `.invalidArgument` for a PCM container or a bit rate under 1.
     public init(lossy container: Container, bitrateKbps: Int? = nil) throws(AudioIOError) {
         guard container.isLossy else {
@@ -103,7 +103,7 @@ public struct OutputFormat: Sendable, Hashable, CustomStringConvertible {
     public var bitDepth: SampleFormat? { isLossy ? nil : sampleFormat }
 
     public var description: String {
-        if isLossy { return container.rawValue == "mp3" ? "MP3" : "Opus" }
+        if isLossy { return container == .mp3 ? "MP3" : "Opus" }
         return "\(container.rawValue.uppercased()) \(sampleFormat.isFloat ? "32-bit float" : "\(sampleFormat.bitDepth)-bit")"
     }
 
@@ -184,15 +184,16 @@ public struct OutputFormat: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// libsndfile's compression level (0...1) that selects `kbps` for the codec:
-    /// for MP3 it maps 320 kbit/s - level x 288 at MPEG-1 rates (160 - level x 152
-    /// at MPEG-2, 64 - level x 56 at MPEG-2.5), truncated; for Opus, per channel,
+    /// for MP3 it maps the MPEG version's highest bit rate - level x its span
+    /// (320 - level x 288 kbit/s at MPEG-1 rates), truncated; for Opus, per channel,
     /// 6 kbit/s + (1 - level) x 250 kbit/s (libsndfile 1.2 `mpeg_l3_encode.c`,
     /// `ogg_opus.c`). Half a kbit/s above the value survives the truncation.
     func compressionLevel(kbps: Int, sampleRate: Int, channelCount: Int) -> Double {
         let level: Double
         switch container {
         case .mp3:
-            let (top, span): (Double, Double) = sampleRate >= 32_000 ? (320, 288) : sampleRate >= 16_000 ? (160, 152) : (64, 56)
+            let rates = Self.mp3Bitrates(sampleRate: sampleRate)
+            let top = Double(rates.last!), span = top - Double(rates.first!)
             level = (top - Double(kbps) - 0.5) / span
         case .opus:
             let perChannel = Double(kbps) * 1000 / Double(channelCount)

@@ -3,19 +3,15 @@
 /// entries, each length-prefixed little-endian, names case-insensitive ASCII.
 /// FLAC (its VORBIS_COMMENT block), Ogg Vorbis (after `\u{3}vorbis`, with a
 /// framing bit) and Ogg Opus (after `OpusTags`, RFC 7845 s5.2) carry it.
-struct VorbisComment: Equatable {
+struct VorbisComment {
     var vendor: String
     var entries: [(name: String, value: String)]
 
-    static func == (a: VorbisComment, b: VorbisComment) -> Bool {
-        a.vendor == b.vendor && a.entries.elementsEqual(b.entries) { $0.name == $1.name && $0.value == $1.value }
-    }
-
-    /// Reads the list from `bytes` starting at `start`; `end` is where the
-    /// list's bytes stop (the block's or packet's end). Nil when a length
-    /// points past the end: damaged, and better left alone than rewritten.
-    init?(_ bytes: [UInt8], from start: Int = 0, end: Int? = nil) {
-        let end = end ?? bytes.count
+    /// Reads the list from `bytes` (a FLAC block's body, or a comment packet
+    /// after its `start` bytes of magic). Nil when a length points past the
+    /// end: damaged, and better left alone than rewritten.
+    init?(_ bytes: [UInt8], from start: Int = 0) {
+        let end = bytes.count
         var p = start
         func le32() -> Int? {
             guard p + 4 <= end else { return nil }
@@ -40,17 +36,12 @@ struct VorbisComment: Equatable {
         }
         self.vendor = vendor
         self.entries = entries
-        byteCount = p - start
     }
 
     init(vendor: String, entries: [(name: String, value: String)] = []) {
         self.vendor = vendor
         self.entries = entries
-        byteCount = 0
     }
-
-    /// How many bytes the list took where it was read (0 for a new one).
-    private(set) var byteCount: Int
 
     /// Sets each field: every entry of the same name (case-insensitive) goes,
     /// and the field is added after the others. An empty value only removes.

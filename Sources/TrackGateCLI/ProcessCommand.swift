@@ -109,12 +109,13 @@ struct FinishOptions: ParsableArguments {
             }
             if let bitrate {
                 // The channel count is the file's; a bit rate no file could take is a usage error now.
-                let possible = format == .mp3 ? Set(OutputFormat.mp3Bitrates(sampleRate: 48_000) + OutputFormat.mp3Bitrates(sampleRate: 22_050)).contains(bitrate)
-                    : (OutputFormat.opusBitratePerChannel.lowerBound ... OutputFormat.opusBitratePerChannel.upperBound * 8).contains(bitrate)
+                let mpeg1 = OutputFormat.mp3Bitrates(sampleRate: 48_000), opus = OutputFormat.opusBitratePerChannel
+                let possible = format == .mp3 ? Set(mpeg1 + OutputFormat.mp3Bitrates(sampleRate: 22_050)).contains(bitrate)
+                    : (opus.lowerBound ... opus.upperBound * format.maximumChannels).contains(bitrate)
                 if !possible {
                     throw ValidationError(format == .mp3
-                        ? "--bitrate \(bitrate) is not an MP3 bit rate (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256 or 320 kbit/s at 32-48 kHz)"
-                        : "--bitrate \(bitrate) is outside Opus's 6 to 256 kbit/s per channel")
+                        ? "--bitrate \(bitrate) is not an MP3 bit rate (\(mpeg1.map(String.init).joined(separator: ", ")) kbit/s at 32-48 kHz)"
+                        : "--bitrate \(bitrate) is outside Opus's \(opus.lowerBound) to \(opus.upperBound) kbit/s per channel")
                 }
             }
         } else {
