@@ -25,18 +25,11 @@ public enum TagEditor {
     }
 
     /// The kinds of file whose tags can be set.
-    public enum Kind: String, Sendable {
+    enum Kind {
         case flac, ogg, mp3
     }
 
-    /// Which kind of taggable file `path` is, from its first bytes; nil for any other.
-    public static func kind(path: String) throws(AudioIOError) -> Kind? {
-        let file = try PatchedFile(path: path, readOnly: true)
-        var head = [UInt8](repeating: 0, count: 4)
-        guard try file.read(&head, at: 0) == 4 else { return nil }
-        return kind(head)
-    }
-
+    /// Which kind of taggable file starts with `head`; nil for any other.
     static func kind(_ head: [UInt8]) -> Kind? {
         if head.starts(with: "fLaC".utf8) { return .flac }
         if head.starts(with: "OggS".utf8) { return .ogg }

@@ -51,6 +51,10 @@ public struct FinishSettings: Sendable, Equatable {
     /// The limiter that `--peak limit` runs: the ceiling, standard timing and margin.
     public var limiterParameters: LimiterParameters { limiterParameters(headroomDB: 0) }
 
+    /// The highest true peak either peak mode aims for, dBTP: the ceiling less
+    /// the margin and `headroomDB` (a lossy encoder's room, `Finisher.Plan.headroomDB`).
+    public func peakAim(headroomDB: Double) -> Double { ceilingDBTP - Self.peakMargin - headroomDB }
+
     /// The limiter with its ceiling `headroomDB` lower: the room a lossy
     /// encoder's overshoot takes (`Finisher.Plan.headroomDB`).
     public func limiterParameters(headroomDB: Double) -> LimiterParameters {

@@ -46,7 +46,7 @@ public struct Finisher: Sendable {
             return Plan(gainDB: 0, skipped: "no measurable loudness (silent track): left at its level", headroomDB: headroomDB)
         }
         var plan = Plan(gainDB: settings.targetLUFS - integrated, headroomDB: headroomDB)
-        let allowed = settings.ceilingDBTP - FinishSettings.peakMargin - headroomDB
+        let allowed = settings.peakAim(headroomDB: headroomDB)
         if let peak = loudness.truePeakDBTP, peak + plan.gainDB > allowed {
             switch settings.peakHandling {
             case .cap:
@@ -143,8 +143,7 @@ public struct Finisher: Sendable {
             next.makeupDB = makeup
         case .cap:
             let toTarget = settings.targetLUFS - integrated
-            let allowed = settings.ceilingDBTP - FinishSettings.peakMargin - plan.headroomDB
-            let toCeiling = measured.truePeakDBTP.map { allowed - $0 } ?? toTarget
+            let toCeiling = measured.truePeakDBTP.map { settings.peakAim(headroomDB: plan.headroomDB) - $0 } ?? toTarget
             let step = min(toTarget, toCeiling)
             let shortfall = settings.targetLUFS - (integrated + step)
             let wasShort = plan.shortfallLU ?? 0

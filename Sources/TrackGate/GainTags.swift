@@ -24,13 +24,16 @@ public enum GainTagStyle: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    /// The container whose gain-tag rules a source file follows, for
-    /// `--tags-only`: Ogg Opus is Opus's, Ogg Vorbis takes ReplayGain as FLAC does.
-    public static func rules(for kind: TagEditor.Kind, codec: String) -> OutputFormat.Container {
-        switch kind {
-        case .flac: .flac
-        case .mp3: .mp3
-        case .ogg: codec == "opus" ? .opus : .flac
+    /// The delivery format whose gain-tag rules a source follows when its own
+    /// file is tagged (`--tags-only`, `--skip-if-within`), from its probed
+    /// encoding: Ogg Opus is Opus's, Ogg Vorbis takes ReplayGain as FLAC does.
+    /// Nil for a file with no place for gain tags (WAV, AIFF, MP4).
+    public static func rules(for encoding: AudioEncoding) -> OutputFormat.Container? {
+        switch encoding.container {
+        case "flac": .flac
+        case "mp3": .mp3
+        case "ogg": encoding.codec == "opus" ? .opus : .flac
+        default: nil
         }
     }
 
@@ -61,6 +64,11 @@ public enum GainTags {
             self.integratedLUFS = integratedLUFS
             self.truePeakDBTP = truePeakDBTP
         }
+    }
+
+    /// The tags as the report's `output.gain_tags` lists them, by name; nil when there are none.
+    public static func byName(_ fields: [TagField]) -> [String: String]? {
+        fields.isEmpty ? nil : Dictionary(fields.map { ($0.name, $0.value) }) { first, _ in first }
     }
 
     /// The tags, named as Vorbis comment fields. Gains are "-4.52 dB" (two

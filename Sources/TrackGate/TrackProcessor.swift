@@ -75,22 +75,17 @@ public struct TrackProcessor: Sendable {
                 if settings.tagsOnly {
                     try copyWithGainTags(analysis: analysis, source: source, audioOut: audioOut, output: &output)
                     output.notes.append("tags only: the audio and its format are the source's, unchanged; the gain tags are its measurement")
-                } else if let onTarget = alreadyOnTarget(analysis) {
+                } else if let onTarget = nearTarget(analysis), onTarget.copy {
                     try copyWithGainTags(analysis: analysis, source: source, audioOut: audioOut, output: &output)
                     report.checks += finisher.verify(analysis.loudness, plan: finisher.plan(analysis.loudness)).map {
                         TrackReport.Check(id: $0.id, status: $0.status, message: $0.message + " (the source, copied)")
                     }
                     report.verdict = gate.verdict(report.checks)
-                    output.notes.append(onTarget)
+                    output.notes.append(onTarget.note)
                 } else {
                     try finish(analysis: analysis, request: request, task: outcome.task, source: source,
                                audioOut: audioOut, report: &report, output: &output)
-                    if let within = settings.skipIfWithinLU, let integrated = analysis.loudness.integratedLUFS,
-                       abs(integrated - settings.targetLUFS) <= within {
-                        output.notes.append(String(format: "within %.2f LU of the target but not a delivery as it is "
-                            + "(%@ at %d Hz, true peak %@): finished as usual", within, "\(analysis.info.encoding.codec) in \(analysis.info.encoding.container)",
-                            analysis.info.sampleRate, analysis.loudness.truePeakDBTP.map { String(format: "%.2f dBTP", $0) } ?? "n/a"))
-                    }
+                    if let nearTarget = nearTarget(analysis) { output.notes.append(nearTarget.note) }
                 }
             } catch {
                 // Unwritable (a full disk) or unreadable mid-run: exit code 2, as when found while listing.
@@ -192,7 +187,7 @@ public struct TrackProcessor: Sendable {
         } else {
             try TagEditor.set([tags.comment(measured: measured)] + gainTags, path: written)
         }
-        output.gainTags = gainTags.isEmpty ? nil : Dictionary(gainTags.map { ($0.name, $0.value) }) { a, _ in a }
+        output.gainTags = GainTags.byName(gainTags)
         output.encodedHeadroomDB = lossy ? plan.headroomDB : nil
 
         let checks = finisher.verify(measured, plan: plan)
@@ -242,15 +237,20 @@ public struct TrackProcessor: Sendable {
         return notes
     }
 
-    /// Why the source can be delivered as it is (`--skip-if-within`): close
-    /// enough to the target, under the ceiling, and already in the delivery's
-    /// container, rate and (for PCM) bit depth. Nil when it must be finished.
-    private func alreadyOnTarget(_ analysis: TrackAnalysis) -> String? {
+    /// For `--skip-if-within`: whether a source within that many LU of the
+    /// target is copied as it is (under the ceiling, and already in the
+    /// delivery's container, rate and, for PCM, bit depth) or still finished,
+    /// and the note that says which. Nil for a source farther from the target.
+    private func nearTarget(_ analysis: TrackAnalysis) -> (copy: Bool, note: String)? {
         let settings = finisher.settings
         guard let within = settings.skipIfWithinLU, let integrated = analysis.loudness.integratedLUFS,
-              abs(integrated - settings.targetLUFS) <= within,
-              let peak = analysis.loudness.truePeakDBTP, peak <= settings.ceilingDBTP else { return nil }
+              abs(integrated - settings.targetLUFS) <= within else { return nil }
         let encoding = analysis.info.encoding
+        let peakText = analysis.loudness.truePeakDBTP.map { String(format: "%.2f dBTP", $0) } ?? "n/a"
+        let finished = (false, String(format: "within %.2f LU of the target but not a delivery as it is "
+            + "(%@ in %@ at %d Hz, true peak %@): finished as usual", within, encoding.codec, encoding.container,
+            analysis.info.sampleRate, peakText))
+        guard let peak = analysis.loudness.truePeakDBTP, peak <= settings.ceilingDBTP else { return finished }
         let container = settings.format.container
         let sameContainer = switch container {
         case .opus: encoding.codec == "opus"
@@ -258,9 +258,9 @@ public struct TrackProcessor: Sendable {
         case .wav, .flac: encoding.container == container.rawValue && encoding.bitDepth == settings.format.sampleFormat.bitDepth
             && encoding.codec.hasPrefix("pcm") == (container == .wav) && (encoding.codec == "pcm_f32") == settings.format.sampleFormat.isFloat
         }
-        guard sameContainer, settings.outputRate(for: analysis.info.sampleRate) == analysis.info.sampleRate else { return nil }
-        return String(format: "the source is %.2f LU from the target and its true peak %.2f dBTP is under the ceiling "
-            + "(--skip-if-within %.2f): copied unchanged", integrated - settings.targetLUFS, peak, within)
+        guard sameContainer, settings.outputRate(for: analysis.info.sampleRate) == analysis.info.sampleRate else { return finished }
+        return (true, String(format: "the source is %.2f LU from the target and its true peak %.2f dBTP is under the ceiling "
+            + "(--skip-if-within %.2f): copied unchanged", integrated - settings.targetLUFS, peak, within))
     }
 
     /// Copies the source to `audioOut` byte for byte, with the gain tags of its
@@ -269,8 +269,7 @@ public struct TrackProcessor: Sendable {
                                   output: inout OutputReport) throws(AudioIOError) {
         let settings = finisher.settings
         var fields: [TagField] = []
-        if let kind = try TagEditor.kind(path: source.path) {
-            let rules = GainTagStyle.rules(for: kind, codec: analysis.info.encoding.codec)
+        if let rules = GainTagStyle.rules(for: analysis.info.encoding) {
             let style = settings.tagsOnly ? settings.gainTags ?? .standard(for: rules) : settings.gainTagStyle
             if let problem = style.problem(in: rules) {
                 throw AudioIOError(.invalidArgument, path: source.path, detail: problem)
@@ -294,7 +293,7 @@ public struct TrackProcessor: Sendable {
         output.sampleRate = analysis.info.sampleRate
         output.resampler = nil
         output.dither = "none"
-        output.gainTags = fields.isEmpty ? nil : Dictionary(fields.map { ($0.name, $0.value) }) { a, _ in a }
+        output.gainTags = GainTags.byName(fields)
         output.verified = true
     }
 
