@@ -17,7 +17,7 @@ struct BatchCommand: ParsableCommand {
         to the audio file's name. Ids name the outputs, so they must be plain file names.
 
         Each track is processed as by `process` (or checked as by `check` with --check-only), \
-        writing OUT/ID.json and, when written, OUT/ID.wav|flac. A broken track (corrupt audio, \
+        writing OUT/ID.json and, when written, OUT/ID.wav|flac|mp3|opus. A broken track (corrupt audio, \
         missing or invalid request) gets verdict `error` and the batch goes on.
 
         Reruns are cheap: a track whose outputs in OUT are complete and current (same audio \

@@ -154,7 +154,7 @@ struct ProcessCommand: ParsableCommand {
         commandName: "process",
         abstract: "Gate a track, then normalise, resample and write it with tags and a report.",
         discussion: """
-        Runs the checks of `check`, then writes OUT/NAME.wav (or .flac), OUT/NAME.json, \
+        Runs the checks of `check`, then writes OUT/NAME.wav (or .flac, .mp3, .opus), OUT/NAME.json, \
         the report with the request, the task answer and every measurement, and OUT/NAME.svg, \
         the track's picture (unless --no-plots). NAME is the audio file's name without its extension.
 
@@ -163,7 +163,9 @@ struct ProcessCommand: ParsableCommand {
         (with --peak limit; it touches only the peaks, and the gain makes up what it \
         takes); TPDF dither to 16 or 24 bits. The written file is then read back and \
         measured: it must come within 0.1 LU of the target (unless capped) and stay \
-        under the ceiling, or the track fails and the file is not kept.
+        under the ceiling, or the track fails and the file is not kept. MP3 and Opus are \
+        decoded for that measurement, and encoded again with more headroom while a decoded \
+        peak is over the ceiling.
 
         A track the gate fails is not written unless --force; one that cannot be read \
         never is. Existing outputs are kept unless --overwrite; the input is never replaced.
